@@ -1,0 +1,48 @@
+# fulian — `make demo` and `make test` are all a fresh machine needs (Python 3.11+, Node.js/npm).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := src/fulian/static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo serve test test-pg lint bench static messages clean install
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) static
+
+# front-end libraries come from the npm registry (package.json + lock file), never from the repository
+$(VENDOR)/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	touch $@
+
+static: $(VENDOR)/.built
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py demo_setup --url http://$(HOST):$(PORT)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/run.py
+
+messages: $(STAMP)
+	cd src/fulian && ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete
+	cd src/fulian && ../../$(BIN)/python ../../manage.py compilemessages -l en
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

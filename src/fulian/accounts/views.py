@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fulian.core.policy import Action, actions_of
+from fulian.orgs.selectors import access_unit_by_id
+
+from . import selectors, services
+from .forms import AccountForm, TokenForm
+
+NEW_TOKEN_KEY = "fulian_new_token"  # noqa: S105  (a session key name)
+
+
+@login_required
+def account_me(request):
+    new_key = request.session.pop(NEW_TOKEN_KEY, None)
+    return render(request, "accounts/account_me.html", {
+        "tokens": selectors.tokens_of(request.user),
+        "form": TokenForm(),
+        "new_key": new_key,
+    })
+
+
+@login_required
+@require_POST
+def token_new(request):
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        _token, key = services.token_create(user=request.user, name=form.cleaned_data["name"])
+        # shown once, after the redirect, so a reload or a double click cannot reveal or make another
+        request.session[NEW_TOKEN_KEY] = key
+    else:
+        messages.error(request, _("请填写令牌用途。"))
+    return redirect("account_me")
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    token = selectors.access_token_by_id(request.user, token_id)
+    services.token_revoke(user=request.user, token=token)
+    messages.success(request, _("令牌已撤销。"))
+    return redirect("account_me")
+
+
+@login_required
+def account_list(request):
+    if Action.MANAGE_ACCOUNTS not in actions_of(request.user):
+        raise Http404("no accounts to manage")
+    page = Paginator(selectors.accounts_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/account_list.html", {"page": page})
+
+
+@login_required
+def account_new(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, need=Action.MANAGE_ACCOUNTS)
+    form = AccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.account_create(
+                actor=request.user, username=data["username"], unit=unit, roles=data["roles"],
+                password=data["password"], full_name=data["full_name"], phone=data["phone"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已为%(unit)s创建账号 %(username)s。") % {
+                "unit": unit.name, "username": user.username})
+            return redirect("unit_detail", unit_id=unit.pk)
+    return render(request, "accounts/account_form.html", {"unit": unit, "form": form})

@@ -1,0 +1,51 @@
+"""The REST API: /api/v1/, OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+
+from .auth import TokenAuth, session_auth
+from .routers_orgs import router as orgs_router
+from .schemas import MeOut
+
+api = NinjaAPI(
+    title="fulian 网上妇女之家 API",
+    version="1",
+    description=(
+        "Every endpoint sees only the caller's data scope (her unit's subtree). Authenticate with "
+        "`Authorization: Bearer <token>` (create a token on the account page) or a signed-in session. "
+        "Errors are `{\"detail\": \"...\"}`; a record outside your scope is 404, like one that does not exist."
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), session_auth],
+)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc):
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=400)
+
+
+@api.exception_handler(PermissionError)
+def _permission_error(request, exc):
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
+
+
+@api.get("/me", response=MeOut, tags=["account 账号"])
+def me(request):
+    user = request.auth
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "roles": user.roles or [],
+        "unit": user.unit,
+        "is_superuser": user.is_superuser,
+    }
+
+
+api.add_router("/", orgs_router)

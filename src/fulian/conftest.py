@@ -1,0 +1,88 @@
+"""Named people in a small real-shaped tree, as the house style asks.
+
+河北省 ─ 石家庄市 ─ 正定县 ─ 正定镇 ─ 恒东社区, 张家庄村
+                          └ 新安镇 ─ 西柏棠村
+                  └ 行唐县 ─ 龙州镇 ─ 南关村
+黑龙江省 ─ 哈尔滨市 ─ 道里区 ─ 新阳路街道 ─ 新阳社区
+"""
+
+import pytest
+from django.test import Client
+
+from fulian.accounts.tests.factories import UserFactory
+from fulian.core.pinyin import name_initials, name_pinyin
+from fulian.core.policy import Role
+from fulian.orgs.divisions import Division, divisions_load
+from fulian.orgs.models import Unit
+
+TREE = [
+    ("130000000000", 1, "河北省"),
+    ("130100000000", 2, "石家庄市"),
+    ("130123000000", 3, "正定县"),
+    ("130123100000", 4, "正定镇"),
+    ("130123100001", 5, "恒东社区"),
+    ("130123100210", 5, "张家庄村"),
+    ("130123101000", 4, "新安镇"),
+    ("130123101201", 5, "西柏棠村"),
+    ("130125000000", 3, "行唐县"),
+    ("130125100000", 4, "龙州镇"),
+    ("130125100201", 5, "南关村"),
+    ("230000000000", 1, "黑龙江省"),
+    ("230100000000", 2, "哈尔滨市"),
+    ("230102000000", 3, "道里区"),
+    ("230102001000", 4, "新阳路街道"),
+    ("230102001001", 5, "新阳社区"),
+]
+
+
+def division(code, level, name):
+    return Division(code, level, name, name_initials(name), name_pinyin(name))
+
+
+@pytest.fixture
+def tree(db):
+    divisions_load(divisions=[division(*row) for row in TREE])
+    return {u.code: u for u in Unit.objects.all()}
+
+
+@pytest.fixture
+def unit(tree):
+    """unit("正定县") — a unit of the fixture tree by name."""
+    by_name = {u.name: u for u in tree.values()}
+    return lambda name: by_name[name]
+
+
+@pytest.fixture
+def province_admin(unit):
+    return UserFactory(username="province-admin", unit=unit("河北省"), roles=[Role.SYSADMIN])
+
+
+@pytest.fixture
+def province_chair(unit):
+    return UserFactory(username="province-chair", unit=unit("河北省"), roles=[Role.CHAIR])
+
+
+@pytest.fixture
+def county_chair(unit):
+    return UserFactory(username="county-chair", unit=unit("正定县"), roles=[Role.CHAIR])
+
+
+@pytest.fixture
+def village_cadre(unit):
+    return UserFactory(username="village-cadre", unit=unit("恒东社区"), roles=[Role.STAFF])
+
+
+@pytest.fixture
+def sibling_county_cadre(unit):
+    """A cadre of the county next door: must see nothing of 正定县."""
+    return UserFactory(username="sibling-cadre", unit=unit("行唐县"), roles=[Role.CHAIR])
+
+
+@pytest.fixture
+def client_for():
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

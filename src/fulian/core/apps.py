@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class CoreConfig(AppConfig):
+    name = "fulian.core"
+    label = "core"
+    verbose_name = "核心"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (login/logout audit)
+
+
+class FulianAdminConfig(AdminConfig):
+    default_site = "fulian.core.admin_site.FulianAdminSite"

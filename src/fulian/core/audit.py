@@ -1,0 +1,69 @@
+"""The audit API every module calls: `audit_record` after a write, `read_record` when showing sensitive data.
+
+Both are called inside the writer's transaction, so an audit row exists exactly when the change does.
+"""
+
+from django.utils import timezone
+
+from .context import current_origin
+from .models import AuditEvent, ReadLog
+
+
+def _actor_fields(actor) -> dict:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_label": "system" if actor is None else "anonymous"}
+    return {"actor": actor, "actor_label": actor.get_username()}
+
+
+def _object_fields(obj) -> dict:
+    if obj is None:
+        return {"object_type": "", "object_id": "", "object_repr": ""}
+    return {
+        "object_type": obj._meta.label_lower,
+        "object_id": str(obj.pk),
+        "object_repr": str(obj)[:200],
+    }
+
+
+def audit_record(*, actor, action: str, obj=None, changes: dict | None = None, now=None) -> AuditEvent:
+    origin = current_origin()
+    return AuditEvent.objects.create(
+        at=now or timezone.now(),
+        action=action,
+        changes=changes or {},
+        ip=origin.ip,
+        user_agent=origin.user_agent,
+        channel=origin.channel,
+        **_actor_fields(actor),
+        **_object_fields(obj),
+    )
+
+
+def read_record(*, actor, obj, purpose: str = "", now=None) -> ReadLog:
+    origin = current_origin()
+    fields = _object_fields(obj)
+    fields.pop("object_repr")
+    return ReadLog.objects.create(
+        at=now or timezone.now(),
+        object_repr=str(obj)[:200],
+        purpose=purpose[:200],
+        ip=origin.ip,
+        channel=origin.channel,
+        **_actor_fields(actor),
+        **fields,
+    )
+
+
+def changed_fields(obj, values: dict) -> dict:
+    """{field: [old, new]} for the values that differ, for an audit row's `changes`."""
+    return {
+        name: [_plain(getattr(obj, name)), _plain(value)]
+        for name, value in values.items()
+        if getattr(obj, name) != value
+    }
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,11 @@
+from .policy import Action, actions_of
+
+
+def navigation(request):
+    """What the navigation shows: only what exists and what she may use."""
+    user = getattr(request, "user", None)
+    actions = actions_of(user) if user is not None else frozenset()
+    return {
+        "nav_can_manage_accounts": Action.MANAGE_ACCOUNTS in actions,
+        "nav_can_admin": Action.ADMIN_SITE in actions,
+    }

@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .context import Origin, client_ip, reset_origin, set_origin
+
+LAST_SEEN_KEY = "fulian_last_seen"
+
+
+class RequestContextMiddleware:
+    """Records where each request comes from for the audit trail."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        channel = "api" if request.path.startswith("/api/") else "web"
+        token = set_origin(
+            Origin(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:200], channel=channel)
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            reset_origin(token)
+
+
+class IdleTimeoutMiddleware:
+    """Ends a signed-in session that has been idle longer than SESSION_IDLE_MINUTES.
+
+    The last-seen time is written at most once a minute, so an active cadre does not cost a session
+    write on every click.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and LAST_SEEN_KEY in request.session:
+            now = timezone.now().timestamp()
+            last_seen = request.session[LAST_SEEN_KEY]
+            if now - last_seen > settings.SESSION_IDLE_MINUTES * 60:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                messages.info(request, _("您已长时间未操作，请重新登录。"))
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen > 60:
+                request.session[LAST_SEEN_KEY] = now
+        elif user is not None and user.is_authenticated:
+            request.session[LAST_SEEN_KEY] = timezone.now().timestamp()
+        return self.get_response(request)

@@ -1,0 +1,59 @@
+"""The audit trail: append-only, enforced by database triggers (see migration 0002), not by goodwill."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when and from where."""
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+    )
+    actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=60, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=200, blank=True)
+    channel = models.CharField(_("渠道"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class ReadLog(models.Model):
+    """Every read of a sensitive record (survivors' case data, unmasked ID numbers)."""
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查看人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+    )
+    actor_label = models.CharField(_("查看人名称"), max_length=150, blank=True)
+    object_type = models.CharField(_("对象类型"), max_length=60)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    purpose = models.CharField(_("用途"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    channel = models.CharField(_("渠道"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("敏感信息查看记录")
+        verbose_name_plural = _("敏感信息查看记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.object_type}#{self.object_id}"

@@ -1,0 +1,97 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fulian.core.tree import ancestor_paths, subtree_q
+
+
+class Level(models.IntegerChoices):
+    PROVINCE = 1, _("省")
+    CITY = 2, _("市")
+    COUNTY = 3, _("县")
+    TOWNSHIP = 4, _("乡镇(街道)")
+    VILLAGE = 5, _("村(社区)")
+
+
+class Kind(models.TextChoices):
+    GEOGRAPHIC = "geo", _("地方妇联")
+    NEW_ORGANISATION = "new_org", _("两新组织妇女组织")
+    AGENCY = "agency", _("机关事业单位妇委会")
+
+
+class Conversion(models.TextChoices):
+    """村妇代会 → 村妇联 (改建); only village-level geographic units have a conversion to make."""
+
+    NOT_APPLICABLE = "na", _("不适用")
+    CONGRESS = "congress", _("妇代会(未改建)")
+    FEDERATION = "federation", _("已改建妇联")
+
+
+class SourceStatus(models.TextChoices):
+    CURRENT = "current", _("现行")
+    REMOVED = "removed", _("区划已撤销(保留数据)")
+    LOCAL = "local", _("非区划组织")
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree(self, unit, *, include_self: bool = True):
+        return self.filter(subtree_q(unit.path, include_self=include_self))
+
+    def ancestors_of(self, unit, *, include_self: bool = False):
+        paths = ancestor_paths(unit.path)
+        if not include_self:
+            paths = paths[:-1]
+        return self.filter(path__in=paths).order_by("path")
+
+
+class Unit(models.Model):
+    """A federation (妇联) or women's organisation: one node of the five-level work network."""
+
+    code = models.CharField(_("代码"), max_length=24, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices, default=Kind.GEOGRAPHIC)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(_("树路径"), max_length=64, unique=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=60, blank=True, db_index=True)
+    name_pinyin = models.CharField(_("拼音"), max_length=200, blank=True)
+    conversion = models.CharField(
+        _("改建状态"), max_length=12, choices=Conversion.choices, default=Conversion.NOT_APPLICABLE
+    )
+    source_status = models.CharField(
+        _("区划状态"), max_length=10, choices=SourceStatus.choices, default=SourceStatus.CURRENT
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["level", "path"]), models.Index(fields=["parent", "code"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="unit_level_1_to_5"),
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True) | ~models.Q(level=Level.PROVINCE),
+                name="unit_province_is_root",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_geographic(self) -> bool:
+        return self.kind == Kind.GEOGRAPHIC
+
+    @property
+    def may_have_organisations(self) -> bool:
+        """Women's organisations of new economic and social organisations hang under a county or township."""
+        return self.is_geographic and self.level in (Level.COUNTY, Level.TOWNSHIP)
+
+    @property
+    def federation_name(self) -> str:
+        return f"{self.name}妇联" if self.is_geographic else self.name

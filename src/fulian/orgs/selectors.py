@@ -1,0 +1,101 @@
+"""Reads of the federation tree, always scoped by core.policy."""
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from fulian.core.pinyin import is_pinyin_query
+from fulian.core.policy import Action, allows, scope_q
+
+from .models import Conversion, Kind, Level, Unit
+
+
+def access_unit_by_id(user, unit_id: int, *, need: str = Action.VIEW) -> Unit:
+    """The unit, if she may `need` it; otherwise 404, the same as a unit that does not exist."""
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None or not allows(user, need, unit.path):
+        raise Http404("unit not found")
+    return unit
+
+
+def unit_home_for(user) -> Unit | None:
+    """The unit a cadre starts from: her own; for a superuser without one, the first province."""
+    if getattr(user, "unit", None) is not None:
+        return user.unit
+    if user.is_superuser:
+        return Unit.objects.filter(level=Level.PROVINCE).order_by("path").first()
+    return None
+
+
+def units_for(user, *, q: str = "", under: Unit | None = None, level: int | None = None):
+    """Units she may see, optionally under one unit, of one level, or matching a search.
+
+    The search reads digits as a division code prefix, ASCII letters as pinyin (initials `zjz` or
+    whole syllables `zhangjia`), anything else as part of the name.
+    """
+    units = Unit.objects.filter(scope_q(user))
+    if under is not None:
+        units = units.subtree(under)
+    if level:
+        units = units.filter(level=level)
+    q = (q or "").strip()
+    if q:
+        if q.isdigit():
+            units = units.filter(code__startswith=q)
+        elif is_pinyin_query(q):
+            q = q.lower()
+            units = units.filter(Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q))
+        else:
+            units = units.filter(name__contains=q)
+    return units.order_by("path")
+
+
+def unit_ancestors(unit: Unit) -> list[Unit]:
+    """Root first, for the breadcrumb."""
+    return list(Unit.objects.ancestors_of(unit).only("id", "name", "path", "level"))
+
+
+def unit_children_with_counts(unit: Unit) -> list[Unit]:
+    """Children, each with `unit_count` (units under it, itself excluded) and `village_count`."""
+    children = list(unit.children.order_by("code"))
+    if not children:
+        return children
+    descendant_counts = _counts_by_child(unit, children)
+    for child in children:
+        child.unit_count, child.village_count = descendant_counts.get(child.path, (0, 0))
+    return children
+
+
+def _counts_by_child(unit: Unit, children: list[Unit]) -> dict[str, tuple[int, int]]:
+    """One index range count per child: cheap at every depth (≈11 children at a province)."""
+    result = {}
+    for child in children:
+        agg = Unit.objects.subtree(child, include_self=False).aggregate(
+            units=Count("id"), villages=Count("id", filter=Q(level=Level.VILLAGE))
+        )
+        result[child.path] = (agg["units"], agg["villages"])
+    return result
+
+
+def unit_summary(unit: Unit) -> dict:
+    """Units under it by level and the village conversion coverage (组织覆盖: 村(社区)妇联改建率)."""
+    rows = (
+        Unit.objects.subtree(unit)
+        .filter(kind=Kind.GEOGRAPHIC)
+        .values("level")
+        .annotate(n=Count("id"), converted=Count("id", filter=Q(conversion=Conversion.FEDERATION)))
+        .order_by("level")
+    )
+    by_level = {r["level"]: r for r in rows}
+    villages = by_level.get(Level.VILLAGE, {"n": 0, "converted": 0})
+    organisations = Unit.objects.subtree(unit).exclude(kind=Kind.GEOGRAPHIC).count()
+    return {
+        "levels": [
+            {"level": level, "label": level.label, "count": by_level[level]["n"]}
+            for level in Level
+            if level in by_level and level > unit.level
+        ],
+        "villages": villages["n"],
+        "villages_converted": villages["converted"],
+        "conversion_rate": (villages["converted"] / villages["n"]) if villages["n"] else None,
+        "organisations": organisations,
+    }
