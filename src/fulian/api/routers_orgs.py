@@ -1,4 +1,4 @@
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from fulian.core.policy import Action
@@ -39,7 +39,7 @@ def create_organisation(request, unit_id: int, payload: OrganisationIn):
     parent = selectors.access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     unit = services.unit_create_organisation(actor=request.auth, parent=parent, name=payload.name,
                                              kind=payload.kind)
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.put("/units/{unit_id}/conversion", response={200: UnitOut, 400: ErrorOut, 404: ErrorOut})
