@@ -38,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 messages: $(STAMP)
 	cd src/fulian && ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete

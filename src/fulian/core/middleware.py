@@ -10,6 +10,22 @@ from .context import Origin, client_ip, reset_origin, set_origin
 LAST_SEEN_KEY = "fulian_last_seen"
 
 
+class ChineseFirstMiddleware:
+    """zh-Hans unless she chose otherwise with the language switch (a cookie), whatever the browser says.
+
+    Put before LocaleMiddleware. A cadre whose phone is set to English still gets the Chinese UI she
+    is trained on; LANGUAGE_FROM_BROWSER=true restores Django's negotiation.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.LANGUAGE_FROM_BROWSER:
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 class RequestContextMiddleware:
     """Records where each request comes from for the audit trail."""
 

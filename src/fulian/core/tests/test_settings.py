@@ -32,3 +32,9 @@ def test_ui_is_chinese_by_default_and_english_on_request(client):
     assert "干部登录" in client.get(reverse("login")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Sign in" in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_she_switches(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "干部登录" in page and 'lang="zh-hans"' in page

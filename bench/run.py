@@ -1,0 +1,110 @@
+"""`make bench`: province-scale figures, each beside the reference it is compared with, measured in one run.
+
+Builds its own database (PostgreSQL on 127.0.0.1:5432 when reachable, as in production; SQLite with
+--sqlite or when PostgreSQL is not there), loads all of China's divisions, and times reads at Hebei
+scale. Nothing here is a test: it prints numbers and writes bench/out/results.json.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+
+def choose_database(use_sqlite: bool) -> str:
+    if not use_sqlite:
+        try:
+            import psycopg
+
+            name = f"fulian_bench_{os.getpid()}"
+            with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True,
+                                 connect_timeout=3) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            return f"postgres://postgres@127.0.0.1:5432/{name}"
+        except Exception as exc:  # noqa: BLE001  (any failure means: fall back to SQLite)
+            print(f"PostgreSQL not usable ({exc.__class__.__name__}); using SQLite")
+    path = ROOT / "bench" / "out" / "bench.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("postgres"):
+        import psycopg
+        from django.db import connections
+
+        connections.close_all()
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def timed(fn, repeat: int) -> list[float]:
+    fn()  # warm caches and connections once, as a server would be
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t) * 1000)
+    return samples
+
+
+def p(samples: list[float], q: float) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[int(q) - 1] if len(samples) > 1 else samples[0]
+
+
+class Report:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, figure: str, value: str, reference: str, ref_value: str, ratio: float | None):
+        self.rows.append({"figure": figure, "value": value, "reference": reference, "reference_value": ref_value,
+                          "ratio": None if ratio is None else round(ratio, 2)})
+        ratio_text = "" if ratio is None else f"{ratio:8.2f}x"
+        print(f"{figure:<52} {value:>18}   vs {reference:<40} {ref_value:>14} {ratio_text}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sqlite", action="store_true", help="bench on SQLite instead of PostgreSQL")
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args()
+
+    url = choose_database(args.sqlite)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fulian.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    print(f"database: {connection.vendor} ({url.rsplit('/', 1)[1]})")
+    call_command("migrate", verbosity=0)
+    report = Report()
+    try:
+        from bench import tree
+
+        tree.run(report, repeat=args.repeat)
+    finally:
+        out = ROOT / "bench" / "out"
+        out.mkdir(exist_ok=True)
+        (out / "results.json").write_text(
+            json.dumps({"database": connection.vendor, "rows": report.rows}, ensure_ascii=False, indent=2)
+        )
+        if not args.keep:
+            drop_database(url)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Issue 2 figures: loading all of China's divisions; a scoped subtree listing at a province root vs a village."""
+
+import time
+
+from django.test import Client
+
+from fulian.accounts.services import token_create
+from fulian.accounts.tests.factories import UserFactory
+from fulian.orgs.divisions import divisions_load, divisions_read
+from fulian.orgs.models import Level, Unit
+
+from .run import p, timed
+
+
+def run(report, *, repeat: int) -> None:
+    t = time.perf_counter()
+    rows = divisions_read()
+    read_s = time.perf_counter() - t
+
+    t = time.perf_counter()
+    divisions_load(divisions=rows)
+    load_s = time.perf_counter() - t
+    report.add("load all China's divisions (s)", f"{load_s:.1f}s", "decompress + parse the file alone",
+               f"{read_s:.1f}s", load_s / read_s)
+    report.add("load all China's divisions (rows/s)", f"{len(rows) / load_s:,.0f}/s", "rows loaded",
+               f"{len(rows):,}", None)
+
+    hebei = Unit.objects.get(code="130000000000")
+    village = Unit.objects.filter(level=Level.VILLAGE, code__startswith="130123100").order_by("code").first()
+    hebei_units = Unit.objects.subtree(hebei).count()
+    for label, unit in (("province root (河北)", hebei), ("village", village)):
+        user = UserFactory(username=f"bench-{unit.code}", unit=unit, roles=["chair"])
+        _token, key = token_create(user=user, name="bench")
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        url = f"/api/v1/units?under={unit.pk}&limit=50"
+        page_url = f"/units/{unit.pk}/"
+        page_client = Client()
+        page_client.force_login(user)
+
+        def listing(client=client, url=url):
+            response = client.get(url)
+            assert response.status_code == 200
+
+        def page(client=page_client, url=page_url):
+            response = client.get(url)
+            assert response.status_code == 200
+
+        unit.listing = timed(listing, repeat)
+        unit.page = timed(page, repeat)
+
+    for kind, attr in (("API subtree listing (first 50 + count)", "listing"), ("tree browser page", "page")):
+        root, leaf = getattr(hebei, attr), getattr(village, attr)
+        report.add(f"{kind} at province, {hebei_units:,} units: p50", f"{p(root, 50):.1f} ms",
+                   "same at a village: p50", f"{p(leaf, 50):.1f} ms", p(root, 50) / p(leaf, 50))
+        report.add(f"{kind} at province: p95", f"{p(root, 95):.1f} ms",
+                   "same at a village: p95", f"{p(leaf, 95):.1f} ms", p(root, 95) / p(leaf, 95))

@@ -1,0 +1,97 @@
+"""Main journey in a real browser on a phone-sized screen: sign in, walk the tree, find a village by pinyin.
+
+The server runs as its own process on a fresh SQLite file, so the test sees exactly what a user would.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fulian.conftest import TREE
+from fulian.core.pinyin import name_initials, name_pinyin
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[4]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (apt-get install chromium)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    divisions = tmp / "divisions.tsv"
+    divisions.write_text(
+        "".join(f"{c}\t{lv}\t{n}\t{name_initials(n)}\t{name_pinyin(n)}\n" for c, lv, n in TREE), encoding="utf-8"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"FULIAN_DATA_DIR": str(tmp), "FULIAN_NEW_PASSWORD": "Browser2026pass"})
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*manage, "load_divisions", "13", "23", "--file", str(divisions)], env=env, check=True,
+                   capture_output=True)
+    subprocess.run([*manage, "account_create", "county", "--unit", "130123000000", "--role", "chair",
+                    "--name", "刘桂英"], env=env, check=True, capture_output=True)
+    port = free_port()
+    proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def phone(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        page.set_default_timeout(10_000)
+        yield page
+        browser.close()
+
+
+def test_county_chair_signs_in_walks_the_tree_and_finds_a_village_by_pinyin(server, phone):
+    phone.goto(f"{server}/")
+    phone.get_by_label("用户名").fill("county")
+    phone.get_by_label("密码").fill("Browser2026pass")
+    phone.get_by_role("button", name="登录").click()
+    phone.wait_for_selector("text=正定县妇联")
+
+    phone.get_by_role("link", name="组织树").click()
+    phone.get_by_role("link", name="正定镇").click()
+    phone.wait_for_selector("h1:has-text('正定镇妇联')")
+    assert "正定县" in phone.locator("nav.crumbs").inner_text()
+
+    phone.get_by_role("link", name="正定县").click()
+    phone.locator("#unit-q").fill("zjz")  # htmx searches as she types
+    phone.wait_for_selector("#search-results a:has-text('张家庄村')")
+    phone.locator("#search-results a:has-text('张家庄村')").click()
+    phone.wait_for_selector("h1:has-text('张家庄村妇联')")
+    phone.get_by_role("button", name="标记为已改建妇联").click()
+    phone.wait_for_selector("text=改建状态已保存")
+    assert "已改建妇联" in phone.locator("main").inner_text()
