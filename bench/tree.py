@@ -28,7 +28,7 @@ def run(report, *, repeat: int) -> None:
     hebei = Unit.objects.get(code="130000000000")
     village = Unit.objects.filter(level=Level.VILLAGE, code__startswith="130123100").order_by("code").first()
     hebei_units = Unit.objects.subtree(hebei).count()
-    for label, unit in (("province root (河北)", hebei), ("village", village)):
+    for unit in (hebei, village):
         user = UserFactory(username=f"bench-{unit.code}", unit=unit, roles=["chair"])
         _token, key = token_create(user=user, name="bench")
         client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
