@@ -71,7 +71,12 @@ class Unit(models.Model):
         verbose_name = _("组织")
         verbose_name_plural = _("组织")
         ordering = ["path"]
-        indexes = [models.Index(fields=["level", "path"]), models.Index(fields=["parent", "code"])]
+        indexes = [
+            models.Index(fields=["level", "path"]),
+            models.Index(fields=["parent", "code"]),
+            # covers the subtree summaries (counts by level, kind, conversion) without touching the table
+            models.Index(fields=["path", "level", "kind", "conversion"], name="unit_subtree_cover"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="unit_level_1_to_5"),
             models.CheckConstraint(
