@@ -47,6 +47,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+TRUST_X_REAL_IP = envbool("TRUST_X_REAL_IP", "false")
 
 INSTALLED_APPS = [
     "fulian.core.apps.FulianAdminConfig",
