@@ -59,9 +59,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "fulian.core.apps.CoreConfig",
     "fulian.orgs",
     "fulian.accounts",
+    "fulian.people",
+    "fulian.contacts",
     "fulian.api",
 ]
 
@@ -126,6 +130,36 @@ if envbool("CACHE_REDIS", "false"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work through the Django Tasks API: the database backend by default (worker:
+# `manage.py db_worker`), RQ on Redis for scale-out (TASKS_BACKEND=rq, worker: `manage.py rqworker default`).
+TASKS_BACKEND = env("TASKS_BACKEND", "db")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "db": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+    }
+}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+
+# Personal data: ID numbers are stored encrypted (Fernet keys, comma-separated, newest first, so keys can
+# be rotated) and looked up through an HMAC keyed with ID_HASH_KEY. Both default to keys derived from
+# SECRET_KEY in development; set them (or their _FILE) in production and keep them out of the database.
+FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS", "")
+ID_HASH_KEY = env("ID_HASH_KEY", "")
+if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and ID_HASH_KEY):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and ID_HASH_KEY must be set when FULIAN_ENV=production")
+
+# Contact network: a woman counts as "in touch" when contacted within this many days.
+CONTACT_RECENT_DAYS = envint("CONTACT_RECENT_DAYS", "60")
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "200000")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -25,14 +25,15 @@ class Action(TextChoices):
     EDIT = "edit", _("编辑")
     MANAGE_ACCOUNTS = "manage_accounts", _("管理账号")
     ADMIN_SITE = "admin_site", _("进入数据维护后台")
+    VIEW_ID_NUMBER = "view_id_number", _("查看完整身份证号")
 
 
 LEADER_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR})
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.CHAIR: frozenset({Action.VIEW, Action.EDIT, Action.MANAGE_ACCOUNTS}),
-    Role.VICE_CHAIR: frozenset({Action.VIEW, Action.EDIT}),
-    Role.STAFF: frozenset({Action.VIEW, Action.EDIT}),
+    Role.CHAIR: frozenset({Action.VIEW, Action.EDIT, Action.MANAGE_ACCOUNTS, Action.VIEW_ID_NUMBER}),
+    Role.VICE_CHAIR: frozenset({Action.VIEW, Action.EDIT, Action.VIEW_ID_NUMBER}),
+    Role.STAFF: frozenset({Action.VIEW, Action.EDIT, Action.VIEW_ID_NUMBER}),
     Role.EXECUTIVE: frozenset({Action.VIEW}),
     Role.VOLUNTEER: frozenset({Action.VIEW}),
     Role.SYSADMIN: frozenset({Action.VIEW, Action.EDIT, Action.MANAGE_ACCOUNTS, Action.ADMIN_SITE}),

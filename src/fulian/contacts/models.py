@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fulian.orgs.models import Level
+
+
+class LevelQuota(models.Model):
+    """How many women a cadre of each level keeps in regular touch with (editable in data maintenance)."""
+
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, unique=True)
+    quota = models.PositiveIntegerField(_("联系人数"))
+
+    class Meta:
+        verbose_name = _("联系人数标准")
+        verbose_name_plural = _("联系人数标准")
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.quota}"
+
+
+class Assignment(models.Model):
+    """A cadre keeps in touch with a woman. A woman may have several cadres; ending keeps the history."""
+
+    woman = models.ForeignKey("people.Woman", on_delete=models.PROTECT, related_name="assignments")
+    cadre = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments",
+                              verbose_name=_("联系干部"))
+    assigned_on = models.DateField(_("开始联系"))
+    ended_on = models.DateField(_("结束联系"), null=True, blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("联系分工")
+        verbose_name_plural = _("联系分工")
+        constraints = [
+            models.UniqueConstraint(fields=["woman", "cadre"], condition=models.Q(ended_on__isnull=True),
+                                    name="one_active_assignment_per_pair"),
+        ]
+        indexes = [models.Index(fields=["cadre", "ended_on"])]
+
+
+class Channel(models.TextChoices):
+    HOME_VISIT = "home_visit", _("上门走访")
+    PHONE = "phone", _("电话")
+    WECHAT = "wechat", _("微信")
+    MEETING = "meeting", _("会议活动")
+    FIELD_WEEK = "field_week", _("下基层工作周")
+
+
+class NeedCategory(models.TextChoices):
+    EMPLOYMENT = "employment", _("就业创业")
+    LEGAL = "legal", _("法律维权")
+    FAMILY = "family", _("婚姻家庭")
+    HEALTH = "health", _("健康")
+    CHILDREN = "children", _("子女教育")
+    HARDSHIP = "hardship", _("生活困难")
+    OTHER = "other", _("其他")
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("待解决")
+    MET = "met", _("已解决")
+    CASE = "case", _("已转服务个案")
+
+
+class FieldWeek(models.Model):
+    """双月下基层工作周: a unit's planned week in the field, its visits (contact logs) and its summary."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="field_weeks",
+                             verbose_name=_("组织"))
+    unit_path = models.CharField(max_length=64, db_index=True)
+    title = models.CharField(_("主题"), max_length=100)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="field_weeks",
+                                          verbose_name=_("参加干部"))
+    summary = models.TextField(_("工作小结"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("下基层工作周")
+        verbose_name_plural = _("下基层工作周")
+        ordering = ["-starts_on"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                              name="field_week_ends_after_start")]
+
+    def __str__(self):
+        return self.title
+
+
+class ContactLog(models.Model):
+    woman = models.ForeignKey("people.Woman", on_delete=models.PROTECT, related_name="contact_logs")
+    cadre = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_logs",
+                              verbose_name=_("联系干部"))
+    unit_path = models.CharField(max_length=64)
+    contacted_on = models.DateField(_("联系日期"))
+    channel = models.CharField(_("方式"), max_length=12, choices=Channel.choices)
+    views = models.TextField(_("思想动态"), blank=True)
+    help_given = models.TextField(_("提供的帮助"), blank=True)
+    follow_up_on = models.DateField(_("回访日期"), null=True, blank=True)
+    field_week = models.ForeignKey(FieldWeek, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="contact_logs", verbose_name=_("下基层工作周"))
+    client_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    moved_from = models.ForeignKey("people.Woman", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", help_text="set when a merge moved this log")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("联系记录")
+        verbose_name_plural = _("联系记录")
+        ordering = ["-contacted_on", "-id"]
+        indexes = [models.Index(fields=["unit_path", "contacted_on"]), models.Index(fields=["cadre", "contacted_on"])]
+
+
+class Need(models.Model):
+    contact_log = models.ForeignKey(ContactLog, on_delete=models.PROTECT, related_name="needs")
+    woman = models.ForeignKey("people.Woman", on_delete=models.PROTECT, related_name="needs")
+    unit_path = models.CharField(max_length=64)
+    category = models.CharField(_("需求类别"), max_length=12, choices=NeedCategory.choices)
+    description = models.CharField(_("需求"), max_length=300, blank=True)
+    status = models.CharField(_("状态"), max_length=8, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    resolved_on = models.DateField(_("解决日期"), null=True, blank=True)
+    resolution = models.CharField(_("解决情况"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("需求")
+        verbose_name_plural = _("需求")
+        indexes = [models.Index(fields=["unit_path", "status", "category"])]

@@ -1,0 +1,146 @@
+"""Reads of the contact network: her worklist, coverage per cadre and per unit (rolled up the tree)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from fulian.accounts.models import User
+from fulian.core.policy import Action, allows, scope_q
+from fulian.core.tree import SEGMENT, subtree_q
+from fulian.people.models import Woman
+
+from .models import Assignment, ContactLog, FieldWeek, Need, NeedCategory, NeedStatus
+from .services import quota_for
+
+
+def recent_since(today: dt.date) -> dt.date:
+    return today - dt.timedelta(days=settings.CONTACT_RECENT_DAYS)
+
+
+def my_women(cadre):
+    return Woman.objects.filter(
+        assignments__cadre=cadre, assignments__ended_on__isnull=True, merged_into__isnull=True
+    ).distinct()
+
+
+def cadre_worklist(cadre, *, today: dt.date) -> dict:
+    """"My work today": follow-ups due or overdue, then women not contacted within the recent window."""
+    women = my_women(cadre).select_related("home_unit")
+    due = list(women.filter(next_follow_up_on__lte=today).order_by("next_follow_up_on", "id")[:100])
+    due_ids = {w.pk for w in due}
+    stale = [
+        w for w in women.filter(Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=recent_since(today)))
+        .order_by("last_contact_on", "id")[:100]
+        if w.pk not in due_ids
+    ]
+    return {"follow_ups": due, "overdue_contacts": stale}
+
+
+def cadre_coverage(cadre, *, today: dt.date) -> dict:
+    women = my_women(cadre)
+    agg = women.aggregate(
+        assigned=Count("id", distinct=True),
+        recent=Count("id", filter=Q(last_contact_on__gte=recent_since(today)), distinct=True),
+        follow_ups_overdue=Count("id", filter=Q(next_follow_up_on__lt=today), distinct=True),
+    )
+    needs = Need.objects.filter(contact_log__cadre=cadre)
+    return {**agg, "quota": quota_for(cadre), "rate": _rate(agg["recent"], agg["assigned"]),
+            "needs": _needs_by_category(needs)}
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _needs_by_category(needs) -> list[dict]:
+    rows = {r["category"]: r for r in needs.values("category").annotate(
+        total=Count("id"), met=Count("id", filter=Q(status=NeedStatus.MET)),
+        open=Count("id", filter=Q(status=NeedStatus.OPEN)),
+    )}
+    return [{"category": c.value, "label": c.label, "total": rows.get(c.value, {}).get("total", 0),
+             "met": rows.get(c.value, {}).get("met", 0), "open": rows.get(c.value, {}).get("open", 0)}
+            for c in NeedCategory]
+
+
+def unit_coverage(unit, *, today: dt.date) -> dict:
+    """Coverage of a unit's subtree, with one row per child unit (one grouped query each)."""
+    since = recent_since(today)
+    women = Woman.objects.filter(subtree_q(unit.path, "unit_path"), merged_into__isnull=True)
+    measures = {
+        "women": Count("id"),
+        "assigned": Count("id", filter=Q(is_assigned=True)),
+        "recent": Count("id", filter=Q(is_assigned=True, last_contact_on__gte=since)),
+        "follow_ups_overdue": Count("id", filter=Q(next_follow_up_on__lt=today)),
+    }
+    total = women.aggregate(**measures)
+    prefix_len = len(unit.path) + SEGMENT
+    by_child = {
+        r["prefix"]: r for r in women.exclude(unit_path=unit.path)
+        .annotate(prefix=Substr("unit_path", 1, prefix_len)).values("prefix").annotate(**measures).order_by()
+    }
+    needs = Need.objects.filter(subtree_q(unit.path, "unit_path"))
+    children = []
+    for child in unit.children.order_by("code"):
+        row = by_child.get(child.path, {k: 0 for k in measures})
+        children.append({"unit": child, **{k: row[k] for k in measures}, "rate": _rate(row["recent"], row["assigned"])})
+    return {**total, "rate": _rate(total["recent"], total["assigned"]), "children": children,
+            "needs": _needs_by_category(needs)}
+
+
+def cadres_for(user, unit=None):
+    """Active cadre accounts she may assign women to: in her scope, under `unit` when given."""
+    cadres = User.objects.filter(scope_q(user, field="unit__path"), is_active=True, unit__isnull=False)
+    if unit is not None:
+        cadres = cadres.filter(unit=unit)
+    return cadres.order_by("unit__path", "username")
+
+
+def contact_logs_for(user, *, woman=None):
+    logs = ContactLog.objects.filter(scope_q(user, field="unit_path")).select_related("cadre", "woman")
+    if woman is not None:
+        logs = logs.filter(woman=woman)
+    return logs.order_by("-contacted_on", "-id")
+
+
+def needs_for(user, *, status: str = "", woman=None):
+    needs = Need.objects.filter(scope_q(user, field="unit_path")).select_related("woman", "contact_log")
+    if status:
+        needs = needs.filter(status=status)
+    if woman is not None:
+        needs = needs.filter(woman=woman)
+    return needs.order_by("-id")
+
+
+def access_need_by_id(user, need_id: int, *, need: str = Action.VIEW) -> Need:
+    obj = Need.objects.select_related("woman").filter(pk=need_id).first()
+    if obj is None or not allows(user, need, obj.unit_path):
+        raise Http404("need not found")
+    return obj
+
+
+def field_weeks_for(user):
+    return FieldWeek.objects.filter(scope_q(user, field="unit_path")).select_related("unit").order_by("-starts_on")
+
+
+def access_field_week_by_id(user, week_id: int, *, need: str = Action.VIEW) -> FieldWeek:
+    week = FieldWeek.objects.select_related("unit").filter(pk=week_id).first()
+    if week is None or not allows(user, need, week.unit_path):
+        raise Http404("field week not found")
+    return week
+
+
+def field_week_report(week: FieldWeek) -> dict:
+    logs = week.contact_logs.select_related("cadre", "woman").order_by("contacted_on", "id")
+    took_part = User.objects.filter(contact_logs__field_week=week).annotate(visits=Count("contact_logs")).distinct()
+    return {"logs": logs, "took_part": took_part, "planned": week.participants.all(),
+            "needs": Need.objects.filter(contact_log__field_week=week).count()}
+
+
+def access_assignment_by_id(user, assignment_id: int) -> Assignment:
+    obj = Assignment.objects.select_related("woman", "cadre").filter(pk=assignment_id).first()
+    if obj is None or not allows(user, Action.VIEW, obj.woman.unit_path):
+        raise Http404("assignment not found")
+    return obj

@@ -1,0 +1,248 @@
+"""Writes of the contact network. Each is atomic, checks scope itself and writes its audit row."""
+
+import datetime as dt
+from itertools import cycle
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from fulian.core.audit import audit_record
+from fulian.core.policy import Action, allows
+from fulian.people.models import Woman
+
+from .models import Assignment, ContactLog, FieldWeek, LevelQuota, Need, NeedCategory, NeedStatus
+
+DEFAULT_QUOTAS = {1: 10, 2: 20, 3: 30, 4: 50, 5: 100}
+
+
+def quota_for(cadre) -> int:
+    level = cadre.unit.level if cadre.unit_id else 5
+    row = LevelQuota.objects.filter(level=level).first()
+    return row.quota if row else DEFAULT_QUOTAS[level]
+
+
+def _check_cadre_covers(cadre, woman: Woman) -> None:
+    if cadre.unit_id is None or not woman.unit_path.startswith(cadre.unit.path):
+        raise ValidationError(
+            _("%(cadre)s所在组织不管辖%(woman)s所在的村(社区)。") % {"cadre": cadre, "woman": woman.name},
+            code="cadre_out_of_area",
+        )
+
+
+def _refresh_is_assigned(woman_ids) -> None:
+    active = Assignment.objects.filter(woman_id=OuterRef("pk"), ended_on__isnull=True)
+    women = Woman.objects.filter(pk__in=list(woman_ids)).annotate(has=Exists(active))
+    for woman in women:
+        if woman.is_assigned != woman.has:
+            Woman.objects.filter(pk=woman.pk).update(is_assigned=woman.has)
+
+
+def assignment_create(*, actor, woman: Woman, cadre, today: dt.date) -> tuple[Assignment, str | None]:
+    """Link a cadre to a woman. Returns the assignment and a warning when she is now over her quota."""
+    if not allows(actor, Action.EDIT, woman.unit_path) or not allows(actor, Action.VIEW, cadre.unit.path):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    _check_cadre_covers(cadre, woman)
+    with transaction.atomic():
+        existing = Assignment.objects.filter(woman=woman, cadre=cadre, ended_on__isnull=True).first()
+        if existing:
+            return existing, None
+        assignment = Assignment.objects.create(woman=woman, cadre=cadre, assigned_on=today, assigned_by=actor)
+        _refresh_is_assigned([woman.pk])
+        audit_record(actor=actor, action="assignment.create", obj=woman, changes={"cadre": cadre.username})
+    return assignment, _quota_warning(cadre)
+
+
+def _quota_warning(cadre) -> str | None:
+    count = Assignment.objects.filter(cadre=cadre, ended_on__isnull=True).count()
+    quota = quota_for(cadre)
+    if count > quota:
+        return _("%(cadre)s已联系%(count)d人，超过标准%(quota)d人。") % {"cadre": cadre, "count": count, "quota": quota}
+    return None
+
+
+def assignment_end(*, actor, assignment: Assignment, today: dt.date) -> None:
+    if not allows(actor, Action.EDIT, assignment.woman.unit_path):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    with transaction.atomic():
+        Assignment.objects.filter(pk=assignment.pk, ended_on__isnull=True).update(ended_on=today)
+        _refresh_is_assigned([assignment.woman_id])
+        audit_record(actor=actor, action="assignment.end", obj=assignment.woman,
+                     changes={"cadre": assignment.cadre.username})
+
+
+def assign_women_round_robin(*, actor, women, cadres: list, today: dt.date) -> dict:
+    """Spread women without a cadre evenly across `cadres`, fewest-assigned cadre first."""
+    cadres = [c for c in cadres if c.is_active]
+    if not cadres:
+        raise ValidationError(_("没有可以分配的干部。"), code="no_cadres")
+    for cadre in cadres:
+        if not allows(actor, Action.VIEW, cadre.unit.path):
+            raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    loads = {c.pk: Assignment.objects.filter(cadre=c, ended_on__isnull=True).count() for c in cadres}
+    cadres.sort(key=lambda c: (loads[c.pk], c.pk))
+    rows, skipped = [], 0
+    with transaction.atomic():
+        pending = [w for w in women.filter(is_assigned=False) if allows(actor, Action.EDIT, w.unit_path)]
+        turn = cycle(cadres)
+        for woman in pending:
+            for _attempt in range(len(cadres)):
+                cadre = next(turn)
+                if woman.unit_path.startswith(cadre.unit.path):
+                    rows.append(Assignment(woman=woman, cadre=cadre, assigned_on=today, assigned_by=actor))
+                    break
+            else:
+                skipped += 1
+        Assignment.objects.bulk_create(rows, batch_size=1000)
+        ids = [r.woman_id for r in rows]
+        for start in range(0, len(ids), 900):
+            Woman.objects.filter(pk__in=ids[start : start + 900]).update(is_assigned=True)
+        audit_record(actor=actor, action="assignment.spread",
+                     changes={"assigned": len(rows), "skipped": skipped, "cadres": [c.username for c in cadres]})
+    warnings = [w for w in (_quota_warning(c) for c in cadres) if w]
+    return {"assigned": len(rows), "skipped": skipped, "warnings": warnings}
+
+
+def assignments_transfer(*, actor, from_cadre, to_cadres: list, today: dt.date) -> dict:
+    """A cadre leaves: end all her links and hand her women to the others, evenly."""
+    if not allows(actor, Action.MANAGE_ACCOUNTS, from_cadre.unit.path) and not allows(
+        actor, Action.EDIT, from_cadre.unit.path
+    ):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    to_cadres = [c for c in to_cadres if c.pk != from_cadre.pk]
+    with transaction.atomic():
+        active = Assignment.objects.filter(cadre=from_cadre, ended_on__isnull=True).select_related("woman")
+        woman_ids = [a.woman_id for a in active]
+        active.update(ended_on=today)
+        Woman.objects.filter(pk__in=woman_ids).update(is_assigned=False)
+        _refresh_is_assigned(woman_ids)
+        audit_record(actor=actor, action="assignment.transfer", obj=from_cadre,
+                     changes={"women": len(woman_ids), "to": [c.username for c in to_cadres]})
+        result = {"ended": len(woman_ids), "assigned": 0, "skipped": 0, "warnings": []}
+        if to_cadres and woman_ids:
+            spread = assign_women_round_robin(actor=actor, women=Woman.objects.filter(pk__in=woman_ids),
+                                              cadres=to_cadres, today=today)
+            result.update(assigned=spread["assigned"], skipped=spread["skipped"], warnings=spread["warnings"])
+    return result
+
+
+def may_log_contact(actor, woman: Woman) -> bool:
+    """Editors of her unit, and any cadre linked to her (an executive member or volunteer too)."""
+    if allows(actor, Action.EDIT, woman.unit_path):
+        return True
+    return Assignment.objects.filter(woman=woman, cadre=actor, ended_on__isnull=True).exists()
+
+
+def contact_log_create(
+    *, actor, woman: Woman, contacted_on: dt.date, channel: str, today: dt.date, views: str = "",
+    help_given: str = "", follow_up_on: dt.date | None = None, needs: list[tuple[str, str]] = (),
+    field_week: FieldWeek | None = None, client_token: str | None = None,
+) -> ContactLog:
+    """Record a contact. The same client token twice (a double tap on "save") records it once."""
+    if client_token:
+        done = ContactLog.objects.filter(client_token=client_token, cadre=actor).first()
+        if done is not None:
+            return done
+    if not may_log_contact(actor, woman):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    if contacted_on > today:
+        raise ValidationError(_("联系日期不能在今天之后。"), code="contact_future")
+    if follow_up_on and follow_up_on < contacted_on:
+        raise ValidationError(_("回访日期不能早于联系日期。"), code="follow_up_before")
+    if field_week and not (field_week.starts_on <= contacted_on <= field_week.ends_on):
+        raise ValidationError(_("联系日期不在这次下基层工作周的日期内。"), code="field_week_dates")
+    for category, _description in needs:
+        if category not in NeedCategory.values:
+            raise ValidationError(_("需求类别不正确。"), code="need_category")
+    try:
+        with transaction.atomic():
+            log = ContactLog.objects.create(
+                woman=woman, cadre=actor, unit_path=woman.unit_path, contacted_on=contacted_on, channel=channel,
+                views=views, help_given=help_given, follow_up_on=follow_up_on, field_week=field_week,
+                client_token=client_token or None,
+            )
+            Need.objects.bulk_create([
+                Need(contact_log=log, woman=woman, unit_path=woman.unit_path, category=c, description=d[:300])
+                for c, d in needs
+            ])
+            _refresh_contact_dates(woman)
+            audit_record(actor=actor, action="contact.create", obj=woman,
+                         changes={"channel": channel, "on": str(contacted_on), "needs": len(needs)})
+    except IntegrityError:
+        if client_token:  # the same token won a race in another request: that save is the one
+            return ContactLog.objects.get(client_token=client_token)
+        raise
+    return log
+
+
+def _refresh_contact_dates(woman: Woman) -> None:
+    """Her last contact date, and the follow-up asked for by her latest contact (a later contact
+    supersedes an earlier follow-up date)."""
+    latest = ContactLog.objects.filter(woman=woman).order_by("-contacted_on", "-id").first()
+    Woman.objects.filter(pk=woman.pk).update(
+        last_contact_on=latest.contacted_on if latest else None,
+        next_follow_up_on=latest.follow_up_on if latest else None,
+    )
+
+
+def need_resolve(*, actor, need: Need, resolution: str, today: dt.date) -> Need:
+    if not allows(actor, Action.EDIT, need.unit_path):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    if need.status != NeedStatus.OPEN:
+        raise ValidationError(_("这项需求已经处理过了。"), code="need_closed")
+    with transaction.atomic():
+        updated = Need.objects.filter(pk=need.pk, status=NeedStatus.OPEN).update(
+            status=NeedStatus.MET, resolved_on=today, resolution=resolution[:300]
+        )
+        if not updated:
+            raise ValidationError(_("这项需求已经处理过了。"), code="need_closed")
+        need.refresh_from_db()
+        audit_record(actor=actor, action="need.resolve", obj=need.woman, changes={"need": need.pk})
+    return need
+
+
+def field_week_create(*, actor, unit, title: str, starts_on: dt.date, ends_on: dt.date, participants=()) -> FieldWeek:
+    if not allows(actor, Action.EDIT, unit.path):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    if ends_on < starts_on:
+        raise ValidationError(_("结束日期不能早于开始日期。"), code="field_week_dates")
+    if (ends_on - starts_on).days > 13:
+        raise ValidationError(_("下基层工作周最长两周。"), code="field_week_long")
+    if not title.strip():
+        raise ValidationError(_("请填写主题。"), code="field_week_title")
+    with transaction.atomic():
+        week = FieldWeek.objects.create(unit=unit, unit_path=unit.path, title=title.strip()[:100],
+                                        starts_on=starts_on, ends_on=ends_on, created_by=actor)
+        people = [p for p in participants if p.unit_id and allows(actor, Action.VIEW, p.unit.path)]
+        week.participants.set(people)
+        audit_record(actor=actor, action="field_week.create", obj=week)
+    return week
+
+
+def field_week_summarize(*, actor, week: FieldWeek, summary: str) -> FieldWeek:
+    if not allows(actor, Action.EDIT, week.unit_path):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    with transaction.atomic():
+        FieldWeek.objects.filter(pk=week.pk).update(summary=summary)
+        week.summary = summary
+        audit_record(actor=actor, action="field_week.summarize", obj=week)
+    return week
+
+
+def contact_history_move(*, source: Woman, target: Woman) -> dict:
+    """For a merge: the duplicate's contacts, needs and links now belong to the survivor."""
+    logs = ContactLog.objects.filter(woman=source).update(woman=target, moved_from=source,
+                                                           unit_path=target.unit_path)
+    needs = Need.objects.filter(woman=source).update(woman=target, unit_path=target.unit_path)
+    moved = 0
+    for assignment in Assignment.objects.filter(woman=source, ended_on__isnull=True):
+        if Assignment.objects.filter(woman=target, cadre=assignment.cadre_id, ended_on__isnull=True).exists():
+            Assignment.objects.filter(pk=assignment.pk).update(ended_on=assignment.assigned_on)
+        else:
+            Assignment.objects.filter(pk=assignment.pk).update(woman=target)
+            moved += 1
+    Assignment.objects.filter(woman=source).update(woman=target)
+    _refresh_is_assigned([source.pk, target.pk])
+    _refresh_contact_dates(target)
+    return {"contact_logs": logs, "needs": needs, "assignments": moved}

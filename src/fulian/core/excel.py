@@ -1,0 +1,146 @@
+"""The Excel kit: read a roster by its header names, write templates, error files and exports.
+
+Reading is streaming (openpyxl read-only), so a 100,000-row roster never sits in memory whole.
+"""
+
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    required: bool = False
+    example: str = ""
+    note: str = ""
+    width: int = 16
+    text: bool = False  # format the template column as text (ID numbers, codes, phones)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: object
+    message: str
+
+
+class Roster:
+    """Rows of the first sheet as {key: value}, matched to `columns` by header title (order does not matter)."""
+
+    def __init__(self, file, columns: list[Column]):
+        try:
+            self.workbook = load_workbook(file, read_only=True, data_only=True)
+        except (InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+            raise ValidationError(_("无法读取这个文件：请上传 .xlsx 格式的 Excel 文件（可以先下载模板）。")) from exc
+        except Exception as exc:  # noqa: BLE001  (zipfile.BadZipFile and friends: not an xlsx)
+            raise ValidationError(_("无法读取这个文件：请上传 .xlsx 格式的 Excel 文件（可以先下载模板）。")) from exc
+        self.sheet = self.workbook.worksheets[0]
+        self.columns = columns
+        rows = self.sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        self._rows = rows
+        if header is None:
+            raise ValidationError(_("文件是空的。"))
+        titles = [self._title(h) for h in header]
+        by_title = {c.title: c for c in columns}
+        self.index = {by_title[t].key: i for i, t in enumerate(titles) if t in by_title}
+        missing = [c.title for c in columns if c.required and c.key not in self.index]
+        if missing:
+            raise ValidationError(_("缺少必填列：%(columns)s。请使用模板的表头。") % {"columns": "、".join(missing)})
+        self.header = list(header)
+
+    @staticmethod
+    def _title(value) -> str:
+        return "".join(str(value or "").split()).rstrip("*").rstrip("＊")
+
+    @property
+    def estimated_rows(self) -> int:
+        return max((self.sheet.max_row or 1) - 1, 0)
+
+    def __iter__(self) -> Iterator[tuple[int, dict, tuple]]:
+        for number, values in enumerate(self._rows, start=2):
+            if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            record = {key: (values[i] if i < len(values) else None) for key, i in self.index.items()}
+            yield number, record, values
+
+    def close(self):
+        self.workbook.close()
+
+
+def _header_cells(sheet, titles: list[str], highlight: set[int] = frozenset()):
+    cells = []
+    for i, title in enumerate(titles):
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        if i in highlight:
+            cell.fill = PatternFill("solid", fgColor="FFF2CC")
+        cells.append(cell)
+    return cells
+
+
+def template_xlsx(columns: list[Column], *, sheet_title: str, notes: list[str]) -> bytes:
+    """A template with the header row, one example row, text-formatted ID/code columns and a notes sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title
+    for i, column in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=i, value=column.title + ("*" if column.required else ""))
+        cell.font = Font(bold=True)
+        ws.cell(row=2, column=i, value=column.example)
+        letter = cell.column_letter
+        ws.column_dimensions[letter].width = column.width
+        if column.text:
+            for row in range(2, 2002):
+                ws.cell(row=row, column=i).number_format = "@"
+    ws.freeze_panes = "A2"
+    info = wb.create_sheet(_("填写说明"))
+    info.column_dimensions["A"].width = 24
+    info.column_dimensions["B"].width = 90
+    for column in columns:
+        info.append([column.title + ("（必填）" if column.required else ""), column.note])
+    info.append([])
+    for note in notes:
+        info.append([note])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def error_xlsx(errors: list[RowError], *, header: list, originals: dict[int, tuple]) -> bytes:
+    """One line per problem: row number, column, the value found, what is wrong, then the original row."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("错误"))
+    titles = [_("行号"), _("列"), _("填写的内容"), _("问题")] + [str(h or "") for h in header]
+    ws.append(_header_cells(ws, titles, highlight={3}))
+    for e in errors:
+        ws.append([e.row, e.column, _plain(e.value), e.message, *(_plain(v) for v in originals.get(e.row, ()))])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def export_xlsx(titles: list[str], rows: Iterable[list], *, sheet_title: str, stream) -> None:
+    """Write rows as they come (write-only mode) into `stream`."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title)
+    ws.append(_header_cells(ws, titles))
+    for row in rows:
+        ws.append([_plain(v) for v in row])
+    wb.save(stream)
+
+
+def _plain(value):
+    if value is None or isinstance(value, int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "fulian.people"
+    label = "people"
+    verbose_name = "妇女名册"
+
+    def ready(self):
+        from fulian.core.imports import register
+
+        from .importing import import_women
+
+        register("women", import_women)

@@ -1,0 +1,81 @@
+"""Reads of the women registry, always scoped by core.policy on the copied `unit_path`."""
+
+import re
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from fulian.core.audit import read_record
+from fulian.core.crypto import decrypt, keyed_hash
+from fulian.core.idnumber import parse_id_number
+from fulian.core.pinyin import is_pinyin_query
+from fulian.core.policy import Action, allows, scope_q
+from fulian.core.tree import subtree_q
+
+from .models import Woman
+
+_LAST4 = re.compile(r"^\d{3}[\dXx]$")
+
+
+def women_for(user, *, q: str = "", unit=None, tag: str = "", include_merged: bool = False):
+    """Women she may see, newest layout first by village; `q` is a name, pinyin initials, the last four
+    characters of the ID number, a phone number (or its last digits) or a whole ID number."""
+    women = Woman.objects.filter(scope_q(user, field="unit_path"))
+    if not include_merged:
+        women = women.filter(merged_into__isnull=True)
+    if unit is not None:
+        women = women.filter(subtree_q(unit.path, "unit_path"))
+    if tag:
+        women = women.filter(tags__code=tag)
+    q = "".join((q or "").split())
+    if q:
+        women = women.filter(_search_q(q))
+    return women.order_by("unit_path", "id")
+
+
+def _search_q(q: str) -> Q:
+    if len(q) in (15, 18) and q[:-1].isdigit():
+        try:
+            return Q(id_hash=keyed_hash(parse_id_number(q).number))
+        except Exception:  # noqa: BLE001  (not a valid ID number: fall through to other readings)
+            pass
+    if _LAST4.match(q):
+        return Q(id_last4=q.upper()) | Q(phone__endswith=q)
+    if q.isdigit():
+        return Q(phone__contains=q) if len(q) >= 5 else Q(phone__endswith=q)
+    if is_pinyin_query(q):
+        return Q(name_initials__startswith=q.lower()) | Q(name_pinyin__startswith=q.lower())
+    return Q(name__contains=q)
+
+
+def count_capped(queryset, cap: int = 10000) -> tuple[int, bool]:
+    """(count, more): exact up to `cap`, so a province-wide list never counts a million rows to show a pager."""
+    n = queryset.order_by()[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
+def access_woman_by_id(user, woman_id: int, *, need: str = Action.VIEW) -> Woman:
+    woman = Woman.objects.select_related("home_unit", "merged_into").filter(pk=woman_id).first()
+    if woman is None or not allows(user, need, woman.unit_path):
+        raise Http404("woman not found")
+    return woman
+
+
+def woman_id_number_reveal(user, woman: Woman, *, purpose: str = "") -> str:
+    """The full ID number, for roles that need it; every reveal goes to the read log."""
+    if not allows(user, Action.VIEW_ID_NUMBER, woman.unit_path):
+        raise Http404("not allowed")
+    read_record(actor=user, obj=woman, purpose=purpose or "id_number")
+    return decrypt(woman.id_encrypted)
+
+
+def possible_duplicates(user, *, limit: int = 100) -> list[dict]:
+    """Records in scope sharing a name and phone number: candidates for the merge tool."""
+    rows = (
+        women_for(user).exclude(phone="").values("name", "phone").annotate(n=Count("id")).filter(n__gt=1)
+        .order_by("name")[:limit]
+    )
+    result = []
+    for row in rows:
+        result.append({**row, "women": list(women_for(user).filter(name=row["name"], phone=row["phone"]))})
+    return result
