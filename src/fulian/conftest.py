@@ -39,6 +39,13 @@ def division(code, level, name):
     return Division(code, level, name, name_initials(name), name_pinyin(name))
 
 
+@pytest.fixture(autouse=True)
+def _isolated_files_and_immediate_tasks(settings, tmp_path):
+    """Uploads go to a temporary folder; background tasks run at once (one test drives the real worker)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def tree(db):
     divisions_load(divisions=[division(*row) for row in TREE])

@@ -4,7 +4,9 @@ from django.urls import include, path
 
 from fulian.accounts import views as account_views
 from fulian.api.api import api
+from fulian.contacts import views as contact_views
 from fulian.orgs import views as org_views
+from fulian.people import views as people_views
 
 urlpatterns = [
     path("", org_views.home, name="home"),
@@ -14,6 +16,29 @@ urlpatterns = [
     path("units/<int:unit_id>/organisations/new/", org_views.unit_add_organisation, name="unit_add_organisation"),
     path("units/<int:unit_id>/conversion/", org_views.unit_conversion, name="unit_conversion"),
     path("units/<int:unit_id>/accounts/new/", account_views.account_new, name="account_new"),
+    path("units/<int:unit_id>/coverage/", contact_views.unit_coverage, name="unit_coverage"),
+    path("units/<int:unit_id>/assign/", contact_views.assign_spread, name="assign_spread"),
+    path("units/<int:unit_id>/field-weeks/new/", contact_views.field_week_new, name="field_week_new"),
+    path("women/", people_views.women_list, name="women_list"),
+    path("women/new/", people_views.woman_new, name="woman_new"),
+    path("women/import/", people_views.women_import, name="women_import"),
+    path("women/template.xlsx", people_views.women_template_download, name="women_template"),
+    path("women/export.xlsx", people_views.women_export, name="women_export"),
+    path("women/duplicates/", people_views.women_duplicates, name="women_duplicates"),
+    path("women/merge/", people_views.women_merge, name="women_merge"),
+    path("women/<int:woman_id>/", people_views.woman_detail, name="woman_detail"),
+    path("women/<int:woman_id>/edit/", people_views.woman_edit, name="woman_edit"),
+    path("women/<int:woman_id>/id-number/", people_views.woman_reveal_id, name="woman_reveal_id"),
+    path("women/<int:woman_id>/contacts/new/", contact_views.contact_new, name="contact_new"),
+    path("women/<int:woman_id>/assignments/", contact_views.assignment_add, name="assignment_add"),
+    path("assignments/<int:assignment_id>/end/", contact_views.assignment_end, name="assignment_end"),
+    path("needs/<int:need_id>/resolve/", contact_views.need_resolve, name="need_resolve"),
+    path("cadres/<int:cadre_id>/transfer/", contact_views.cadre_transfer, name="cadre_transfer"),
+    path("imports/<int:job_id>/", people_views.import_job_detail, name="import_job_detail"),
+    path("imports/<int:job_id>/errors.xlsx", people_views.import_job_errors, name="import_job_errors"),
+    path("today/", contact_views.today, name="today"),
+    path("field-weeks/", contact_views.field_weeks, name="field_weeks"),
+    path("field-weeks/<int:week_id>/", contact_views.field_week_detail, name="field_week_detail"),
     path("account/", account_views.account_me, name="account_me"),
     path("account/tokens/", account_views.token_new, name="token_new"),
     path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),

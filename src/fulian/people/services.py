@@ -265,3 +265,38 @@ def woman_merge(*, actor, survivor: Woman, duplicate: Woman) -> Woman:
         audit_record(actor=actor, action="woman.merge", obj=survivor,
                      changes={"merged": duplicate.pk, "moved": moved})
     return survivor
+
+
+def woman_data_clean(*, actor, raw: dict, today: dt.date, require_id: bool = False) -> WomanData:
+    """Clean a form's or an API body's values; raises ValidationError({field: [messages]})."""
+    from fulian.orgs.models import Unit
+
+    errors: dict[str, list[str]] = {}
+    values: dict = {}
+
+    def attempt(key, fn):
+        try:
+            values[key] = fn()
+        except ValidationError as exc:
+            errors[key] = exc.messages
+
+    attempt("name", lambda: clean_name(raw.get("name")))
+    attempt("id_number", lambda: clean_female_id(raw.get("id_number"), today=today))
+    if require_id and "id_number" not in errors and values.get("id_number") is None:
+        errors["id_number"] = [_("身份证号为空。")]
+    attempt("phone", lambda: normalize_phone(raw.get("phone")))
+    code = "".join(str(raw.get("unit_code") or "").split())
+    unit = Unit.objects.filter(code=code).first() if code else None
+    if code and unit is None:
+        errors["unit_code"] = [_("没有代码为%(code)s的村(社区)。") % {"code": code}]
+    else:
+        attempt("unit_code", lambda: clean_home_unit(unit, actor=actor))
+    attempt("ethnicity", lambda: clean_ethnicity(raw.get("ethnicity")))
+    attempt("occupation", lambda: clean_occupation(raw.get("occupation")))
+    attempt("tags", lambda: clean_tags(raw.get("tags") or []))
+    attempt("consent", lambda: clean_consent(raw.get("consent_purpose"), raw.get("consent_on"), today=today))
+    if errors:
+        raise ValidationError(errors)
+    return WomanData(name=values["name"], home_unit=values["unit_code"], id_number=values["id_number"],
+                     phone=values["phone"], ethnicity=values["ethnicity"], occupation=values["occupation"],
+                     tags=values["tags"], consent_purpose=values["consent"][0], consent_on=values["consent"][1])

@@ -1,0 +1,209 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fulian.accounts.models import User
+from fulian.core.policy import Action, allows, scope_q
+from fulian.core.tree import subtree_q
+from fulian.orgs.selectors import access_unit_by_id
+from fulian.people.models import Woman
+from fulian.people.selectors import access_woman_by_id
+
+from . import selectors, services
+from .forms import ContactForm, FieldWeekForm, SpreadForm, SummaryForm
+
+
+@login_required
+def today(request):
+    day = timezone.localdate()
+    return render(request, "contacts/today.html", {
+        "work": selectors.cadre_worklist(request.user, today=day),
+        "coverage": selectors.cadre_coverage(request.user, today=day),
+        "form": ContactForm(),
+    })
+
+
+def _contact_from_form(request, woman, form):
+    data = form.cleaned_data
+    week = None
+    if data.get("field_week"):
+        week = selectors.access_field_week_by_id(request.user, data["field_week"])
+    needs = [(c, data.get("need_description", "")) for c in data.get("need_categories") or []]
+    return services.contact_log_create(
+        actor=request.user, woman=woman, contacted_on=data["contacted_on"], channel=data["channel"],
+        today=timezone.localdate(), views=data.get("views", ""), help_given=data.get("help_given", ""),
+        follow_up_on=data.get("follow_up_on"), needs=needs, field_week=week, client_token=data["client_token"],
+    )
+
+
+@login_required
+def contact_new(request, woman_id: int):
+    woman = access_woman_by_id(request.user, woman_id)
+    initial = {}
+    if request.GET.get("field_week", "").isdigit():
+        week = selectors.access_field_week_by_id(request.user, int(request.GET["field_week"]))
+        initial = {"field_week": week.pk, "channel": "field_week"}
+    day = timezone.localdate()
+    weeks = selectors.field_weeks_for(request.user).filter(starts_on__lte=day, ends_on__gte=day - timedelta(days=14))
+    form = ContactForm(request.POST or None, initial=initial, weeks=weeks)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _contact_from_form(request, woman, form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已记录与%(name)s的联系。") % {"name": woman.name})
+            if request.htmx:
+                return render(request, "contacts/_quick_done.html", {"woman": woman})
+            return redirect("woman_detail", woman_id=woman.pk)
+    if request.htmx:
+        return render(request, "contacts/_quick_form.html", {"woman": woman, "form": form})
+    return render(request, "contacts/contact_form.html", {"woman": woman, "form": form})
+
+
+@login_required
+@require_POST
+def need_resolve(request, need_id: int):
+    need = selectors.access_need_by_id(request.user, need_id, need=Action.EDIT)
+    try:
+        services.need_resolve(actor=request.user, need=need, resolution=request.POST.get("resolution", ""),
+                              today=timezone.localdate())
+        messages.success(request, _("需求已标记为已解决。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("woman_detail", woman_id=need.woman_id)
+
+
+@login_required
+@require_POST
+def assignment_add(request, woman_id: int):
+    woman = access_woman_by_id(request.user, woman_id, need=Action.EDIT)
+    cadre = User.objects.filter(scope_q(request.user, field="unit__path"), pk=request.POST.get("cadre") or 0).first()
+    if cadre is None:
+        raise Http404("cadre not found")
+    try:
+        _assignment, warning = services.assignment_create(actor=request.user, woman=woman, cadre=cadre,
+                                                          today=timezone.localdate())
+        messages.success(request, _("已指定%(cadre)s联系%(name)s。") % {"cadre": cadre, "name": woman.name})
+        if warning:
+            messages.warning(request, warning)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("woman_detail", woman_id=woman.pk)
+
+
+@login_required
+@require_POST
+def assignment_end(request, assignment_id: int):
+    assignment = selectors.access_assignment_by_id(request.user, assignment_id)
+    try:
+        services.assignment_end(actor=request.user, assignment=assignment, today=timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("woman_detail", woman_id=assignment.woman_id)
+
+
+@login_required
+def assign_spread(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, need=Action.EDIT)
+    cadres = selectors.cadres_for(request.user).filter(unit__path__in=_paths_above(unit))
+    form = SpreadForm(request.POST or None, cadres=cadres)
+    unassigned = Woman.objects.filter(merged_into__isnull=True, is_assigned=False).filter(
+        scope_q(request.user, field="unit_path")).filter(subtree_q(unit.path, "unit_path")).count()
+    if request.method == "POST" and form.is_valid():
+        women = Woman.objects.filter(subtree_q(unit.path, "unit_path"), merged_into__isnull=True).filter(
+            scope_q(request.user, field="unit_path", action=Action.EDIT))
+        try:
+            result = services.assign_women_round_robin(actor=request.user, women=women,
+                                                       cadres=list(form.cleaned_data["cadres"]),
+                                                       today=timezone.localdate())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已分配%(n)d名妇女。") % {"n": result["assigned"]})
+            for warning in result["warnings"]:
+                messages.warning(request, warning)
+            return redirect("unit_coverage", unit_id=unit.pk)
+    return render(request, "contacts/assign_spread.html", {"unit": unit, "form": form, "unassigned": unassigned})
+
+
+def _paths_above(unit):
+    from fulian.core.tree import ancestor_paths
+
+    return ancestor_paths(unit.path)
+
+
+@login_required
+def cadre_transfer(request, cadre_id: int):
+    cadre = User.objects.filter(scope_q(request.user, field="unit__path", action=Action.EDIT), pk=cadre_id).first()
+    if cadre is None or cadre.unit is None:
+        raise Http404("cadre not found")
+    others = selectors.cadres_for(request.user).filter(unit__path__in=_paths_above(cadre.unit)).exclude(pk=cadre.pk)
+    form = SpreadForm(request.POST or None, cadres=others)
+    if request.method == "POST" and form.is_valid():
+        result = services.assignments_transfer(actor=request.user, from_cadre=cadre,
+                                               to_cadres=list(form.cleaned_data["cadres"]), today=timezone.localdate())
+        messages.success(request, _("已把%(cadre)s联系的%(n)d名妇女转给其他干部。") % {"cadre": cadre, "n": result["assigned"]})
+        for warning in result["warnings"]:
+            messages.warning(request, warning)
+        return redirect("unit_coverage", unit_id=cadre.unit_id)
+    count = cadre.assignments.filter(ended_on__isnull=True).count()
+    return render(request, "contacts/cadre_transfer.html", {"cadre": cadre, "form": form, "count": count})
+
+
+@login_required
+def unit_coverage(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id)
+    day = timezone.localdate()
+    cadres = [(c, selectors.cadre_coverage(c, today=day)) for c in selectors.cadres_for(request.user, unit=unit)[:200]]
+    return render(request, "contacts/unit_coverage.html", {
+        "unit": unit, "coverage": selectors.unit_coverage(unit, today=day), "cadres": cadres,
+        "can_edit": allows(request.user, Action.EDIT, unit.path),
+    })
+
+
+@login_required
+def field_weeks(request):
+    page = Paginator(selectors.field_weeks_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "contacts/field_weeks.html", {"page": page})
+
+
+@login_required
+def field_week_new(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, need=Action.EDIT)
+    form = FieldWeekForm(request.POST or None, cadres=selectors.cadres_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            week = services.field_week_create(actor=request.user, unit=unit, title=data["title"],
+                                              starts_on=data["starts_on"], ends_on=data["ends_on"],
+                                              participants=data["participants"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("field_week_detail", week_id=week.pk)
+    return render(request, "contacts/field_week_form.html", {"unit": unit, "form": form})
+
+
+@login_required
+def field_week_detail(request, week_id: int):
+    week = selectors.access_field_week_by_id(request.user, week_id)
+    form = SummaryForm(request.POST or None, initial={"summary": week.summary})
+    if request.method == "POST":
+        week = selectors.access_field_week_by_id(request.user, week_id, need=Action.EDIT)
+        if form.is_valid():
+            services.field_week_summarize(actor=request.user, week=week, summary=form.cleaned_data["summary"])
+            messages.success(request, _("工作小结已保存。"))
+            return redirect("field_week_detail", week_id=week.pk)
+    return render(request, "contacts/field_week_detail.html", {
+        "week": week, "form": form, **selectors.field_week_report(week),
+        "can_edit": allows(request.user, Action.EDIT, week.unit_path),
+    })

@@ -1,0 +1,215 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fulian.core import imports
+from fulian.core.policy import Action, allows
+from fulian.orgs.models import Level, Unit
+from fulian.orgs.selectors import access_unit_by_id
+
+from . import exports, selectors, services
+from .forms import ImportForm, MergeForm, WomanForm
+from .importing import women_template
+from .vocabularies import TagCode
+
+PER_PAGE = 50
+
+
+def _filters(request):
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = access_unit_by_id(request.user, int(request.GET["unit"]))
+    tag = request.GET.get("tag", "")
+    return {"q": request.GET.get("q", "").strip(), "unit": unit, "tag": tag if tag in TagCode.values else ""}
+
+
+def _page(queryset, number, count, more):
+    paginator = Paginator(queryset, PER_PAGE)
+    paginator.count = count  # capped count: a province-wide list never counts a million rows
+    return Page(list(queryset[(number - 1) * PER_PAGE: number * PER_PAGE]), number, paginator), more
+
+
+def _home_units(user):
+    """Up to 500 villages and townships in scope for the form's suggestions (code with name)."""
+    from fulian.core.policy import scope_q
+
+    return Unit.objects.filter(scope_q(user), level__in=(Level.TOWNSHIP, Level.VILLAGE), kind="geo").order_by(
+        "path").only("code", "name")[:500]
+
+
+@login_required
+def women_list(request):
+    filters = _filters(request)
+    women = selectors.women_for(request.user, **filters).select_related("home_unit").prefetch_related("tags")
+    count, more = selectors.count_capped(women)
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    number = min(number, max(1, (count + PER_PAGE - 1) // PER_PAGE))
+    page, more = _page(women, number, count, more)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "people/women_list.html", {
+        **filters, "page": page, "more": more, "query": query.urlencode(), "tags": TagCode.choices,
+        "can_edit": allows(request.user, Action.EDIT, request.user.unit.path) if request.user.unit else False,
+    })
+
+
+@login_required
+def woman_new(request):
+    today = timezone.localdate()
+    initial = {}
+    if request.user.unit and request.user.unit.level in services.HOME_LEVELS:
+        initial["unit_code"] = request.user.unit.code
+    form = WomanForm(request.POST or None, initial=initial)
+    existing = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = services.woman_data_clean(actor=request.user, raw=form.cleaned_data, today=today)
+            woman = services.woman_create(actor=request.user, data=data)
+        except services.DuplicateWoman as exc:
+            existing = exc.existing
+            form.add_error("id_number", exc.messages[0])
+        except ValidationError as exc:
+            form.apply_errors(exc.message_dict)
+        else:
+            messages.success(request, _("已登记%(name)s。") % {"name": woman.name})
+            return redirect("woman_detail", woman_id=woman.pk)
+    return render(request, "people/woman_form.html", {"form": form, "existing": existing,
+                                                      "home_units": _home_units(request.user)})
+
+
+@login_required
+def woman_detail(request, woman_id: int):
+    from fulian.contacts import selectors as contact_selectors
+
+    woman = selectors.access_woman_by_id(request.user, woman_id)
+    return render(request, "people/woman_detail.html", {
+        "woman": woman,
+        "tags": woman.tags.all(),
+        "assignments": woman.assignments.select_related("cadre", "cadre__unit").order_by("ended_on", "-assigned_on"),
+        "logs": contact_selectors.contact_logs_for(request.user, woman=woman).prefetch_related("needs")[:50],
+        "cadres": contact_selectors.cadres_for(request.user).filter(unit__path__in=_ancestor_paths(woman)),
+        "can_edit": allows(request.user, Action.EDIT, woman.unit_path),
+        "can_reveal": allows(request.user, Action.VIEW_ID_NUMBER, woman.unit_path) and bool(woman.id_encrypted),
+    })
+
+
+def _ancestor_paths(woman):
+    from fulian.core.tree import ancestor_paths
+
+    return ancestor_paths(woman.unit_path)
+
+
+@login_required
+def woman_edit(request, woman_id: int):
+    woman = selectors.access_woman_by_id(request.user, woman_id, need=Action.EDIT)
+    initial = {"name": woman.name, "phone": woman.phone, "unit_code": woman.home_unit.code,
+               "ethnicity": woman.ethnicity, "occupation": woman.occupation,
+               "tags": list(woman.tags.values_list("code", flat=True)), "consent_purpose": woman.consent_purpose,
+               "consent_on": woman.consent_on, "version": woman.version}
+    form = WomanForm(request.POST or None, initial=initial)
+    form.fields["id_number"].help_text = _("当前：%(masked)s；留空表示不修改。") % {"masked": woman.id_masked or "—"}
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = services.woman_data_clean(actor=request.user, raw=form.cleaned_data, today=timezone.localdate())
+            services.woman_update(actor=request.user, woman=woman, data=data,
+                                  version=form.cleaned_data["version"] or 0)
+        except services.StaleEdit as exc:
+            messages.error(request, exc.messages[0])
+            return render(request, "people/woman_form.html", {
+                "form": form, "woman": woman, "conflict": selectors.access_woman_by_id(request.user, woman_id),
+                "home_units": _home_units(request.user)}, status=409)
+        except ValidationError as exc:
+            if isinstance(exc, services.DuplicateWoman):
+                form.add_error("id_number", exc.messages[0])
+            else:
+                form.apply_errors(exc.message_dict)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("woman_detail", woman_id=woman.pk)
+    return render(request, "people/woman_form.html", {"form": form, "woman": woman,
+                                                      "home_units": _home_units(request.user)})
+
+
+@login_required
+@require_POST
+def woman_reveal_id(request, woman_id: int):
+    woman = selectors.access_woman_by_id(request.user, woman_id)
+    number = selectors.woman_id_number_reveal(request.user, woman, purpose="web")
+    return HttpResponse(f"<code>{number}</code>")
+
+
+@login_required
+def women_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            form.add_error("file", _("请上传 .xlsx 格式的 Excel 文件（可以先下载模板）。"))
+        else:
+            job = imports.import_job_create(actor=request.user, kind="women", upload=upload)
+            return redirect("import_job_detail", job_id=job.pk)
+    jobs = imports.ImportJob.objects.filter(created_by=request.user, kind="women")[:10]
+    return render(request, "people/women_import.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_job_detail(request, job_id: int):
+    job = imports.access_import_job(request.user, job_id)
+    template = "people/_import_progress.html" if request.htmx else "people/import_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def import_job_errors(request, job_id: int):
+    job = imports.access_import_job(request.user, job_id)
+    if not job.error_file:
+        raise Http404("no errors")
+    return FileResponse(job.error_file.open("rb"), as_attachment=True, filename=f"导入错误报告-{job.pk}.xlsx")
+
+
+@login_required
+def women_template_download(request):
+    response = HttpResponse(women_template(), content_type=exports.XLSX)
+    response["Content-Disposition"] = exports.attachment("妇女名册模板.xlsx")
+    return response
+
+
+@login_required
+def women_export(request):
+    filters = _filters(request)
+    women = selectors.women_for(request.user, **filters)
+    exports.women_export_audit(actor=request.user, filters=filters)
+    response = StreamingHttpResponse(exports.women_xlsx_chunks(women), content_type=exports.XLSX)
+    response["Content-Disposition"] = exports.attachment("妇女名册.xlsx")
+    return response
+
+
+@login_required
+def women_duplicates(request):
+    return render(request, "people/women_duplicates.html", {"groups": selectors.possible_duplicates(request.user)})
+
+
+@login_required
+@require_POST
+def women_merge(request):
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        raise Http404("bad merge")
+    survivor = selectors.access_woman_by_id(request.user, form.cleaned_data["survivor"], need=Action.EDIT)
+    duplicate = selectors.access_woman_by_id(request.user, form.cleaned_data["duplicate"], need=Action.EDIT)
+    try:
+        services.woman_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("women_duplicates")
+    messages.success(request, _("已合并，两条记录的联系历史都保留在%(name)s名下。") % {"name": survivor.name})
+    return redirect("woman_detail", woman_id=survivor.pk)
