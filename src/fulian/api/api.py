@@ -5,7 +5,9 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from .auth import TokenAuth, session_auth
+from .routers_contacts import router as contacts_router
 from .routers_orgs import router as orgs_router
+from .routers_people import router as people_router
 from .schemas import MeOut
 
 api = NinjaAPI(
@@ -49,3 +51,5 @@ def me(request):
 
 
 api.add_router("/", orgs_router)
+api.add_router("/", people_router)
+api.add_router("/", contacts_router)

@@ -39,6 +39,9 @@ class Assignment(models.Model):
         ]
         indexes = [models.Index(fields=["cadre", "ended_on"])]
 
+    def __str__(self):
+        return f"{self.cadre} → {self.woman}"
+
 
 class Channel(models.TextChoices):
     HOME_VISIT = "home_visit", _("上门走访")
@@ -113,6 +116,9 @@ class ContactLog(models.Model):
         ordering = ["-contacted_on", "-id"]
         indexes = [models.Index(fields=["unit_path", "contacted_on"]), models.Index(fields=["cadre", "contacted_on"])]
 
+    def __str__(self):
+        return f"{self.contacted_on} {self.woman}"
+
 
 class Need(models.Model):
     contact_log = models.ForeignKey(ContactLog, on_delete=models.PROTECT, related_name="needs")
@@ -128,3 +134,6 @@ class Need(models.Model):
         verbose_name = _("需求")
         verbose_name_plural = _("需求")
         indexes = [models.Index(fields=["unit_path", "status", "category"])]
+
+    def __str__(self):
+        return f"{self.get_category_display()} {self.woman}"

@@ -151,7 +151,8 @@ def cadre_transfer(request, cadre_id: int):
     if request.method == "POST" and form.is_valid():
         result = services.assignments_transfer(actor=request.user, from_cadre=cadre,
                                                to_cadres=list(form.cleaned_data["cadres"]), today=timezone.localdate())
-        messages.success(request, _("已把%(cadre)s联系的%(n)d名妇女转给其他干部。") % {"cadre": cadre, "n": result["assigned"]})
+        messages.success(request, _("已把%(cadre)s联系的%(n)d名妇女转给其他干部。") % {
+            "cadre": cadre, "n": result["assigned"]})
         for warning in result["warnings"]:
             messages.warning(request, warning)
         return redirect("unit_coverage", unit_id=cadre.unit_id)

@@ -7,8 +7,8 @@ from fulian.core.audit import audit_record
 from fulian.core.excel import export_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TITLES = ["姓名", "身份证号(脱敏)", "出生日期", "手机号", "村(社区)", "村(社区)代码", "民族", "职业", "标签", "最近联系",
-          "待回访日期"]
+TITLES = ["姓名", "身份证号(脱敏)", "出生日期", "手机号", "村(社区)", "村(社区)代码", "民族", "职业", "标签",
+          "最近联系", "待回访日期"]
 
 
 def attachment(filename: str) -> str:

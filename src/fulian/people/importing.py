@@ -45,8 +45,10 @@ COLUMNS = [
            note="12位统计用区划代码，须在您的工作范围内，村(社区)或乡镇(街道)一级", width=16, text=True),
     Column("ethnicity", "民族", example="汉族", note="56个民族之一，可省略“族”字", width=10),
     Column("occupation", "职业", example="农民", note="、".join(map(str, Occupation.labels)), width=12),
-    Column("tags", "标签", example="留守、贫困", note="可多个，用顿号或逗号分隔：" + "、".join(map(str, TagCode.labels)), width=16),
-    Column("consent_purpose", "同意用途", example="妇联联系服务", note="本人同意登记信息的用途（个人信息保护法）", width=16),
+    Column("tags", "标签", example="留守、贫困", width=16,
+           note="可多个，用顿号或逗号分隔：" + "、".join(map(str, TagCode.labels))),
+    Column("consent_purpose", "同意用途", example="妇联联系服务", width=16,
+           note="本人同意登记信息的用途（个人信息保护法）"),
     Column("consent_on", "同意日期", example="2026-03-08", note="格式 2026-03-08", width=12),
 ]
 TITLES = {c.key: c.title for c in COLUMNS}

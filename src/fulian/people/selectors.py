@@ -1,7 +1,9 @@
 """Reads of the women registry, always scoped by core.policy on the copied `unit_path`."""
 
+import contextlib
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -35,10 +37,8 @@ def women_for(user, *, q: str = "", unit=None, tag: str = "", include_merged: bo
 
 def _search_q(q: str) -> Q:
     if len(q) in (15, 18) and q[:-1].isdigit():
-        try:
+        with contextlib.suppress(ValidationError):  # not a valid ID number: try the other readings
             return Q(id_hash=keyed_hash(parse_id_number(q).number))
-        except Exception:  # noqa: BLE001  (not a valid ID number: fall through to other readings)
-            pass
     if _LAST4.match(q):
         return Q(id_last4=q.upper()) | Q(phone__endswith=q)
     if q.isdigit():

@@ -83,7 +83,8 @@ def clean_occupation(raw) -> str:
         if text in (choice.value, str(choice.label)):
             return choice.value
     raise ValidationError(
-        _("职业“%(value)s”不在列表中（%(choices)s）。") % {"value": text, "choices": "、".join(map(str, Occupation.labels))},
+        _("职业“%(value)s”不在列表中（%(choices)s）。") % {
+            "value": text, "choices": "、".join(map(str, Occupation.labels))},
         code="occupation_unknown",
     )
 
@@ -104,7 +105,8 @@ def clean_tags(raw) -> list[str]:
                 break
         else:
             raise ValidationError(
-                _("标签“%(value)s”不在列表中（%(choices)s）。") % {"value": part, "choices": "、".join(map(str, TagCode.labels))},
+                _("标签“%(value)s”不在列表中（%(choices)s）。") % {
+                    "value": part, "choices": "、".join(map(str, TagCode.labels))},
                 code="tag_unknown",
             )
     return sorted(set(tags))

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[4]
 
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {**os.environ, "FULIAN_ENV": "production", "SECRET_KEY": "x" * 30 + "production-secret-0123456789-abcdefg",
-           "ALLOWED_HOSTS": "fulian.example.cn", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+           "ALLOWED_HOSTS": "fulian.example.cn", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "FIELD_ENCRYPTION_KEYS": "x" * 43 + "=", "ID_HASH_KEY": "y" * 40}
     result = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, check=False,

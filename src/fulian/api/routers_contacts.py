@@ -1,0 +1,160 @@
+from django.http import Http404
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from fulian.accounts.models import User
+from fulian.contacts import selectors, services
+from fulian.core.policy import Action, scope_q
+from fulian.orgs.selectors import access_unit_by_id
+from fulian.people.models import Woman
+from fulian.people.selectors import access_woman_by_id
+
+from .schemas import ErrorOut
+from .schemas_people import (
+    AssignmentIn,
+    AssignmentOut,
+    CadreCoverageOut,
+    ContactIn,
+    ContactOut,
+    CoverageRowOut,
+    FieldWeekIn,
+    FieldWeekOut,
+    NeedOut,
+    ResolveIn,
+    SpreadIn,
+    SpreadOut,
+    SummaryIn,
+    TodayOut,
+    TransferOut,
+    UnitCoverageOut,
+)
+
+router = Router(tags=["contacts 联系网"])
+
+
+def _cadres(request, ids):
+    cadres = list(User.objects.filter(scope_q(request.auth, field="unit__path"), pk__in=ids, unit__isnull=False))
+    if len(cadres) != len(set(ids)):
+        raise Http404("cadre not found")
+    return cadres
+
+
+@router.get("/women/{woman_id}/contacts", response=list[ContactOut])
+@paginate(LimitOffsetPagination)
+def list_contacts(request, woman_id: int):
+    woman = access_woman_by_id(request.auth, woman_id)
+    return selectors.contact_logs_for(request.auth, woman=woman).prefetch_related("needs")
+
+
+@router.post("/women/{woman_id}/contacts", response={201: ContactOut, 400: ErrorOut, 404: ErrorOut})
+def create_contact(request, woman_id: int, payload: ContactIn):
+    """Record a contact with her; sending the same `client_token` again returns the first one."""
+    woman = access_woman_by_id(request.auth, woman_id)
+    week = selectors.access_field_week_by_id(request.auth, payload.field_week_id) if payload.field_week_id else None
+    log = services.contact_log_create(
+        actor=request.auth, woman=woman, contacted_on=payload.contacted_on, channel=payload.channel,
+        today=timezone.localdate(), views=payload.views, help_given=payload.help_given,
+        follow_up_on=payload.follow_up_on, needs=[(n.category, n.description) for n in payload.needs],
+        field_week=week, client_token=payload.client_token,
+    )
+    return Status(201, log)
+
+
+@router.get("/needs", response=list[NeedOut])
+@paginate(LimitOffsetPagination)
+def list_needs(request, status: str = ""):
+    return selectors.needs_for(request.auth, status=status)
+
+
+@router.post("/needs/{need_id}/resolve", response={200: NeedOut, 400: ErrorOut, 404: ErrorOut})
+def resolve_need(request, need_id: int, payload: ResolveIn):
+    need = selectors.access_need_by_id(request.auth, need_id, need=Action.EDIT)
+    return services.need_resolve(actor=request.auth, need=need, resolution=payload.resolution,
+                                 today=timezone.localdate())
+
+
+@router.post("/women/{woman_id}/assignments", response={201: AssignmentOut, 400: ErrorOut, 404: ErrorOut})
+def create_assignment(request, woman_id: int, payload: AssignmentIn):
+    woman = access_woman_by_id(request.auth, woman_id, need=Action.EDIT)
+    cadre = _cadres(request, [payload.cadre_id])[0]
+    assignment, warning = services.assignment_create(actor=request.auth, woman=woman, cadre=cadre,
+                                                     today=timezone.localdate())
+    assignment.warning = warning
+    return Status(201, assignment)
+
+
+@router.post("/assignments/{assignment_id}/end", response={204: None, 400: ErrorOut, 404: ErrorOut})
+def end_assignment(request, assignment_id: int):
+    assignment = selectors.access_assignment_by_id(request.auth, assignment_id)
+    services.assignment_end(actor=request.auth, assignment=assignment, today=timezone.localdate())
+    return Status(204, None)
+
+
+@router.post("/units/{unit_id}/assignments/spread", response={200: SpreadOut, 400: ErrorOut, 404: ErrorOut})
+def spread_assignments(request, unit_id: int, payload: SpreadIn):
+    """Spread the unit's women who have no cadre evenly across the given cadres."""
+    unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
+    from fulian.core.tree import subtree_q
+
+    women = Woman.objects.filter(subtree_q(unit.path, "unit_path"), merged_into__isnull=True)
+    return services.assign_women_round_robin(actor=request.auth, women=women,
+                                             cadres=_cadres(request, payload.cadre_ids), today=timezone.localdate())
+
+
+@router.post("/cadres/{cadre_id}/transfer", response={200: TransferOut, 400: ErrorOut, 404: ErrorOut})
+def transfer_assignments(request, cadre_id: int, payload: SpreadIn):
+    """A cadre leaves: end her links and hand her women to the given cadres."""
+    cadre = _cadres(request, [cadre_id])[0]
+    return services.assignments_transfer(actor=request.auth, from_cadre=cadre,
+                                         to_cadres=_cadres(request, payload.cadre_ids), today=timezone.localdate())
+
+
+@router.get("/units/{unit_id}/coverage", response={200: UnitCoverageOut, 404: ErrorOut})
+def get_unit_coverage(request, unit_id: int):
+    unit = access_unit_by_id(request.auth, unit_id)
+    cov = selectors.unit_coverage(unit, today=timezone.localdate())
+    cov["children"] = [CoverageRowOut(unit_id=r["unit"].pk, unit_name=r["unit"].name,
+                                      **{k: r[k] for k in ("women", "assigned", "recent", "follow_ups_overdue",
+                                                           "rate")}) for r in cov["children"]]
+    return cov
+
+
+@router.get("/me/coverage", response=CadreCoverageOut, tags=["account 账号"])
+def my_coverage(request):
+    return selectors.cadre_coverage(request.auth, today=timezone.localdate())
+
+
+@router.get("/me/today", response=TodayOut, tags=["account 账号"])
+def my_today(request):
+    """Follow-ups due and women not contacted in the recent window: "my work today"."""
+    work = selectors.cadre_worklist(request.auth, today=timezone.localdate())
+    return {k: [w for w in v] for k, v in work.items()}
+
+
+@router.get("/field-weeks", response=list[FieldWeekOut])
+@paginate(LimitOffsetPagination)
+def list_field_weeks(request):
+    return selectors.field_weeks_for(request.auth).prefetch_related("participants")
+
+
+@router.post("/units/{unit_id}/field-weeks", response={201: FieldWeekOut, 400: ErrorOut, 404: ErrorOut})
+def create_field_week(request, unit_id: int, payload: FieldWeekIn):
+    unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
+    week = services.field_week_create(actor=request.auth, unit=unit, title=payload.title, starts_on=payload.starts_on,
+                                      ends_on=payload.ends_on,
+                                      participants=_cadres(request, payload.participant_ids))
+    return Status(201, week)
+
+
+@router.get("/field-weeks/{week_id}", response={200: FieldWeekOut, 404: ErrorOut})
+def get_field_week(request, week_id: int):
+    return selectors.access_field_week_by_id(request.auth, week_id)
+
+
+@router.put("/field-weeks/{week_id}/summary", response={200: FieldWeekOut, 400: ErrorOut, 404: ErrorOut})
+def summarize_field_week(request, week_id: int, payload: SummaryIn):
+    week = selectors.access_field_week_by_id(request.auth, week_id, need=Action.EDIT)
+    return services.field_week_summarize(actor=request.auth, week=week, summary=payload.summary)
+
+

@@ -1,0 +1,236 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class WomanOut(Schema):
+    id: int
+    name: str
+    id_masked: str = Field(description="ID number masked as 130***********123X; reveal with POST …/id-number")
+    birth_date: dt.date | None
+    phone: str
+    home_unit_id: int
+    home_unit_code: str
+    home_unit_name: str
+    ethnicity: str
+    occupation: str
+    tags: list[str]
+    consent_purpose: str
+    consent_on: dt.date | None
+    last_contact_on: dt.date | None
+    next_follow_up_on: dt.date | None
+    is_assigned: bool
+    merged_into_id: int | None
+    version: int = Field(description="send back unchanged with PUT; a newer version on the server means 409")
+
+    @staticmethod
+    def resolve_home_unit_code(obj) -> str:
+        return obj.home_unit.code
+
+    @staticmethod
+    def resolve_home_unit_name(obj) -> str:
+        return obj.home_unit.name
+
+    @staticmethod
+    def resolve_tags(obj) -> list[str]:
+        return sorted(t.code for t in obj.tags.all())
+
+
+class WomanIn(Schema):
+    name: str
+    id_number: str = Field("", description="18 characters (15-digit legacy ones upgraded); blank on PUT keeps it")
+    phone: str = ""
+    unit_code: str = Field(description="12-digit code of her village/community (or township) in your scope")
+    ethnicity: str = ""
+    occupation: str = Field("", description="farmer, worker, enterprise, self_employed, public_service, "
+                                            "professional, student, retired, unemployed, other")
+    tags: list[str] = Field(default_factory=list, description="left_behind, migrant, poor, single_mother, …")
+    consent_purpose: str = ""
+    consent_on: dt.date | None = None
+
+
+class WomanUpdateIn(WomanIn):
+    version: int
+
+
+class IdNumberOut(Schema):
+    id_number: str
+
+
+class MergeIn(Schema):
+    survivor_id: int
+    duplicate_id: int
+
+
+class ImportJobOut(Schema):
+    id: int
+    status: str
+    source_name: str
+    total_rows: int
+    processed_rows: int
+    created_count: int
+    updated_count: int
+    unchanged_count: int
+    error_count: int
+    message: str
+    has_error_file: bool
+
+    @staticmethod
+    def resolve_has_error_file(obj) -> bool:
+        return bool(obj.error_file)
+
+
+class FieldErrorsOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+class DuplicateOut(Schema):
+    detail: str
+    existing_id: int | None
+
+
+class AssignmentIn(Schema):
+    cadre_id: int
+
+
+class AssignmentOut(Schema):
+    id: int
+    woman_id: int
+    cadre_id: int
+    cadre_name: str
+    assigned_on: dt.date
+    ended_on: dt.date | None
+    warning: str | None = None
+
+    @staticmethod
+    def resolve_cadre_name(obj) -> str:
+        return str(obj.cadre)
+
+
+class SpreadIn(Schema):
+    cadre_ids: list[int]
+
+
+class SpreadOut(Schema):
+    assigned: int
+    skipped: int
+    warnings: list[str]
+
+
+class TransferOut(SpreadOut):
+    ended: int
+
+
+class NeedIn(Schema):
+    category: str = Field(description="employment, legal, family, health, children, hardship, other")
+    description: str = ""
+
+
+class ContactIn(Schema):
+    contacted_on: dt.date
+    channel: str = Field(description="home_visit, phone, wechat, meeting, field_week")
+    views: str = ""
+    help_given: str = ""
+    follow_up_on: dt.date | None = None
+    needs: list[NeedIn] = Field(default_factory=list)
+    field_week_id: int | None = None
+    client_token: str | None = Field(None, max_length=40, description="resend the same token: one contact only")
+
+
+class NeedOut(Schema):
+    id: int
+    woman_id: int
+    contact_log_id: int
+    category: str
+    description: str
+    status: str
+    resolved_on: dt.date | None
+    resolution: str
+
+
+class ContactOut(Schema):
+    id: int
+    woman_id: int
+    cadre_id: int
+    contacted_on: dt.date
+    channel: str
+    views: str
+    help_given: str
+    follow_up_on: dt.date | None
+    field_week_id: int | None
+    needs: list[NeedOut]
+
+    @staticmethod
+    def resolve_needs(obj) -> list:
+        return list(obj.needs.all())
+
+
+class ResolveIn(Schema):
+    resolution: str = ""
+
+
+class FieldWeekIn(Schema):
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    participant_ids: list[int] = Field(default_factory=list)
+
+
+class FieldWeekOut(Schema):
+    id: int
+    unit_id: int
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    summary: str
+    participant_ids: list[int]
+
+    @staticmethod
+    def resolve_participant_ids(obj) -> list[int]:
+        return sorted(p.pk for p in obj.participants.all())
+
+
+class SummaryIn(Schema):
+    summary: str
+
+
+class NeedCountOut(Schema):
+    category: str
+    total: int
+    met: int
+    open: int
+
+
+class CoverageRowOut(Schema):
+    unit_id: int
+    unit_name: str
+    women: int
+    assigned: int
+    recent: int
+    follow_ups_overdue: int
+    rate: float | None = Field(description="share of assigned women contacted in the recent window; null = no data")
+
+
+class UnitCoverageOut(Schema):
+    women: int
+    assigned: int
+    recent: int
+    follow_ups_overdue: int
+    rate: float | None
+    children: list[CoverageRowOut]
+    needs: list[NeedCountOut]
+
+
+class CadreCoverageOut(Schema):
+    assigned: int
+    recent: int
+    follow_ups_overdue: int
+    quota: int
+    rate: float | None
+    needs: list[NeedCountOut]
+
+
+class TodayOut(Schema):
+    follow_ups: list[WomanOut]
+    overdue_contacts: list[WomanOut]
