@@ -175,7 +175,8 @@ def test_quick_contact_from_my_work_today_in_three_taps(client_for, county_chair
 @pytest.mark.django_db
 def test_unit_coverage_rolls_up_the_tree(client_for, province_chair, county_chair, village_cadre, village_women,
                                          unit):
-    services.assign_women_round_robin(actor=county_chair, women=Woman.objects.filter(pk__in=[w.pk for w in village_women[:4]]),
+    first_four = Woman.objects.filter(pk__in=[w.pk for w in village_women[:4]])
+    services.assign_women_round_robin(actor=county_chair, women=first_four,
                                       cadres=[village_cadre],
                                       today=TODAY)
     for woman in village_women[:2]:
