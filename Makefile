@@ -38,6 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 messages: $(STAMP)

@@ -1,10 +1,15 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from fulian.accounts.demo import demo_accounts
+from fulian.accounts.models import User
+from fulian.contacts.demo import demo_contacts
 from fulian.orgs.demo import demo_tree
 from fulian.orgs.models import Unit
+from fulian.people.demo import demo_women
+from fulian.people.models import Woman
 
 
 class Command(BaseCommand):
@@ -24,6 +29,8 @@ class Command(BaseCommand):
                 f"{figures['organisations']} women's organisations"
             )
         accounts = demo_accounts()
+        if not Woman.objects.exists():
+            self._contact_network()
         self.stdout.write(f"ready in {time.perf_counter() - started:.0f}s\n")
         self.stdout.write(self.style.SUCCESS(f"fulian demo: {url}/"))
         self.stdout.write(f"API docs: {url}/api/v1/docs   data maintenance: {url}/admin/")
@@ -33,3 +40,18 @@ class Command(BaseCommand):
                 f"  {user.username:<16} {password}   {user.unit.name} ({user.unit.get_level_display()}), "
                 f"{'、'.join(user.role_labels)}"
             )
+
+    def _contact_network(self):
+        today = timezone.localdate()
+        users = {u.username: u for u in User.objects.filter(username__startswith="hb-")}
+        zhengding = Unit.objects.get(code="130123000000")
+        xingtang = Unit.objects.get(code="130125000000")
+        made = demo_women(actor=users["hb-county"], county=zhengding, per_village=30, seed=1, today=today)
+        made_other = demo_women(actor=users["hb-other-county"], county=xingtang, per_village=8, seed=2, today=today)
+        village = Unit.objects.get(code="130123100001")
+        contacts = demo_contacts(chair=users["hb-county"], cadres=[users["hb-village"], users["hb-village-2"]],
+                                 unit=village, seed=3, today=today)
+        self.stdout.write(
+            f"demo women: {made['created_count'] + made_other['created_count']} registered, "
+            f"{contacts['assigned']} assigned in 恒东社区 with {contacts['contact_logs']} contacts"
+        )
