@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from fulian.accounts.models import User
 from fulian.contacts import selectors, services
@@ -10,6 +10,7 @@ from fulian.orgs.selectors import access_unit_by_id
 from fulian.people.models import Woman
 from fulian.people.selectors import access_woman_by_id
 
+from .pagination import CappedPagination
 from .schemas import ErrorOut
 from .schemas_people import (
     AssignmentIn,
@@ -41,7 +42,7 @@ def _cadres(request, ids):
 
 
 @router.get("/women/{woman_id}/contacts", response=list[ContactOut])
-@paginate(LimitOffsetPagination)
+@paginate(CappedPagination)
 def list_contacts(request, woman_id: int):
     woman = access_woman_by_id(request.auth, woman_id)
     return selectors.contact_logs_for(request.auth, woman=woman).prefetch_related("needs")
@@ -62,7 +63,7 @@ def create_contact(request, woman_id: int, payload: ContactIn):
 
 
 @router.get("/needs", response=list[NeedOut])
-@paginate(LimitOffsetPagination)
+@paginate(CappedPagination)
 def list_needs(request, status: str = ""):
     return selectors.needs_for(request.auth, status=status)
 
@@ -133,7 +134,7 @@ def my_today(request):
 
 
 @router.get("/field-weeks", response=list[FieldWeekOut])
-@paginate(LimitOffsetPagination)
+@paginate(CappedPagination)
 def list_field_weeks(request):
     return selectors.field_weeks_for(request.auth).prefetch_related("participants")
 

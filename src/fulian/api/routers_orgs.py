@@ -1,16 +1,17 @@
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from fulian.core.policy import Action
 from fulian.orgs import selectors, services
 
+from .pagination import CappedPagination
 from .schemas import ConversionIn, ErrorOut, OrganisationIn, UnitChildOut, UnitDetailOut, UnitOut
 
 router = Router(tags=["units 组织"])
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(CappedPagination)
 def list_units(request, q: str = "", under: int | None = None, level: int | None = Query(None, ge=1, le=5)):
     """Units in your scope; `q` matches a code prefix, pinyin initials/syllables or part of the name."""
     under_unit = selectors.access_unit_by_id(request.auth, under) if under else None

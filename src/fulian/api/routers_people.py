@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from ninja import File, Router, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from fulian.core import imports
 from fulian.core.policy import Action
@@ -10,6 +10,7 @@ from fulian.orgs.selectors import access_unit_by_id
 from fulian.people import exports, selectors, services
 from fulian.people.importing import women_template
 
+from .pagination import CappedPagination
 from .schemas import ErrorOut
 from .schemas_people import (
     DuplicateOut,
@@ -30,7 +31,7 @@ def _unit(request, unit_id):
 
 
 @router.get("/women", response=list[WomanOut])
-@paginate(LimitOffsetPagination)
+@paginate(CappedPagination)
 def list_women(request, q: str = "", unit_id: int | None = None, tag: str = ""):
     """Women in your scope; `q`: name, pinyin initials, last 4 of the ID number, phone, or a whole ID number."""
     return (selectors.women_for(request.auth, q=q, unit=_unit(request, unit_id), tag=tag)

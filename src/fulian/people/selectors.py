@@ -10,6 +10,7 @@ from django.http import Http404
 from fulian.core.audit import read_record
 from fulian.core.crypto import decrypt, keyed_hash
 from fulian.core.idnumber import parse_id_number
+from fulian.core.paging import count_capped  # noqa: F401  (re-exported for views)
 from fulian.core.pinyin import is_pinyin_query
 from fulian.core.policy import Action, allows, scope_q
 from fulian.core.tree import subtree_q
@@ -46,12 +47,6 @@ def _search_q(q: str) -> Q:
     if is_pinyin_query(q):
         return Q(name_initials__startswith=q.lower()) | Q(name_pinyin__startswith=q.lower())
     return Q(name__contains=q)
-
-
-def count_capped(queryset, cap: int = 10000) -> tuple[int, bool]:
-    """(count, more): exact up to `cap`, so a province-wide list never counts a million rows to show a pager."""
-    n = queryset.order_by()[: cap + 1].count()
-    return min(n, cap), n > cap
 
 
 def access_woman_by_id(user, woman_id: int, *, need: str = Action.VIEW) -> Woman:

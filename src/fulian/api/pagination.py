@@ -1,0 +1,22 @@
+from typing import Any
+
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+from fulian.core.paging import COUNT_CAP, count_capped
+
+
+class CappedPagination(LimitOffsetPagination):
+    """`count` is exact up to 10,000; past that it says 10,000 and `count_capped` is true, so a list at a
+    province root does not count a million rows on every page."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        count_capped: bool = Field(description=f"true when there are more than {COUNT_CAP} rows")
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        offset = pagination.offset
+        limit = min(pagination.limit, self.max_limit)
+        count, more = count_capped(queryset)
+        return {"items": queryset[offset: offset + limit], "count": count, "count_capped": more}
