@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.accounts.models import User
+from fulian.core.audit import audit_record
 from fulian.core.crypto import encrypt, keyed_hash
 from fulian.core.excel import Column, Roster, RowError, error_xlsx, template_xlsx
 from fulian.core.imports import import_job_attach_errors, import_job_progress
-from fulian.core.models import AuditEvent
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, allows
 from fulian.orgs.models import Unit
@@ -181,7 +181,7 @@ class WomenImport:
             return
         existing = {w.id_hash: w for w in Woman.objects.filter(
             id_hash__in=[h for _n, _d, h in good], merged_into__isnull=True).prefetch_related("tags")}
-        new, changed, audits = [], [], []
+        new, changed, updated = [], [], {}
         new_tags: list[tuple[Woman, list[str]]] = []
         now = timezone.now()
         for number, data, hash_ in good:
@@ -211,7 +211,7 @@ class WomenImport:
             if tags_now != data.tags:
                 Woman.tags.through.objects.filter(woman=woman).delete()
                 new_tags.append((woman, data.tags))
-            audits.append(self._audit("woman.update", woman, now, {k: str(v) for k, v in diff.items()}))
+            updated[woman.pk] = sorted(diff) + (["tags"] if tags_now != data.tags else [])
         Woman.objects.bulk_create(new, batch_size=CHUNK)
         if any(w.pk is None for w in new):  # backends that cannot return ids from a bulk insert
             ids = dict(Woman.objects.filter(id_hash__in=[w.id_hash for w in new], merged_into__isnull=True)
@@ -225,18 +225,12 @@ class WomenImport:
         Woman.tags.through.objects.bulk_create([
             Woman.tags.through(woman_id=w.pk, tag_id=self.tags[code].pk) for w, codes in new_tags for code in codes
         ], batch_size=CHUNK)
-        audits.extend(self._audit("woman.create", w, now, {"import": True}) for w in new)
-        AuditEvent.objects.bulk_create(audits, batch_size=CHUNK)
+        if new or changed:
+            # one audit row per chunk, naming every record it created or changed (and which fields)
+            audit_record(actor=self.actor, action="woman.import", now=now,
+                         changes={"created": [w.pk for w in new], "updated": updated})
         self.counts["created_count"] += len(new)
         self.counts["updated_count"] += len(changed)
-
-    def _audit(self, action, woman, now, changes):
-        from fulian.core.context import current_origin
-
-        origin = current_origin()
-        return AuditEvent(at=now, actor=self.actor, actor_label=self.actor.get_username(), action=action,
-                          object_type="people.woman", object_id=str(woman.pk), object_repr=woman.name,
-                          changes=changes, ip=origin.ip, channel=origin.channel or "task")
 
 
 def _code(raw) -> str:
