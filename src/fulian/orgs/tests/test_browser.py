@@ -37,13 +37,15 @@ def server(tmp_path_factory):
         "".join(f"{c}\t{lv}\t{n}\t{name_initials(n)}\t{name_pinyin(n)}\n" for c, lv, n in TREE), encoding="utf-8"
     )
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({"FULIAN_DATA_DIR": str(tmp), "FULIAN_NEW_PASSWORD": "Browser2026pass"})
+    env.update({"FULIAN_DATA_DIR": str(tmp), "FULIAN_NEW_PASSWORD": "Browser2026pass", "TASKS_BACKEND": "immediate"})
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
     subprocess.run([*manage, "load_divisions", "13", "23", "--file", str(divisions)], env=env, check=True,
                    capture_output=True)
     subprocess.run([*manage, "account_create", "county", "--unit", "130123000000", "--role", "chair",
                     "--name", "刘桂英"], env=env, check=True, capture_output=True)
+    subprocess.run([*manage, "account_create", "village", "--unit", "130123100001", "--role", "staff",
+                    "--name", "杨春燕"], env=env, check=True, capture_output=True)
     port = free_port()
     proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -75,6 +77,14 @@ def phone(server):
         browser.close()
 
 
+def sign_in(page, server, username):
+    page.goto(f"{server}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("Browser2026pass")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector("text=您好")
+
+
 def test_county_chair_signs_in_walks_the_tree_and_finds_a_village_by_pinyin(server, phone):
     phone.goto(f"{server}/")
     phone.get_by_label("用户名").fill("county")
@@ -95,3 +105,33 @@ def test_county_chair_signs_in_walks_the_tree_and_finds_a_village_by_pinyin(serv
     phone.get_by_role("button", name="标记为已改建妇联").click()
     phone.wait_for_selector("text=改建状态已保存")
     assert "已改建妇联" in phone.locator("main").inner_text()
+
+
+def test_county_imports_a_roster_and_a_village_cadre_records_a_contact_in_three_taps(server, phone, tmp_path):
+    from fulian.people.tests.helpers import female_id, roster_bytes, row
+
+    roster = tmp_path / "名册.xlsx"
+    roster.write_bytes(roster_bytes([row(name="王秀兰", id_number=female_id(1)), row(name="", id_number=female_id(2))]))
+    sign_in(phone, server, "county")
+    phone.goto(f"{server}/women/import/")
+    phone.set_input_files("input[type=file]", str(roster))
+    phone.get_by_role("button", name="上传并导入").click()
+    phone.wait_for_selector("text=已完成")
+    assert "下载错误报告" in phone.locator("main").inner_text()
+
+    phone.goto(f"{server}/women/")
+    phone.get_by_role("link", name="王秀兰").click()
+    phone.locator("#cadre").select_option(label="杨春燕 · 恒东社区")
+    phone.get_by_role("button", name="指定联系干部").click()
+    phone.wait_for_selector("text=已指定")
+    phone.get_by_role("button", name="退出").click()
+
+    sign_in(phone, server, "village")
+    phone.get_by_role("link", name="今日工作").click()
+    phone.get_by_role("button", name="记录联系").first.click()  # tap 1
+    phone.locator("label.chip", has_text="电话").click()  # tap 2
+    phone.locator("form.quick").get_by_role("button", name="保存").click()  # tap 3
+    phone.wait_for_selector("text=已记录与王秀兰的联系")
+    phone.get_by_role("link", name="妇女名册").click()
+    phone.get_by_role("link", name="王秀兰").click()
+    assert "电话" in phone.locator("main").inner_text()
