@@ -93,3 +93,15 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def api_for():
+    """An API client holding a fresh bearer token of `user`."""
+    from fulian.accounts.services import token_create
+
+    def make(user):
+        _token, key = token_create(user=user, name="test")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    return make

@@ -1,21 +1,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from fulian.accounts.services import token_create
 from fulian.contacts.models import ContactLog
 from fulian.core.models import ReadLog
 from fulian.people.models import Woman
 from fulian.people.tests.helpers import female_id, read_xlsx, roster_bytes, row
-
-
-@pytest.fixture
-def api_for():
-    def make(user):
-        _token, key = token_create(user=user, name="test")
-        return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-
-    return make
 
 
 def body(name="王秀兰", n=1, unit_code="130123100001", **extra):

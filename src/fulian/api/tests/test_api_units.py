@@ -5,15 +5,6 @@ from fulian.accounts.services import token_create, token_revoke
 from fulian.orgs.models import Conversion, Unit
 
 
-@pytest.fixture
-def api_for():
-    def make(user):
-        _token, key = token_create(user=user, name="test")
-        return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-
-    return make
-
-
 @pytest.mark.django_db
 def test_me_tells_who_she_is_and_where(api_for, county_chair):
     body = api_for(county_chair).get("/api/v1/me").json()
