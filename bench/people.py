@@ -152,8 +152,9 @@ def run(report, *, repeat: int) -> None:
         user.api_ms = timed(lambda api=api: _ok(api.get("/api/v1/women?limit=50")), repeat)
         user.page_ms = timed(lambda page=page: _ok(page.get("/women/")), repeat)
         user.search_ms = timed(lambda page=page: _ok(page.get("/women/", {"q": "wxl"})), repeat)
+        user.last4_ms = timed(lambda page=page: _ok(page.get("/women/", {"q": "5678"})), repeat)
     for label, attr in (("women list page", "page_ms"), ("API women list (50 + count)", "api_ms"),
-                        ("women search 'wxl' (pinyin)", "search_ms")):
+                        ("women search 'wxl' (pinyin)", "search_ms"), ("women search '5678' (last 4)", "last4_ms")):
         root, leaf = getattr(chair, attr), getattr(village_cadre, attr)
         report.add(f"{label} at province, {total:,} women: p50", f"{p(root, 50):.1f} ms", "same at a village: p50",
                    f"{p(leaf, 50):.1f} ms", p(root, 50) / p(leaf, 50))
@@ -167,7 +168,7 @@ def _ok(response):
 
 def fill_women(villages, count: int, serial: dict) -> None:
     """The rest of the million, written straight to the table (the importer is measured above)."""
-    from fulian.core.pinyin import name_initials
+    from fulian.core.pinyin import name_initials, name_pinyin
 
     rng = random.Random(11)
     batch = []
@@ -175,7 +176,8 @@ def fill_women(villages, count: int, serial: dict) -> None:
     for i in range(count):
         village = villages[i % len(villages)]
         name, id_number, birth, phone = _person(rng, village, serial)
-        batch.append(Woman(name=name, name_initials=name_initials(name), id_encrypted=encrypt(id_number),
+        batch.append(Woman(name=name, name_initials=name_initials(name), name_pinyin=name_pinyin(name),
+                           id_encrypted=encrypt(id_number), phone_last4=phone[-4:],
                            id_hash=keyed_hash(id_number), id_masked=id_number[:3] + "*" * 11 + id_number[-4:],
                            id_last4=id_number[-4:], birth_date=birth, phone=phone, home_unit_id=village.pk,
                            unit_path=village.path, ethnicity="汉族"))

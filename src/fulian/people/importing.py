@@ -219,7 +219,8 @@ class WomenImport:
             for w in new:
                 w.pk = ids[w.id_hash]
         if changed:
-            fields = ["name", "name_initials", "name_pinyin", "phone", "home_unit_id", "unit_path", "ethnicity",
+            fields = ["name", "name_initials", "name_pinyin", "phone", "phone_last4", "home_unit_id", "unit_path",
+                      "ethnicity",
                       "occupation", "consent_purpose", "consent_on", "version", "updated_at"]
             Woman.objects.bulk_update(changed, fields, batch_size=CHUNK)
         Woman.tags.through.objects.bulk_create([

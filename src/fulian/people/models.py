@@ -14,13 +14,14 @@ class Woman(models.Model):
 
     name = models.CharField(_("姓名"), max_length=30)
     name_initials = models.CharField(max_length=30, blank=True, db_index=True)
-    name_pinyin = models.CharField(max_length=120, blank=True)
+    name_pinyin = models.CharField(max_length=120, blank=True, db_index=True)
     id_encrypted = models.TextField(_("身份证号(加密)"), blank=True)
     id_hash = models.CharField(max_length=64, null=True, blank=True)
     id_masked = models.CharField(_("身份证号"), max_length=18, blank=True)
     id_last4 = models.CharField(max_length=4, blank=True, db_index=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     phone = models.CharField(_("电话"), max_length=20, blank=True, db_index=True)
+    phone_last4 = models.CharField(max_length=4, blank=True, db_index=True)
     home_unit = models.ForeignKey("orgs.Unit", verbose_name=_("所在村(社区)"), on_delete=models.PROTECT,
                                   related_name="women")
     unit_path = models.CharField(max_length=64)

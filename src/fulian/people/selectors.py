@@ -21,8 +21,8 @@ _LAST4 = re.compile(r"^\d{3}[\dXx]$")
 
 
 def women_for(user, *, q: str = "", unit=None, tag: str = "", include_merged: bool = False):
-    """Women she may see, newest layout first by village; `q` is a name, pinyin initials, the last four
-    characters of the ID number, a phone number (or its last digits) or a whole ID number."""
+    """Women she may see, by village; `q` is a name, pinyin initials or syllables, the last four characters of
+    the ID number or phone, a whole phone or ID number (all indexed), or part of a phone number."""
     women = Woman.objects.filter(scope_q(user, field="unit_path"))
     if not include_merged:
         women = women.filter(merged_into__isnull=True)
@@ -41,9 +41,9 @@ def _search_q(q: str) -> Q:
         with contextlib.suppress(ValidationError):  # not a valid ID number: try the other readings
             return Q(id_hash=keyed_hash(parse_id_number(q).number))
     if _LAST4.match(q):
-        return Q(id_last4=q.upper()) | Q(phone__endswith=q)
+        return Q(id_last4=q.upper()) | Q(phone_last4=q)
     if q.isdigit():
-        return Q(phone__contains=q) if len(q) >= 5 else Q(phone__endswith=q)
+        return Q(phone=q) if len(q) >= 11 else Q(phone__contains=q)
     if is_pinyin_query(q):
         return Q(name_initials__startswith=q.lower()) | Q(name_pinyin__startswith=q.lower())
     return Q(name__contains=q)

@@ -178,6 +178,7 @@ def woman_values(data: WomanData) -> dict:
         "name_initials": name_initials(data.name)[:30],
         "name_pinyin": name_pinyin(data.name)[:120],
         "phone": data.phone,
+        "phone_last4": data.phone[-4:],
         "home_unit_id": data.home_unit.pk,
         "unit_path": data.home_unit.path,
         "ethnicity": data.ethnicity,
