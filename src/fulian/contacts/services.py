@@ -246,3 +246,9 @@ def contact_history_move(*, source: Woman, target: Woman) -> dict:
     _refresh_is_assigned([source.pk, target.pk])
     _refresh_contact_dates(target)
     return {"contact_logs": logs, "needs": needs, "assignments": moved}
+
+
+def contact_history_rehome(woman: Woman) -> None:
+    """She moved village: her contacts and needs follow her, so the new village's cadres see her history."""
+    ContactLog.objects.filter(woman=woman).exclude(unit_path=woman.unit_path).update(unit_path=woman.unit_path)
+    Need.objects.filter(woman=woman).exclude(unit_path=woman.unit_path).update(unit_path=woman.unit_path)

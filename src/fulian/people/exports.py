@@ -6,6 +6,7 @@ from urllib.parse import quote
 from fulian.core.audit import audit_record
 from fulian.core.excel import export_xlsx
 
+EXPORT_MAX_ROWS = 200_000  # an Excel sheet holds 1,048,576 rows; a province-wide list is filtered first
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLES = ["姓名", "身份证号(脱敏)", "出生日期", "手机号", "村(社区)", "村(社区)代码", "民族", "职业", "标签",
           "最近联系", "待回访日期"]
@@ -34,3 +35,14 @@ def women_xlsx_chunks(women):
 def women_export_audit(*, actor, filters: dict) -> None:
     audit_record(actor=actor, action="woman.export", changes={
         "q": filters.get("q", ""), "unit": getattr(filters.get("unit"), "code", ""), "tag": filters.get("tag", "")})
+
+
+def women_export_check(women) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from fulian.core.paging import count_capped
+
+    _n, more = count_capped(women, EXPORT_MAX_ROWS)
+    if more:
+        raise ValidationError(_("超过%(n)d行，请先按地区或标签筛选再导出。") % {"n": EXPORT_MAX_ROWS})

@@ -232,8 +232,13 @@ def woman_update(*, actor, woman: Woman, data: WomanData, version: int) -> Woman
         )
         if not updated:
             raise StaleEdit()
+        moved = woman.unit_path != values["unit_path"]
         woman.refresh_from_db()
         _set_tags(woman, data.tags)
+        if moved:
+            from fulian.contacts.services import contact_history_rehome
+
+            contact_history_rehome(woman)
         audit_record(actor=actor, action="woman.update", obj=woman, changes=changes)
     return woman
 

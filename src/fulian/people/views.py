@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -58,7 +59,6 @@ def women_list(request):
     query.pop("page", None)
     return render(request, "people/women_list.html", {
         **filters, "page": page, "more": more, "query": query.urlencode(), "tags": TagCode.choices,
-        "can_edit": allows(request.user, Action.EDIT, request.user.unit.path) if request.user.unit else False,
     })
 
 
@@ -187,6 +187,11 @@ def women_template_download(request):
 def women_export(request):
     filters = _filters(request)
     women = selectors.women_for(request.user, **filters)
+    try:
+        exports.women_export_check(women)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(f"{reverse('women_list')}?{request.GET.urlencode()}")
     exports.women_export_audit(actor=request.user, filters=filters)
     response = StreamingHttpResponse(exports.women_xlsx_chunks(women), content_type=exports.XLSX)
     response["Content-Disposition"] = exports.attachment("妇女名册.xlsx")

@@ -221,3 +221,30 @@ def test_merge_joins_two_records_and_keeps_both_histories(client_for, county_cha
     assert a.contact_logs.count() == 2
     assert names(client.get(reverse("women_list"), {"q": "周红"})) == {"周红"}
     assert len(client.get(reverse("women_list"), {"q": "周红"}).context["page"].object_list) == 1
+
+
+@pytest.mark.django_db
+def test_an_export_too_big_for_excel_asks_for_a_filter(client_for, county_chair, women, monkeypatch):
+    from fulian.people import exports
+
+    monkeypatch.setattr(exports, "EXPORT_MAX_ROWS", 2)
+    response = client_for(county_chair).get(reverse("women_export"), follow=True)
+    assert response.redirect_chain and "请先按地区或标签筛选" in response.content.decode()
+    assert client_for(county_chair).get(reverse("women_export"), {"q": "王秀兰"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_when_she_moves_village_her_history_follows_her(client_for, county_chair, village_cadre, women, unit):
+    from fulian.contacts.services import contact_log_create
+
+    today = dt.date(2026, 11, 25)
+    woman = women["hd"]
+    contact_log_create(actor=village_cadre, woman=woman, contacted_on=today, channel="phone", today=today,
+                       needs=[("health", "")])
+    client_for(county_chair).post(reverse("woman_edit", args=[woman.pk]), {
+        "name": "王秀兰", "unit_code": unit("张家庄村").code, "version": woman.version})
+    page = client_for(village_cadre).get(reverse("women_list"))
+    assert "王秀兰" not in {w.name for w in page.context["page"].object_list}
+    zjz_cadre_logs = woman.contact_logs.values_list("unit_path", flat=True)
+    assert set(zjz_cadre_logs) == {unit("张家庄村").path}
+    assert set(woman.needs.values_list("unit_path", flat=True)) == {unit("张家庄村").path}
