@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "fulian.accounts",
     "fulian.people",
     "fulian.contacts",
+    "fulian.evaluation",
     "fulian.api",
 ]
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
 from fulian.core.policy import Action, allows
+from fulian.evaluation.tallies import period_of, tally_add
 from fulian.people.models import Woman
 
 from .models import Assignment, ContactLog, FieldWeek, LevelQuota, Need, NeedCategory, NeedStatus
@@ -166,6 +167,8 @@ def contact_log_create(
                 Need(contact_log=log, woman=woman, unit_path=woman.unit_path, category=c, description=d[:300])
                 for c, d in needs
             ])
+            period = period_of(contacted_on)
+            tally_add([(woman.unit_path, period, "contacts", 1), (woman.unit_path, period, "needs_raised", len(needs))])
             _refresh_contact_dates(woman)
             audit_record(actor=actor, action="contact.create", obj=woman,
                          changes={"channel": channel, "on": str(contacted_on), "needs": len(needs)})
@@ -198,6 +201,7 @@ def need_resolve(*, actor, need: Need, resolution: str, today: dt.date) -> Need:
         if not updated:
             raise ValidationError(_("这项需求已经处理过了。"), code="need_closed")
         need.refresh_from_db()
+        tally_add([(need.unit_path, period_of(today), "needs_met", 1)])
         audit_record(actor=actor, action="need.resolve", obj=need.woman, changes={"need": need.pk})
     return need
 
@@ -230,8 +234,23 @@ def field_week_summarize(*, actor, week: FieldWeek, summary: str) -> FieldWeek:
     return week
 
 
+def _history_tallies(logs, needs, new_path: str) -> list:
+    """Deltas that move contacts and needs from where they were counted to `new_path`."""
+    deltas = []
+    for path, on in logs.values_list("unit_path", "contacted_on"):
+        deltas += [(path, period_of(on), "contacts", -1), (new_path, period_of(on), "contacts", 1)]
+    for path, on, status, resolved in needs.values_list("unit_path", "contact_log__contacted_on", "status",
+                                                        "resolved_on"):
+        deltas += [(path, period_of(on), "needs_raised", -1), (new_path, period_of(on), "needs_raised", 1)]
+        if status == NeedStatus.MET and resolved:
+            deltas += [(path, period_of(resolved), "needs_met", -1), (new_path, period_of(resolved), "needs_met", 1)]
+    return deltas
+
+
 def contact_history_move(*, source: Woman, target: Woman) -> dict:
     """For a merge: the duplicate's contacts, needs and links now belong to the survivor."""
+    tally_add(_history_tallies(ContactLog.objects.filter(woman=source), Need.objects.filter(woman=source),
+                               target.unit_path))
     logs = ContactLog.objects.filter(woman=source).update(woman=target, moved_from=source,
                                                            unit_path=target.unit_path)
     needs = Need.objects.filter(woman=source).update(woman=target, unit_path=target.unit_path)
@@ -250,5 +269,7 @@ def contact_history_move(*, source: Woman, target: Woman) -> dict:
 
 def contact_history_rehome(woman: Woman) -> None:
     """She moved village: her contacts and needs follow her, so the new village's cadres see her history."""
+    tally_add(_history_tallies(ContactLog.objects.filter(woman=woman).exclude(unit_path=woman.unit_path),
+                               Need.objects.filter(woman=woman).exclude(unit_path=woman.unit_path), woman.unit_path))
     ContactLog.objects.filter(woman=woman).exclude(unit_path=woman.unit_path).update(unit_path=woman.unit_path)
     Need.objects.filter(woman=woman).exclude(unit_path=woman.unit_path).update(unit_path=woman.unit_path)

@@ -19,6 +19,7 @@ from fulian.core.excel import Column, Roster, RowError, error_xlsx, template_xls
 from fulian.core.imports import import_job_attach_errors, import_job_progress
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, allows
+from fulian.evaluation.tallies import period_of, tally_add
 from fulian.orgs.models import Unit
 
 from .models import Tag, Woman
@@ -181,7 +182,7 @@ class WomenImport:
             return
         existing = {w.id_hash: w for w in Woman.objects.filter(
             id_hash__in=[h for _n, _d, h in good], merged_into__isnull=True).prefetch_related("tags")}
-        new, changed, updated = [], [], {}
+        new, changed, updated, moved, tallies = [], [], {}, [], []
         new_tags: list[tuple[Woman, list[str]]] = []
         now = timezone.now()
         for number, data, hash_ in good:
@@ -203,6 +204,11 @@ class WomenImport:
             if not diff and tags_now == data.tags:
                 self.counts["unchanged_count"] += 1
                 continue
+            if "unit_path" in diff:
+                period = period_of(woman.created_at)
+                tallies += [(woman.unit_path, period, "women_registered", -1),
+                            (diff["unit_path"], period, "women_registered", 1)]
+                moved.append(woman)
             for k, v in diff.items():
                 setattr(woman, k, v)
             woman.version += 1
@@ -226,6 +232,13 @@ class WomenImport:
         Woman.tags.through.objects.bulk_create([
             Woman.tags.through(woman_id=w.pk, tag_id=self.tags[code].pk) for w, codes in new_tags for code in codes
         ], batch_size=CHUNK)
+        tallies += [(w.unit_path, period_of(w.created_at), "women_registered", 1) for w in new]
+        tally_add(tallies)
+        if moved:
+            from fulian.contacts.services import contact_history_rehome
+
+            for woman in moved:
+                contact_history_rehome(woman)
         if new or changed:
             # one audit row per chunk, naming every record it created or changed (and which fields)
             audit_record(actor=self.actor, action="woman.import", now=now,

@@ -15,6 +15,7 @@ from fulian.core.idnumber import IdNumber, parse_id_number
 from fulian.core.phone import normalize_phone
 from fulian.core.pinyin import name_initials, name_pinyin
 from fulian.core.policy import Action, allows
+from fulian.evaluation.tallies import period_of, tally_add
 from fulian.orgs.models import Level
 
 from .models import Tag, Woman
@@ -209,6 +210,7 @@ def woman_create(*, actor, data: WomanData) -> Woman:
         woman = Woman.objects.create(created_by=actor if getattr(actor, "pk", None) else None,
                                      **woman_values(data), **_identifier_fields(data.id_number))
         _set_tags(woman, data.tags)
+        tally_add([(woman.unit_path, period_of(woman.created_at), "women_registered", 1)])
         audit_record(actor=actor, action="woman.create", obj=woman, changes={"unit": data.home_unit.code})
     return woman
 
@@ -232,12 +234,15 @@ def woman_update(*, actor, woman: Woman, data: WomanData, version: int) -> Woman
         )
         if not updated:
             raise StaleEdit()
-        moved = woman.unit_path != values["unit_path"]
+        old_path = woman.unit_path
+        moved = old_path != values["unit_path"]
         woman.refresh_from_db()
         _set_tags(woman, data.tags)
         if moved:
             from fulian.contacts.services import contact_history_rehome
 
+            period = period_of(woman.created_at)
+            tally_add([(old_path, period, "women_registered", -1), (woman.unit_path, period, "women_registered", 1)])
             contact_history_rehome(woman)
         audit_record(actor=actor, action="woman.update", obj=woman, changes=changes)
     return woman
@@ -264,6 +269,7 @@ def woman_merge(*, actor, survivor: Woman, duplicate: Woman) -> Woman:
                         id_last4=duplicate.id_last4)
         Woman.objects.filter(pk=duplicate.pk).update(merged_into=survivor, updated_at=timezone.now(),
                                                      version=F("version") + 1)
+        tally_add([(duplicate.unit_path, period_of(duplicate.created_at), "women_registered", -1)])
         if fill:
             if "id_encrypted" in fill:
                 fill["id_hash"] = duplicate.id_hash

@@ -1,0 +1,91 @@
+"""Live figures rolled up the five levels.
+
+Design: a counted record (a survey answer, a registered woman, a contact, a need) adds its delta to
+Tally rows keyed (unit, period, metric) for its own unit and every ancestor, in the writer's transaction.
+Each delta goes to the month (YYYYMM) and to the year (YYYY00), so a dashboard reads a dozen rows for a
+year at any level, and a ranking reads one row per unit and metric. Rows are upserted with
+INSERT … ON CONFLICT DO UPDATE SET value = value + excluded.value (SQLite ≥ 3.24 and PostgreSQL alike),
+in key order so concurrent writers lock ancestors in the same order. `recount()` rebuilds every figure
+from the records and reports any difference; deletes subtract, so figures never drift by design, and the
+recount proves it.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection
+from django.utils import timezone
+
+from fulian.core.tree import ancestor_paths
+from fulian.orgs.models import Unit
+
+from .models import Rate, Tally
+
+RATES = [r.value for r in Rate]
+METRICS = ["responses", "women_registered", "contacts", "needs_raised", "needs_met"] + [
+    f"{r}_{part}" for r in RATES for part in ("answered", "positive")
+]
+BATCH = 500
+
+
+def period_of(value) -> int:
+    """YYYYMM of a date, or of a datetime in the local time zone."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return value.year * 100 + value.month
+
+
+def year_of(period: int) -> int:
+    return (period // 100) * 100
+
+
+def tally_add(deltas: Iterable[tuple[str, int, str, int]]) -> None:
+    """Add (unit_path, month period, metric, delta) to that unit, every ancestor, the month and the year."""
+    leaf: dict[tuple[str, int, str], int] = defaultdict(int)
+    for path, period, metric, delta in deltas:
+        if delta:
+            leaf[(path, period, metric)] += delta
+    if not leaf:
+        return
+    paths = {ap for (path, _p, _m) in leaf for ap in ancestor_paths(path)}
+    ids = dict(Unit.objects.filter(path__in=paths).values_list("path", "id"))
+    rows: dict[tuple[int, int, str], int] = defaultdict(int)
+    for (path, period, metric), delta in leaf.items():
+        for ap in ancestor_paths(path):
+            unit_id = ids.get(ap)
+            if unit_id is None:
+                continue
+            rows[(unit_id, period, metric)] += delta
+            rows[(unit_id, year_of(period), metric)] += delta
+    items = sorted((k, v) for k, v in rows.items() if v)
+    table = Tally._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), BATCH):
+            chunk = items[start : start + BATCH]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            params = [x for (unit_id, period, metric), v in chunk for x in (unit_id, period, metric, v)]
+            cursor.execute(
+                f"INSERT INTO {table} (unit_id, period, metric, value) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT (unit_id, period, metric) DO UPDATE SET value = {table}.value + excluded.value",
+                params,
+            )
+
+
+def figures_for(unit_ids: list[int], periods: list[int]) -> dict[int, dict[int, dict[str, int]]]:
+    """{unit_id: {period: {metric: value}}} for the given units and periods."""
+    result: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    rows = Tally.objects.filter(unit_id__in=unit_ids, period__in=periods).values_list("unit_id", "period", "metric",
+                                                                                          "value")
+    for unit_id, period, metric, value in rows:
+        result[unit_id][period][metric] = value
+    return result
+
+
+def rates_of(values: dict[str, int]) -> dict[str, float | None]:
+    """The four rates from answered/positive counts; None (no data) where nobody answered, never 0%."""
+    out = {}
+    for rate in RATES:
+        answered = values.get(f"{rate}_answered", 0)
+        out[rate] = values.get(f"{rate}_positive", 0) / answered if answered else None
+    return out
