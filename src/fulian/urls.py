@@ -5,6 +5,7 @@ from django.urls import include, path
 from fulian.accounts import views as account_views
 from fulian.api.api import api
 from fulian.contacts import views as contact_views
+from fulian.evaluation import views as evaluation_views
 from fulian.orgs import views as org_views
 from fulian.people import views as people_views
 
@@ -39,6 +40,17 @@ urlpatterns = [
     path("today/", contact_views.today, name="today"),
     path("field-weeks/", contact_views.field_weeks, name="field_weeks"),
     path("field-weeks/<int:week_id>/", contact_views.field_week_detail, name="field_week_detail"),
+    path("dashboard/", evaluation_views.dashboard_home, name="dashboard_home"),
+    path("dashboard/<int:unit_id>/", evaluation_views.dashboard, name="dashboard"),
+    path("dashboard/<int:unit_id>/export.xlsx", evaluation_views.dashboard_export, name="dashboard_export"),
+    path("rankings/", evaluation_views.ranking, name="ranking"),
+    path("surveys/", evaluation_views.survey_list, name="survey_list"),
+    path("units/<int:unit_id>/surveys/new/", evaluation_views.survey_new, name="survey_new"),
+    path("surveys/<int:survey_id>/", evaluation_views.survey_detail, name="survey_detail"),
+    path("surveys/<int:survey_id>/status/", evaluation_views.survey_status, name="survey_status"),
+    path("surveys/<int:survey_id>/women/<int:woman_id>/", evaluation_views.survey_answer_for,
+         name="survey_answer_for"),
+    path("s/<str:token>/", evaluation_views.survey_public, name="survey_public"),
     path("account/", account_views.account_me, name="account_me"),
     path("account/tokens/", account_views.token_new, name="token_new"),
     path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),

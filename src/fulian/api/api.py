@@ -6,6 +6,8 @@ from ninja import NinjaAPI
 
 from .auth import TokenAuth, session_auth
 from .routers_contacts import router as contacts_router
+from .routers_evaluation import public_router as evaluation_public_router
+from .routers_evaluation import router as evaluation_router
 from .routers_orgs import router as orgs_router
 from .routers_people import router as people_router
 from .schemas import MeOut
@@ -53,3 +55,5 @@ def me(request):
 api.add_router("/", orgs_router)
 api.add_router("/", people_router)
 api.add_router("/", contacts_router)
+api.add_router("/", evaluation_router)
+api.add_router("/", evaluation_public_router)

@@ -20,8 +20,16 @@ from .standard import STANDARD_QUESTIONS
 from .tallies import period_of, tally_add
 
 
-def survey_create(*, actor, unit, title: str, starts_on: dt.date, ends_on: dt.date, questions: list[dict] | None = None,
-                  standard: bool = False) -> Survey:
+def survey_create(
+    *,
+    actor,
+    unit,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    questions: list[dict] | None = None,
+    standard: bool = False,
+) -> Survey:
     """A survey of `unit`'s subtree for a period: the standard four-rate questionnaire or custom questions."""
     if not allows(actor, Action.EDIT, unit.path):
         raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
@@ -34,9 +42,16 @@ def survey_create(*, actor, unit, title: str, starts_on: dt.date, ends_on: dt.da
         raise ValidationError(_("问卷至少要有一道题。"), code="survey_empty")
     cleaned = [_clean_question(spec, n) for n, spec in enumerate(specs, start=1)]
     with transaction.atomic():
-        survey = Survey.objects.create(unit=unit, unit_path=unit.path, title=title.strip()[:120], starts_on=starts_on,
-                                       ends_on=ends_on, is_standard=standard, created_by=actor,
-                                       public_token=secrets.token_urlsafe(12))
+        survey = Survey.objects.create(
+            unit=unit,
+            unit_path=unit.path,
+            title=title.strip()[:120],
+            starts_on=starts_on,
+            ends_on=ends_on,
+            is_standard=standard,
+            created_by=actor,
+            public_token=secrets.token_urlsafe(12),
+        )
         Question.objects.bulk_create([Question(survey=survey, position=n, **q) for n, q in enumerate(cleaned, 1)])
         audit_record(actor=actor, action="survey.create", obj=survey)
     return survey
@@ -61,8 +76,14 @@ def _clean_question(spec: dict, n: int) -> dict:
             raise ValidationError(_("第%(n)d题要写明几分以上算满意（1–5）。") % {"n": n}, code="question_positive")
         if kind != Question.Kind.SCALE and (not positive or any(p < 0 or p >= len(choices) for p in positive)):
             raise ValidationError(_("第%(n)d题要选出哪些选项算肯定回答。") % {"n": n}, code="question_positive")
-    return {"text": text[:300], "kind": kind, "choices": choices, "rate": rate,
-            "positive": positive if rate else [], "required": bool(spec.get("required", True))}
+    return {
+        "text": text[:300],
+        "kind": kind,
+        "choices": choices,
+        "rate": rate,
+        "positive": positive if rate else [],
+        "required": bool(spec.get("required", True)),
+    }
 
 
 def survey_set_status(*, actor, survey: Survey, status: str) -> Survey:
@@ -122,8 +143,9 @@ def _choice_index(question: Question, raw) -> int:
     return index
 
 
-def response_submit(*, survey: Survey, unit, answers: dict, channel: str, phone: str = "", woman=None,
-                    entered_by=None, now=None) -> Response:
+def response_submit(
+    *, survey: Survey, unit, answers: dict, channel: str, phone: str = "", woman=None, entered_by=None, now=None
+) -> Response:
     """Record one person's answers. The same person twice is refused; the figures move in this transaction."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -141,10 +163,23 @@ def response_submit(*, survey: Survey, unit, answers: dict, channel: str, phone:
     try:
         with transaction.atomic():
             response = Response.objects.create(
-                survey=survey, respondent_key=key, woman=woman, unit=unit, unit_path=unit.path, channel=channel,
-                entered_by=entered_by, submitted_at=now, period=period)
-            Answer.objects.bulk_create([Answer(response=response, question=q, value=value, is_positive=positive)
-                                        for q, value, positive in scored if value is not None])
+                survey=survey,
+                respondent_key=key,
+                woman=woman,
+                unit=unit,
+                unit_path=unit.path,
+                channel=channel,
+                entered_by=entered_by,
+                submitted_at=now,
+                period=period,
+            )
+            Answer.objects.bulk_create(
+                [
+                    Answer(response=response, question=q, value=value, is_positive=positive)
+                    for q, value, positive in scored
+                    if value is not None
+                ]
+            )
             tally_add(_deltas(response.unit_path, period, scored, +1))
     except IntegrityError:
         raise ValidationError(_("您已经填写过这份问卷了，每人只能填写一次。"), code="already_answered") from None
@@ -168,6 +203,7 @@ def response_delete(*, actor, response: Response) -> None:
         answers = list(response.answers.select_related("question"))
         scored = [(a.question, a.value, a.is_positive) for a in answers]
         tally_add(_deltas(response.unit_path, response.period, scored, -1))
-        audit_record(actor=actor, action="survey.response_delete", obj=response.survey,
-                     changes={"response": response.pk})
+        audit_record(
+            actor=actor, action="survey.response_delete", obj=response.survey, changes={"response": response.pk}
+        )
         response.delete()

@@ -99,7 +99,19 @@ def woman_detail(request, woman_id: int):
         "cadres": contact_selectors.cadres_for(request.user).filter(unit__path__in=_ancestor_paths(woman)),
         "can_edit": allows(request.user, Action.EDIT, woman.unit_path),
         "can_reveal": allows(request.user, Action.VIEW_ID_NUMBER, woman.unit_path) and bool(woman.id_encrypted),
+        "open_surveys": _open_surveys_for(request.user, woman),
     })
+
+
+def _open_surveys_for(user, woman):
+    from fulian.core.tree import ancestor_paths
+    from fulian.evaluation.models import Survey
+
+    if not allows(user, Action.EDIT, woman.unit_path):
+        return []
+    today = timezone.localdate()
+    return Survey.objects.filter(unit_path__in=ancestor_paths(woman.unit_path), status=Survey.Status.OPEN,
+                                 starts_on__lte=today, ends_on__gte=today).order_by("-starts_on")[:5]
 
 
 def _ancestor_paths(woman):

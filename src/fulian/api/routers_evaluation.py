@@ -1,0 +1,224 @@
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from fulian.core.policy import Action
+from fulian.evaluation import selectors, services
+from fulian.evaluation.models import Survey
+from fulian.orgs.models import Unit
+from fulian.orgs.selectors import access_unit_by_id
+from fulian.people.selectors import access_woman_by_id
+
+from .schemas import ErrorOut
+
+router = Router(tags=["evaluation 工作评价"])
+public_router = Router(tags=["public 公开"])
+
+
+class QuestionIn(Schema):
+    text: str
+    kind: str = Field(description="single, multiple, scale (1–5) or text")
+    choices: list[str] = Field(default_factory=list)
+    required: bool = True
+    rate: str = Field("", description="awareness, participation, satisfaction, benefit, or empty")
+    positive: list[int] = Field(
+        default_factory=list, description="choice indexes (from 0) counting as positive; scale: [lowest positive]"
+    )
+
+
+class SurveyIn(Schema):
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    standard: bool = Field(False, description="use the standard four-rate questionnaire (questions ignored)")
+    questions: list[QuestionIn] = Field(default_factory=list)
+
+
+class QuestionOut(Schema):
+    id: int
+    position: int
+    text: str
+    kind: str
+    choices: list[str]
+    required: bool
+    rate: str
+
+
+class SurveyOut(Schema):
+    id: int
+    unit_id: int
+    title: str
+    is_standard: bool
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str
+    public_token: str
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_questions(obj):
+        return list(obj.questions.all())
+
+
+class StatusIn(Schema):
+    status: str = Field(description="draft, open or closed")
+
+
+class ResponseIn(Schema):
+    answers: dict[str, int | list[int] | str] = Field(
+        description="{question id: choice index, [indexes], score or text}"
+    )
+    woman_id: int | None = Field(None, description="cadre entry on a registered woman's behalf")
+    unit_code: str | None = Field(None, description="the village of an unregistered respondent")
+    phone: str = Field("", description="identifies the respondent: one answer per person")
+
+
+class PublicResponseIn(Schema):
+    answers: dict[str, int | list[int] | str]
+    unit_code: str
+    phone: str
+
+
+class ResponseOut(Schema):
+    id: int
+    survey_id: int
+    unit_id: int
+    channel: str
+    submitted_at: dt.datetime
+
+
+class DashboardOut(Schema):
+    unit_id: int
+    year: int
+    totals: dict[str, int]
+    rates: dict[str, float | None] = Field(description="null = no data (nobody answered), never 0")
+    months: list[dict]
+    children: list[dict]
+
+
+def _board_json(board) -> dict:
+    def row(r):
+        return {
+            "unit_id": r["unit"].pk,
+            "name": r["unit"].name,
+            "rank": r["rank"],
+            "score": r["score"],
+            "rates": r["rates"],
+            "values": r["values"],
+        }
+
+    return {
+        "unit_id": board["unit"].pk,
+        "year": board["year"],
+        "totals": board["totals"],
+        "rates": board["rates"],
+        "months": [{"period": m["period"], "values": m["values"], "rates": m["rates"]} for m in board["months"]],
+        "children": [row(r) for r in board["children"]],
+    }
+
+
+@router.get("/surveys", response=list[SurveyOut])
+def list_surveys(request):
+    return list(selectors.surveys_for(request.auth).prefetch_related("questions")[:200])
+
+
+@router.post("/units/{unit_id}/surveys", response={201: SurveyOut, 400: ErrorOut, 404: ErrorOut})
+def create_survey(request, unit_id: int, payload: SurveyIn):
+    unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
+    survey = services.survey_create(
+        actor=request.auth,
+        unit=unit,
+        title=payload.title,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        standard=payload.standard,
+        questions=[q.dict() for q in payload.questions],
+    )
+    return Status(201, survey)
+
+
+@router.get("/surveys/{survey_id}", response={200: SurveyOut, 404: ErrorOut})
+def get_survey(request, survey_id: int):
+    return selectors.access_survey_by_id(request.auth, survey_id)
+
+
+@router.put("/surveys/{survey_id}/status", response={200: SurveyOut, 400: ErrorOut, 404: ErrorOut})
+def set_survey_status(request, survey_id: int, payload: StatusIn):
+    survey = selectors.access_survey_by_id(request.auth, survey_id, need=Action.EDIT)
+    return services.survey_set_status(actor=request.auth, survey=survey, status=payload.status)
+
+
+@router.post("/surveys/{survey_id}/responses", response={201: ResponseOut, 400: ErrorOut, 404: ErrorOut})
+def submit_response(request, survey_id: int, payload: ResponseIn):
+    """A cadre (or an app acting for her) enters a woman's answers; 400 if she has answered already."""
+    survey = selectors.access_survey_by_id(request.auth, survey_id)
+    woman = access_woman_by_id(request.auth, payload.woman_id, need=Action.EDIT) if payload.woman_id else None
+    if woman is not None:
+        unit = woman.home_unit
+    else:
+        unit = access_unit_by_id(
+            request.auth, get_object_or_404(Unit, code=payload.unit_code or "").pk, need=Action.EDIT
+        )
+    response = services.response_submit(
+        survey=survey,
+        unit=unit,
+        answers=payload.answers,
+        channel="api",
+        phone=payload.phone,
+        woman=woman,
+        entered_by=request.auth,
+    )
+    return Status(201, response)
+
+
+@router.get("/units/{unit_id}/dashboard", response={200: DashboardOut, 404: ErrorOut})
+def unit_dashboard(request, unit_id: int, year: int | None = None):
+    """The four rates and the operational figures of a unit's subtree for a year: totals, months, children."""
+    unit = access_unit_by_id(request.auth, unit_id)
+    return _board_json(selectors.dashboard(unit, year=year or timezone.localdate().year))
+
+
+@router.get("/rankings", response={200: list[dict], 400: ErrorOut})
+def rankings(
+    request,
+    level: int = 3,
+    year: int | None = None,
+    under: int | None = None,
+    awareness: int = 25,
+    participation: int = 25,
+    satisfaction: int = 25,
+    benefit: int = 25,
+):
+    """Units of one level in your scope ranked by the weighted rates (weights are relative)."""
+    under_unit = access_unit_by_id(request.auth, under) if under else None
+    weights = {"awareness": awareness, "participation": participation, "satisfaction": satisfaction, "benefit": benefit}
+    try:
+        rows = selectors.rankings(
+            request.auth, level=level, year=year or timezone.localdate().year, weights=weights, under=under_unit
+        )
+    except ValueError:
+        return Status(400, {"detail": "too many units: pass `under` (a city or county)"})
+    return [
+        {"unit_id": r["unit"].pk, "name": r["unit"].name, "rank": r["rank"], "score": r["score"], "rates": r["rates"]}
+        for r in rows
+    ]
+
+
+@public_router.get("/public/surveys/{token}", response={200: SurveyOut, 404: ErrorOut}, auth=None)
+def public_survey(request, token: str):
+    return get_object_or_404(Survey, public_token=token, status=Survey.Status.OPEN)
+
+
+@public_router.post(
+    "/public/surveys/{token}/responses", response={201: ResponseOut, 400: ErrorOut, 404: ErrorOut}, auth=None
+)
+def public_response(request, token: str, payload: PublicResponseIn):
+    """For the app and mini-program: a woman answers herself; her phone number keeps it to one answer."""
+    survey = get_object_or_404(Survey, public_token=token)
+    unit = get_object_or_404(Unit, code=payload.unit_code)
+    response = services.response_submit(
+        survey=survey, unit=unit, answers=payload.answers, channel="api", phone=payload.phone
+    )
+    return Status(201, response)

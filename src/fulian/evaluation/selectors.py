@@ -1,0 +1,76 @@
+"""Dashboards and rankings, read from the live figures: the same few rows at a province as at a village."""
+
+from django.http import Http404
+
+from fulian.core.policy import Action, allows, scope_q
+from fulian.orgs.models import Unit
+
+from .models import Rate, Survey
+from .tallies import figures_for, rates_of
+
+DEFAULT_WEIGHTS = {r.value: 25 for r in Rate}
+RANKING_MAX_UNITS = 5000
+
+
+def score_of(rates: dict[str, float | None], weights: dict[str, float]) -> float | None:
+    """Weighted mean of the rates that have data (weights renormalised); None when none has."""
+    pairs = [(rates[r], w) for r, w in weights.items() if w and rates.get(r) is not None]
+    total = sum(w for _v, w in pairs)
+    return sum(v * w for v, w in pairs) / total if total else None
+
+
+def _ranked(units: list[Unit], year: int, weights: dict[str, float]) -> list[dict]:
+    data = figures_for([u.pk for u in units], [year * 100])
+    rows = []
+    for u in units:
+        values = data.get(u.pk, {}).get(year * 100, {})
+        rates = rates_of(values)
+        rows.append({"unit": u, "values": values, "rates": rates, "score": score_of(rates, weights)})
+    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["unit"].code))
+    for n, row in enumerate(rows, start=1):
+        row["rank"] = n if row["score"] is not None else None
+    return rows
+
+
+def dashboard(unit: Unit, *, year: int, weights: dict[str, float] | None = None) -> dict:
+    weights = weights or DEFAULT_WEIGHTS
+    periods = [year * 100 + m for m in range(1, 13)]
+    data = figures_for([unit.pk], [*periods, year * 100]).get(unit.pk, {})
+    totals = data.get(year * 100, {})
+    months = []
+    for period in periods:
+        values = data.get(period, {})
+        months.append({"period": period, "month": period % 100, "values": values, "rates": rates_of(values)})
+    return {
+        "unit": unit, "year": year, "totals": totals, "rates": rates_of(totals), "months": months,
+        "children": _ranked(list(unit.children.order_by("code")), year, weights),
+    }
+
+
+def rankings(user, *, level: int, year: int, weights: dict[str, float], under: Unit | None = None) -> list[dict]:
+    """All units of one level in her scope (or under a unit), ranked by the weighted four rates."""
+    units = Unit.objects.filter(scope_q(user), level=level)
+    if under is not None:
+        units = units.subtree(under)
+    if units.count() > RANKING_MAX_UNITS:
+        raise ValueError("too many units")
+    return _ranked(list(units.order_by("code")), year, weights)
+
+
+def surveys_for(user):
+    """Surveys issued by her unit or above it (she collects answers), or below it (she oversees them)."""
+    from django.db.models import Q
+
+    from fulian.core.tree import ancestor_paths
+
+    visible = scope_q(user, field="unit_path")
+    if getattr(user, "unit", None) is not None:
+        visible |= Q(unit_path__in=ancestor_paths(user.unit.path))
+    return Survey.objects.filter(visible).select_related("unit").order_by("-starts_on", "-id")
+
+
+def access_survey_by_id(user, survey_id: int, *, need: str = Action.VIEW) -> Survey:
+    survey = surveys_for(user).filter(pk=survey_id).first()
+    if survey is None or (need != Action.VIEW and not allows(user, need, survey.unit_path)):
+        raise Http404("survey not found")
+    return survey

@@ -1,0 +1,240 @@
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fulian.core.excel import export_xlsx
+from fulian.core.policy import Action, allows
+from fulian.core.tree import subtree_q
+from fulian.orgs.models import Unit
+from fulian.orgs.selectors import access_unit_by_id, unit_home_for
+from fulian.people.exports import XLSX, attachment
+from fulian.people.selectors import access_woman_by_id
+
+from . import selectors, services
+from .forms import AnswerForm, SurveyForm, WeightsForm, parse_question_lines
+from .models import Rate, Response, Survey
+
+RATE_LABELS = [(r.value, r.label) for r in Rate]
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _chart_data(board) -> dict:
+    return {
+        "months": [f"{m['month']}月" for m in board["months"]],
+        "rates": {
+            str(label): [None if m["rates"][r] is None else round(100 * m["rates"][r], 1) for m in board["months"]]
+            for r, label in RATE_LABELS
+        },
+        "children": [row["unit"].name for row in board["children"]],
+        "scores": [None if row["score"] is None else round(100 * row["score"], 1) for row in board["children"]],
+    }
+
+
+@login_required
+def dashboard_home(request):
+    unit = unit_home_for(request.user)
+    if unit is None:
+        raise Http404("no unit")
+    return redirect("dashboard", unit_id=unit.pk)
+
+
+@login_required
+def dashboard(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id)
+    board = selectors.dashboard(unit, year=_year(request))
+    return render(
+        request,
+        "evaluation/dashboard.html",
+        {
+            "board": board,
+            "rate_labels": RATE_LABELS,
+            "chart": _chart_data(board),
+            "ancestors": [
+                a for a in unit.__class__.objects.ancestors_of(unit) if allows(request.user, Action.VIEW, a.path)
+            ],
+        },
+    )
+
+
+@login_required
+def dashboard_export(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id)
+    board = selectors.dashboard(unit, year=_year(request))
+    titles = [
+        "组织",
+        "月份",
+        "答卷",
+        *[str(label) for _r, label in RATE_LABELS],
+        "登记妇女",
+        "联系",
+        "提出需求",
+        "解决需求",
+    ]
+
+    def pct(value):
+        return None if value is None else round(100 * value, 1)
+
+    def row(name, label, values, rates):
+        return [
+            name,
+            label,
+            values.get("responses", 0),
+            *[pct(rates[r]) for r, _l in RATE_LABELS],
+            values.get("women_registered", 0),
+            values.get("contacts", 0),
+            values.get("needs_raised", 0),
+            values.get("needs_met", 0),
+        ]
+
+    rows = [row(unit.name, f"{board['year']}年", board["totals"], board["rates"])]
+    rows += [row(unit.name, f"{m['month']}月", m["values"], m["rates"]) for m in board["months"]]
+    rows += [row(c["unit"].name, f"{board['year']}年", c["values"], c["rates"]) for c in board["children"]]
+    buffer = io.BytesIO()
+    export_xlsx(titles, rows, sheet_title="四率", stream=buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = attachment(f"{unit.name}{board['year']}年工作评价.xlsx")
+    return response
+
+
+@login_required
+def ranking(request):
+    data = {"year": timezone.localdate().year, "level": 3, **{r: 25 for r, _l in RATE_LABELS}, **request.GET.dict()}
+    form = WeightsForm(data)
+    rows, error = [], None
+    under = None
+    if request.GET.get("under", "").isdigit():
+        under = access_unit_by_id(request.user, int(request.GET["under"]))
+    if form.is_valid():
+        try:
+            rows = selectors.rankings(
+                request.user,
+                level=form.cleaned_data["level"],
+                year=form.cleaned_data["year"],
+                weights=form.weights(),
+                under=under,
+            )
+        except ValueError:
+            error = _("单位太多，请先选择一个市或县再排名。")
+    return render(
+        request,
+        "evaluation/ranking.html",
+        {"form": form, "rows": rows, "error": error, "under": under, "rate_labels": RATE_LABELS},
+    )
+
+
+@login_required
+def survey_list(request):
+    return render(request, "evaluation/survey_list.html", {"surveys": selectors.surveys_for(request.user)[:100]})
+
+
+@login_required
+def survey_new(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id, need=Action.EDIT)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            survey = services.survey_create(
+                actor=request.user,
+                unit=unit,
+                title=data["title"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                standard=data["standard"],
+                questions=None if data["standard"] else parse_question_lines(data["questions"]),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("survey_detail", survey_id=survey.pk)
+    return render(request, "evaluation/survey_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+def survey_detail(request, survey_id: int):
+    survey = selectors.access_survey_by_id(request.user, survey_id)
+    unit = (
+        request.user.unit if request.user.unit and request.user.unit.path.startswith(survey.unit_path) else survey.unit
+    )
+    return render(
+        request,
+        "evaluation/survey_detail.html",
+        {
+            "survey": survey,
+            "questions": survey.questions.all(),
+            "link_unit": unit,
+            "responses": Response.objects.filter(subtree_q(unit.path, "unit_path"), survey=survey).count(),
+            "can_edit": allows(request.user, Action.EDIT, survey.unit_path),
+            "public_url": request.build_absolute_uri(f"/s/{survey.public_token}/?u={unit.code}"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def survey_status(request, survey_id: int):
+    survey = selectors.access_survey_by_id(request.user, survey_id, need=Action.EDIT)
+    try:
+        services.survey_set_status(actor=request.user, survey=survey, status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("survey_detail", survey_id=survey.pk)
+
+
+@login_required
+def survey_answer_for(request, survey_id: int, woman_id: int):
+    """A cadre enters the answers of a woman who answered on paper or by phone (干部代填)."""
+    survey = selectors.access_survey_by_id(request.user, survey_id)
+    woman = access_woman_by_id(request.user, woman_id, need=Action.EDIT)
+    form = AnswerForm(request.POST or None, survey=survey, ask_phone=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_submit(
+                survey=survey,
+                unit=woman.home_unit,
+                answers=form.cleaned_data,
+                channel="cadre",
+                woman=woman,
+                entered_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已为%(name)s提交问卷。") % {"name": woman.name})
+            return redirect("woman_detail", woman_id=woman.pk)
+    return render(request, "evaluation/answer.html", {"survey": survey, "form": form, "woman": woman})
+
+
+def survey_public(request, token: str):
+    """The public answering page (no login): a link per village, distributed by its cadres or as a QR code."""
+    survey = get_object_or_404(Survey, public_token=token)
+    unit = Unit.objects.filter(code=request.GET.get("u", "")).first()
+    form = AnswerForm(request.POST or None, survey=survey, ask_phone=True)
+    done = False
+    if unit is None or not unit.path.startswith(survey.unit_path):
+        form.add_error(None, _("链接不完整，请向村(社区)妇联索取问卷链接。"))
+    elif request.method == "POST" and form.is_valid():
+        answers = {k: v for k, v in form.cleaned_data.items() if k != "phone"}
+        try:
+            services.response_submit(
+                survey=survey, unit=unit, answers=answers, channel="portal", phone=form.cleaned_data["phone"]
+            )
+            done = True
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(
+        request, "evaluation/public_answer.html", {"survey": survey, "form": form, "unit": unit, "done": done}
+    )
