@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from fulian.core.excel import export_xlsx
 from fulian.core.policy import Action, allows
 from fulian.core.tree import subtree_q
-from fulian.orgs.models import Unit
+from fulian.orgs.models import Level, Unit
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 from fulian.people.exports import XLSX, attachment
 from fulian.people.selectors import access_woman_by_id
@@ -166,19 +166,30 @@ def survey_new(request, unit_id: int):
 @login_required
 def survey_detail(request, survey_id: int):
     survey = selectors.access_survey_by_id(request.user, survey_id)
-    unit = (
-        request.user.unit if request.user.unit and request.user.unit.path.startswith(survey.unit_path) else survey.unit
-    )
+    mine = request.user.unit
+    scope = mine if mine is not None and mine.path.startswith(survey.unit_path) else survey.unit
+    link_unit = None  # answers are collected per village (or township): the link names one
+    wanted = request.GET.get("u", "").strip()
+    if wanted:
+        link_unit = Unit.objects.filter(
+            subtree_q(scope.path), code=wanted, level__in=(Level.TOWNSHIP, Level.VILLAGE)
+        ).first()
+    elif scope.level in (Level.TOWNSHIP, Level.VILLAGE):
+        link_unit = scope
     return render(
         request,
         "evaluation/survey_detail.html",
         {
             "survey": survey,
             "questions": survey.questions.all(),
-            "link_unit": unit,
-            "responses": Response.objects.filter(subtree_q(unit.path, "unit_path"), survey=survey).count(),
+            "scope": scope,
+            "link_unit": link_unit,
+            "wanted": wanted,
+            "responses": Response.objects.filter(subtree_q(scope.path, "unit_path"), survey=survey).count(),
             "can_edit": allows(request.user, Action.EDIT, survey.unit_path),
-            "public_url": request.build_absolute_uri(f"/s/{survey.public_token}/?u={unit.code}"),
+            "public_url": request.build_absolute_uri(f"/s/{survey.public_token}/?u={link_unit.code}")
+            if link_unit
+            else "",
         },
     )
 

@@ -159,3 +159,15 @@ def test_custom_survey_from_the_form_lines(client_for, county_chair, unit):
     survey = Survey.objects.get()
     kinds = [(q.kind, q.rate, q.positive) for q in survey.questions.all()]
     assert kinds == [("single", "participation", [0]), ("scale", "benefit", [4]), ("text", "", [])]
+
+
+@pytest.mark.django_db
+def test_survey_page_gives_a_village_link_only_for_a_village_in_scope(client_for, county_chair, village_cadre,
+                                                                     survey, unit):
+    own = client_for(village_cadre).get(reverse("survey_detail", args=[survey.pk])).context
+    assert own["public_url"].endswith(f"/s/{survey.public_token}/?u=130123100001")
+    county = client_for(county_chair)
+    assert county.get(reverse("survey_detail", args=[survey.pk])).context["public_url"] == ""
+    assert county.get(reverse("survey_detail", args=[survey.pk]), {"u": "130123101201"}).context[
+        "public_url"].endswith("?u=130123101201")
+    assert county.get(reverse("survey_detail", args=[survey.pk]), {"u": "130125100201"}).context["public_url"] == ""

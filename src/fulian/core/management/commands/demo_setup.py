@@ -6,6 +6,7 @@ from django.utils import timezone
 from fulian.accounts.demo import demo_accounts
 from fulian.accounts.models import User
 from fulian.contacts.demo import demo_contacts
+from fulian.evaluation.demo import demo_survey
 from fulian.orgs.demo import demo_tree
 from fulian.orgs.models import Unit
 from fulian.people.demo import demo_women
@@ -51,6 +52,9 @@ class Command(BaseCommand):
         village = Unit.objects.get(code="130123100001")
         contacts = demo_contacts(chair=users["hb-county"], cadres=[users["hb-village"], users["hb-village-2"]],
                                  unit=village, seed=3, today=today)
+        answered = demo_survey(actor=users["hb-province"], province=Unit.objects.get(code="130000000000"),
+                               counties=[zhengding, xingtang], per_village=6, seed=4)
+        self.stdout.write(f"demo survey: {answered['responses']} answers to the standard four-rate questionnaire")
         self.stdout.write(
             f"demo women: {made['created_count'] + made_other['created_count']} registered, "
             f"{contacts['assigned']} assigned in 恒东社区 with {contacts['contact_logs']} contacts"
