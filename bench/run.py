@@ -78,7 +78,8 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true", help="bench on SQLite instead of PostgreSQL")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
-    parser.add_argument("--only", nargs="*", default=["tree", "people"], help="tree, people")
+    parser.add_argument("--only", nargs="*", default=["tree", "people", "evaluation"],
+                        help="tree, people, evaluation")
     args = parser.parse_args()
 
     url = choose_database(args.sqlite)
@@ -94,12 +95,14 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     report = Report()
     try:
-        from bench import people, tree
+        from bench import evaluation, people, tree
 
         if "tree" in args.only:
             tree.run(report, repeat=args.repeat)
         if "people" in args.only:
             people.run(report, repeat=args.repeat)
+        if "evaluation" in args.only:
+            evaluation.run(report, repeat=args.repeat)
     finally:
         out = ROOT / "bench" / "out"
         out.mkdir(exist_ok=True)
