@@ -76,6 +76,25 @@ def run(report, *, repeat: int) -> None:
     report.add(f"full recount of every figure ({first.rows:,} figures), check", f"{check_s:.1f}s",
                "recount that rewrites them all", f"{fix_s:.1f}s", check_s / fix_s)
 
+    # what liveness costs a writer: one answer sheet through the service (figures for 5 levels × month and year)
+    # against the same sheet inserted bare
+    from fulian.evaluation.services import response_submit
+
+    sample = villages[:200]
+    answers = {str(q.pk): (4 if q.kind == "scale" else 0) for q in questions}
+    t = time.perf_counter()
+    for i, village in enumerate(sample):
+        response_submit(survey=survey, unit=village, answers=answers, channel="api", phone=f"137{i:08d}")
+    live_ms = (time.perf_counter() - t) * 1000 / len(sample)
+    t = time.perf_counter()
+    for i, village in enumerate(sample):
+        r = Response.objects.create(survey=survey, respondent_key=f"bare{i}", unit_id=village.pk,
+                                    unit_path=village.path, channel="api", submitted_at=now, period=period_of(now))
+        Answer.objects.bulk_create([Answer(response=r, question=q, value=0, is_positive=True) for q in questions])
+    bare_ms = (time.perf_counter() - t) * 1000 / len(sample)
+    report.add("submit one answer sheet, figures updated live (ms)", f"{live_ms:.1f} ms",
+               "same rows inserted bare, no figures", f"{bare_ms:.1f} ms", live_ms / bare_ms)
+
     village = Unit.objects.get(pk=villages[0].pk)
     village_chair = UserFactory(username="bench-eval-village", unit=village, roles=["chair"])
     for user, unit in ((chair, hebei), (village_chair, village)):
