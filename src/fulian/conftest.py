@@ -42,6 +42,9 @@ def division(code, level, name):
 @pytest.fixture(autouse=True)
 def _isolated_files_and_immediate_tasks(settings, tmp_path):
     """Uploads go to a temporary folder; background tasks run at once (one test drives the real worker)."""
+    from django.core.cache import cache
+
+    cache.clear()  # rate-limit counters must not leak from one test into the next
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

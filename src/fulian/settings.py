@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "fulian.people",
     "fulian.contacts",
     "fulian.evaluation",
+    "fulian.cases",
     "fulian.api",
 ]
 
@@ -155,6 +156,17 @@ FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS", "")
 ID_HASH_KEY = env("ID_HASH_KEY", "")
 if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and ID_HASH_KEY):
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and ID_HASH_KEY must be set when FULIAN_ENV=production")
+
+# Notifications: one sender per outbox channel (dotted path); SMS and WeChat log until a provider is set.
+OUTBOX_SENDERS = {
+    "in_app": "fulian.core.outbox.send_in_app",
+    "email": "fulian.core.outbox.send_email",
+    "sms": env("OUTBOX_SMS_SENDER", "fulian.core.outbox.send_logged"),
+    "wechat": env("OUTBOX_WECHAT_SENDER", "fulian.core.outbox.send_logged"),
+}
+# Survivor-safe help pages: where the quick-exit button goes, and how many requests an address may file.
+QUICK_EXIT_URL = env("QUICK_EXIT_URL", "https://www.weather.com.cn/")
+HELP_REQUESTS_PER_HOUR = envint("HELP_REQUESTS_PER_HOUR", "5")
 
 # Contact network: a woman counts as "in touch" when contacted within this many days.
 CONTACT_RECENT_DAYS = envint("CONTACT_RECENT_DAYS", "60")

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from fulian.accounts import views as account_views
 from fulian.api.api import api
+from fulian.cases import views as case_views
 from fulian.contacts import views as contact_views
 from fulian.evaluation import views as evaluation_views
 from fulian.orgs import views as org_views
@@ -51,6 +52,15 @@ urlpatterns = [
     path("surveys/<int:survey_id>/women/<int:woman_id>/", evaluation_views.survey_answer_for,
          name="survey_answer_for"),
     path("s/<str:token>/", evaluation_views.survey_public, name="survey_public"),
+    path("help/", case_views.help_form, name="help_form"),
+    path("help/places/", case_views.help_places, name="help_places"),
+    path("help/status/", case_views.help_status, name="help_status"),
+    path("referrals/<str:code>/", case_views.referral_ack, name="referral_ack"),
+    path("cases/", case_views.case_queue, name="case_queue"),
+    path("cases/new/", case_views.case_new, name="case_new"),
+    path("cases/<int:case_id>/", case_views.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/<str:action>/", case_views.case_action, name="case_action"),
+    path("notices/", case_views.notices, name="notices"),
     path("account/", account_views.account_me, name="account_me"),
     path("account/tokens/", account_views.token_new, name="token_new"),
     path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),

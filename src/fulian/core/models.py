@@ -102,3 +102,49 @@ class ImportJob(models.Model):
         if self.is_finished:
             return 100
         return min(99, int(100 * self.processed_rows / self.total_rows)) if self.total_rows else 0
+
+
+class Outbox(models.Model):
+    """Messages waiting to be sent by `manage.py outbox_send`; a failure is retried and never blocks a case."""
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("站内")
+        EMAIL = "email", _("邮件")
+        SMS = "sms", _("短信")
+        WECHAT = "wechat", _("微信")
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    address = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=8, default="pending")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.channel} {self.subject}"
+
+
+class Notice(models.Model):
+    """An in-app notification, delivered by the outbox."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    subject = models.CharField(max_length=200)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject

@@ -1,0 +1,57 @@
+import time
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from .models import CaseKind, Urgency
+
+
+class HelpForm(forms.Form):
+    """The public help form. `started` is a signed timestamp and `website` a honeypot: a form filled in under
+    three seconds or with the hidden field set is a bot."""
+
+    kind = forms.ChoiceField(label=_("您需要什么帮助？"), choices=CaseKind.choices, widget=forms.RadioSelect)
+    place = forms.CharField(label=_("您所在的村(社区)"), max_length=100,
+                            help_text=_("输入村(社区)名称，从列表中选择"),
+                            widget=forms.TextInput(attrs={"list": "places", "autocomplete": "off"}))
+    description = forms.CharField(label=_("发生了什么？需要什么帮助？"), max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 5}))
+    anonymous = forms.BooleanField(label=_("匿名求助（不留姓名和电话，只能用查询码查看进展）"), required=False)
+    name = forms.CharField(label=_("称呼"), max_length=50, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    safe_time = forms.CharField(label=_("什么时间方便联系您？"), max_length=100, required=False)
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    started = forms.CharField(widget=forms.HiddenInput)
+    client_token = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        import uuid
+
+        self.fields["started"].initial = signing.dumps(time.time())
+        self.fields["client_token"].initial = uuid.uuid4().hex
+
+    def looks_automated(self) -> bool:
+        if self.cleaned_data.get("website"):
+            return True
+        try:
+            started = signing.loads(self.cleaned_data.get("started", ""), max_age=86400)
+        except signing.BadSignature:
+            return True
+        return time.time() - float(started) < 3
+
+
+class CadreIntakeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=CaseKind.choices)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=[("", _("按类别默认"))] + list(Urgency.choices),
+                                required=False)
+    source = forms.ChoiceField(label=_("来源"), choices=[("hotline", _("热线电话")), ("walk_in", _("来访"))])
+    unit_code = forms.CharField(label=_("所在村(社区)代码"), max_length=24)
+    description = forms.CharField(label=_("情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    phone = forms.CharField(label=_("电话"), max_length=20, required=False)
+    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+    anonymous = forms.BooleanField(label=_("匿名"), required=False)
+    client_token = forms.CharField(widget=forms.HiddenInput, max_length=40)

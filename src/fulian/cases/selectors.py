@@ -1,0 +1,71 @@
+"""Reads of the service network. Lists show no contact details; opening a case is need-to-know and logged."""
+
+from django.db.models import Count, F, Q
+from django.http import Http404
+from django.utils import timezone
+
+from fulian.core.audit import read_record
+from fulian.core.policy import LEADER_ROLES
+from fulian.core.tree import subtree_q
+
+from .models import Case, CaseStatus, Partner
+from .services import may_handle, unseal
+
+
+def cases_for(user, *, status: str = "", unit=None):
+    """Cases she may open: those she handles, and — for chairs and vice-chairs — every case of her subtree."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    mine = Q(handlers=user)
+    if user.unit is not None and LEADER_ROLES & set(user.roles or []):
+        mine |= subtree_q(user.unit.path, "unit_path")
+    cases = Case.objects.filter(mine).distinct().select_related("unit")
+    if unit is not None:
+        cases = cases.filter(subtree_q(unit.path, "unit_path"))
+    if status == "open":
+        cases = cases.exclude(status=CaseStatus.CLOSED)
+    elif status:
+        cases = cases.filter(status=status)
+    return cases.order_by("status", "first_action_due")
+
+
+def access_case_by_id(user, case_id: int, *, purpose: str = "case") -> tuple[Case, dict]:
+    """The case and its sealed details, for need-to-know only (404 otherwise); the read is logged."""
+    case = Case.objects.select_related("unit", "home_unit", "woman").filter(pk=case_id).first()
+    if case is None or not may_handle(user, case):
+        raise Http404("case not found")
+    read_record(actor=user, obj=case, purpose=purpose)
+    return case, unseal(case)
+
+
+def case_public_status(tracking: str) -> Case | None:
+    return Case.objects.filter(tracking_code=(tracking or "").strip().upper()).first()
+
+
+def partners_for(case: Case):
+    """Partners of the case's unit and of the units above it."""
+    from fulian.core.tree import ancestor_paths
+
+    return Partner.objects.filter(unit_path__in=ancestor_paths(case.unit_path), is_active=True).order_by("kind", "name")
+
+
+def case_dashboard(user, *, unit, now=None) -> dict:
+    """Open cases by kind and urgency, first-action compliance and the overdue list of a unit's subtree
+    (of the cases she may see)."""
+    now = now or timezone.now()
+    cases = cases_for(user, unit=unit)
+    open_cases = cases.exclude(status=CaseStatus.CLOSED)
+    by_kind = list(open_cases.values("kind").annotate(n=Count("id", distinct=True)).order_by("-n"))
+    by_urgency = list(open_cases.values("urgency").annotate(n=Count("id", distinct=True)).order_by("urgency"))
+    acted = cases.filter(first_action_at__isnull=False)
+    on_time = acted.filter(first_action_at__lte=F("first_action_due")).count()
+    total_acted = acted.count()
+    overdue = open_cases.filter(Q(first_action_at__isnull=True, first_action_due__lt=now) | Q(resolve_due__lt=now))
+    return {
+        "open": open_cases.count(),
+        "by_kind": by_kind,
+        "by_urgency": by_urgency,
+        "compliance": on_time / total_acted if total_acted else None,
+        "overdue": list(overdue[:50]),
+        "closed": cases.filter(status=CaseStatus.CLOSED).count(),
+    }

@@ -1,0 +1,338 @@
+"""The service network's writes: intake from every door, triage, handling, referral, escalation, closing.
+
+Each is atomic, writes its timeline entry and audit row, and queues notifications in the outbox in the same
+transaction. Time comes in as `now` so tests control the clock.
+"""
+
+import datetime as dt
+import json
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fulian.accounts.models import User
+from fulian.core.audit import audit_record
+from fulian.core.crypto import decrypt, encrypt
+from fulian.core.outbox import outbox_put
+from fulian.core.policy import LEADER_ROLES, Action, allows
+from fulian.orgs.models import Level, Unit
+
+from .models import Case, CaseHandler, CaseKind, CaseStatus, DeadlineRule, Partner, Referral, TimelineEntry, Urgency
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone without mistakes
+REFERRAL_CHASE_HOURS = 24
+
+KIND_FIELDS = {  # the fields each kind of case carries, shown and edited on its page
+    CaseKind.DOMESTIC_VIOLENCE: ["risk_level", "protection_order"],
+    CaseKind.MEDIATION: ["parties", "sessions", "agreement"],
+    CaseKind.LEGAL_AID: ["matter", "provider", "result"],
+    CaseKind.PETITION: ["department", "filed_on", "reply_due", "reply"],
+    CaseKind.ASSISTANCE: ["assistance"],
+    CaseKind.OTHER: [],
+}
+
+
+class StaleCase(ValidationError):
+    def __init__(self):
+        super().__init__(_("这个个案刚被其他人修改过，您的修改没有保存。请刷新查看最新内容后再改。"), code="stale")
+
+
+def tracking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+def seal(data: dict) -> str:
+    return encrypt(json.dumps(data, ensure_ascii=False))
+
+
+def unseal(case: Case) -> dict:
+    text = decrypt(case.sealed)
+    return json.loads(text) if text else {}
+
+
+def default_urgency(kind: str) -> str:
+    return Urgency.URGENT if kind == CaseKind.DOMESTIC_VIOLENCE else Urgency.NORMAL
+
+
+def _deadlines(kind: str, urgency: str, start) -> tuple:
+    rule = DeadlineRule.objects.filter(kind=kind, urgency=urgency).first()
+    hours, days = (rule.first_action_hours, rule.resolve_days) if rule else (72, 30)
+    return start + dt.timedelta(hours=hours), start + dt.timedelta(days=days)
+
+
+def _leaders_of(unit: Unit):
+    return [u for u in User.objects.filter(unit=unit, is_active=True) if LEADER_ROLES & set(u.roles or [])]
+
+
+def _notify(users, subject: str, case: Case, now) -> None:
+    for user in users:
+        outbox_put(channel="in_app", user=user, subject=subject, link=f"/cases/{case.pk}/", now=now)
+        if user.email:
+            outbox_put(channel="email", user=user, subject=subject, link=f"/cases/{case.pk}/", now=now)
+
+
+def _timeline(case, action: str, *, actor=None, text: str = "", public: bool = False, now=None) -> None:
+    TimelineEntry.objects.create(case=case, at=now or timezone.now(), actor=actor, action=action, text=text,
+                                 is_public=public)
+
+
+def case_intake(*, kind: str, home_unit: Unit, description: str, source: str, now=None, actor=None,
+                urgency: str | None = None, contact: dict | None = None, anonymous: bool = False, woman=None,
+                need=None, client_token: str | None = None) -> Case:
+    """A request enters from any door; it lands in the queue of the unit where the woman lives.
+    The same client token twice (double submit, a retried app request) gives the same case."""
+    now = now or timezone.now()
+    if client_token:
+        existing = Case.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            return existing
+    if kind not in CaseKind.values:
+        raise ValidationError(_("请选择求助类别。"), code="case_kind")
+    if not (description or "").strip():
+        raise ValidationError(_("请简单说明发生了什么、需要什么帮助。"), code="case_description")
+    if home_unit.level not in (Level.TOWNSHIP, Level.VILLAGE) or not home_unit.is_geographic:
+        raise ValidationError(_("请选择您所在的村(社区)或乡镇(街道)。"), code="case_unit")
+    if actor is not None and not allows(actor, Action.EDIT, home_unit.path):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    contact = {k: (v or "").strip()[:200] for k, v in (contact or {}).items()}
+    if not anonymous and not (contact.get("phone") or woman is not None):
+        raise ValidationError(_("请留下联系电话，或选择匿名求助。"), code="case_contact")
+    urgency = urgency or default_urgency(kind)
+    first_due, resolve_due = _deadlines(kind, urgency, now)
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                tracking_code=tracking_code(), client_token=client_token or None, kind=kind, urgency=urgency,
+                source=source, unit=home_unit, unit_path=home_unit.path, home_unit=home_unit, woman=woman, need=need,
+                is_anonymous=anonymous, created_at=now, first_action_due=first_due, resolve_due=resolve_due,
+                sealed=seal({"description": description.strip()[:4000], **({} if anonymous else contact),
+                             "details": {}}),
+            )
+            if actor is not None:  # the cadre who took the call or the visit handles it unless reassigned
+                CaseHandler.objects.create(case=case, user=actor, assigned_at=now)
+            _timeline(case, "created", actor=actor, text=_("已收到求助，已转%(unit)s妇联办理。") % {
+                "unit": home_unit.name}, public=True, now=now)
+            _notify(_leaders_of(home_unit), _("新的求助：%(kind)s") % {"kind": case.get_kind_display()}, case, now)
+            audit_record(actor=actor, action="case.create", obj=case, changes={"source": source, "kind": kind})
+            if need is not None:
+                from fulian.contacts.models import NeedStatus
+
+                type(need).objects.filter(pk=need.pk).update(status=NeedStatus.CASE)
+    except IntegrityError:
+        if client_token:
+            return Case.objects.get(client_token=client_token)
+        raise
+    return case
+
+
+def may_handle(user, case: Case) -> bool:
+    """Need-to-know: her handlers, and the chairs and vice-chairs of its unit and every unit above it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if CaseHandler.objects.filter(case=case, user=user).exists():
+        return True
+    if user.unit is None or not case.unit_path.startswith(user.unit.path):
+        return False
+    return bool(LEADER_ROLES & set(user.roles or []))
+
+
+def _act(case: Case, *, actor, now, version: int | None) -> Case:
+    """Common to every handling action: need-to-know, the optimistic lock, the first action clock."""
+    if not may_handle(actor, case):
+        raise ValidationError(_("您不是这个个案的承办人或上级领导。"), code="not_handler")
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("个案已办结。"), code="case_closed")
+    changes = {"version": F("version") + 1}
+    if case.first_action_at is None:
+        changes["first_action_at"] = now
+    if case.status == CaseStatus.NEW:
+        changes["status"] = CaseStatus.IN_PROGRESS
+    filters = {"pk": case.pk} if version is None else {"pk": case.pk, "version": version}
+    if not Case.objects.filter(**filters).update(**changes):
+        raise StaleCase()
+    case.refresh_from_db()
+    return case
+
+
+def case_triage(*, actor, case: Case, urgency: str, version: int | None = None, now=None) -> Case:
+    now = now or timezone.now()
+    if urgency not in Urgency.values:
+        raise ValidationError(_("紧急程度不正确。"))
+    with transaction.atomic():
+        case = _act(case, actor=actor, now=now, version=version)
+        first_due, resolve_due = _deadlines(case.kind, urgency, case.created_at)
+        Case.objects.filter(pk=case.pk).update(urgency=urgency, resolve_due=resolve_due)
+        case.refresh_from_db()
+        _timeline(case, "triaged", actor=actor, text=case.get_urgency_display(), now=now)
+        audit_record(actor=actor, action="case.triage", obj=case, changes={"urgency": urgency})
+    return case
+
+
+def case_assign(*, actor, case: Case, handler, version: int | None = None, now=None) -> Case:
+    now = now or timezone.now()
+    if handler.unit is None or not case.unit_path.startswith(handler.unit.path) and not handler.unit.path.startswith(
+            case.unit_path):
+        raise ValidationError(_("承办人应是本组织或上下级组织的干部。"), code="handler_unit")
+    with transaction.atomic():
+        case = _act(case, actor=actor, now=now, version=version)
+        CaseHandler.objects.get_or_create(case=case, user=handler, defaults={"assigned_at": now})
+        _timeline(case, "assigned", actor=actor, text=str(handler), now=now)
+        _notify([handler], _("您被指定承办：%(kind)s") % {"kind": case.get_kind_display()}, case, now)
+        audit_record(actor=actor, action="case.assign", obj=case, changes={"handler": handler.username})
+    return case
+
+
+def case_note(*, actor, case: Case, text: str, public: bool = False, details: dict | None = None,
+              version: int | None = None, now=None) -> Case:
+    """A handling step: a note on the timeline, and (optionally) the kind's own fields."""
+    now = now or timezone.now()
+    if not (text or "").strip() and not details:
+        raise ValidationError(_("请写明办理情况。"), code="note_blank")
+    with transaction.atomic():
+        case = _act(case, actor=actor, now=now, version=version)
+        if details:
+            allowed = set(KIND_FIELDS.get(case.kind, []))
+            data = unseal(case)
+            data["details"] = {**data.get("details", {}),
+                               **{k: str(v)[:500] for k, v in details.items() if k in allowed}}
+            Case.objects.filter(pk=case.pk).update(sealed=seal(data))
+        _timeline(case, "note", actor=actor, text=(text or "").strip()[:2000], public=public, now=now)
+        audit_record(actor=actor, action="case.note", obj=case)
+    return case
+
+
+def case_pause(*, actor, case: Case, reason: str, version: int | None = None, now=None) -> Case:
+    now = now or timezone.now()
+    if not (reason or "").strip():
+        raise ValidationError(_("暂缓需要写明原因。"), code="pause_reason")
+    with transaction.atomic():
+        case = _act(case, actor=actor, now=now, version=version)
+        Case.objects.filter(pk=case.pk).update(status=CaseStatus.PAUSED, paused_at=now)
+        case.refresh_from_db()
+        _timeline(case, "paused", actor=actor, text=reason.strip()[:500], now=now)
+        audit_record(actor=actor, action="case.pause", obj=case, changes={"reason": reason[:200]})
+    return case
+
+
+def case_resume(*, actor, case: Case, version: int | None = None, now=None) -> Case:
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _act(case, actor=actor, now=now, version=version)
+        held = now - case.paused_at if case.paused_at else dt.timedelta(0)
+        Case.objects.filter(pk=case.pk).update(status=CaseStatus.IN_PROGRESS, paused_at=None,
+                                               resolve_due=F("resolve_due") + held)
+        case.refresh_from_db()
+        _timeline(case, "resumed", actor=actor, now=now)
+        audit_record(actor=actor, action="case.resume", obj=case)
+    return case
+
+
+def case_close(*, actor, case: Case, outcome: str, version: int | None = None, now=None) -> Case:
+    now = now or timezone.now()
+    if not (outcome or "").strip():
+        raise ValidationError(_("办结需要写明办理结果。"), code="close_outcome")
+    with transaction.atomic():
+        case = _act(case, actor=actor, now=now, version=version)
+        Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=now, outcome=outcome.strip())
+        case.refresh_from_db()
+        _timeline(case, "closed", actor=actor, text=_("已办结"), public=True, now=now)
+        audit_record(actor=actor, action="case.close", obj=case)
+    return case
+
+
+def case_rate(*, tracking: str, score: int, now=None) -> Case:
+    """The woman rates how her case was handled, with her tracking code, once it is closed."""
+    case = Case.objects.filter(tracking_code=tracking.strip().upper()).first()
+    if case is None:
+        raise ValidationError(_("没有这个查询码。"), code="tracking_unknown")
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError(_("个案办结后才能评价。"), code="rate_open")
+    if not 1 <= int(score) <= 5:
+        raise ValidationError(_("请打1到5分。"), code="rate_score")
+    with transaction.atomic():
+        if not Case.objects.filter(pk=case.pk, satisfaction__isnull=True).update(satisfaction=int(score)):
+            raise ValidationError(_("您已经评价过了。"), code="rate_twice")
+        _timeline(case, "rated", text=str(score), now=now)
+    case.refresh_from_db()
+    return case
+
+
+def referral_create(*, actor, case: Case, partner: Partner, note: str = "", version: int | None = None,
+                    now=None) -> Referral:
+    """Refer the case to a partner; it counts as received only when the partner confirms with its code."""
+    now = now or timezone.now()
+    if not case.unit_path.startswith(partner.unit_path) and not partner.unit_path.startswith(case.unit_path):
+        raise ValidationError(_("只能转介给本地或上级的合作单位。"), code="partner_area")
+    with transaction.atomic():
+        case = _act(case, actor=actor, now=now, version=version)
+        referral = Referral.objects.create(case=case, partner=partner, ack_code=secrets.token_urlsafe(12),
+                                           sent_at=now, chase_at=now + dt.timedelta(hours=REFERRAL_CHASE_HOURS))
+        _timeline(case, "referred", actor=actor, text=f"{partner.name} {note}".strip(), public=True, now=now)
+        if partner.email:
+            outbox_put(channel="email", address=partner.email, subject=_("妇联转介个案，请确认接收"),
+                       body=_("请打开链接确认接收："), link=f"/referrals/{referral.ack_code}/", now=now)
+        if partner.phone:
+            outbox_put(channel="sms", address=partner.phone, subject=_("妇联转介个案，请确认接收"),
+                       link=f"/referrals/{referral.ack_code}/", now=now)
+        audit_record(actor=actor, action="case.refer", obj=case, changes={"partner": partner.name})
+    return referral
+
+
+def referral_acknowledge(*, code: str, now=None) -> Referral:
+    now = now or timezone.now()
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().filter(ack_code=code).select_related("case").first()
+        if referral is None:
+            raise ValidationError(_("确认码无效。"), code="ack_unknown")
+        if referral.status == Referral.Status.SENT:
+            referral.status, referral.received_at = Referral.Status.RECEIVED, now
+            referral.save(update_fields=["status", "received_at"])
+            _timeline(referral.case, "referral_ack", text=referral.partner.name, public=True, now=now)
+    return referral
+
+
+def case_escalate_overdue(*, now=None) -> dict:
+    """Periodic: a case whose first action is overdue goes up to the parent unit, and keeps going up while
+    nobody acts; an unconfirmed referral is chased. Each case is escalated in its own transaction after
+    re-reading it under a lock, so a run killed half-way and started again escalates nothing twice."""
+    now = now or timezone.now()
+    counts = {"escalated": 0, "chased": 0}
+    overdue = Case.objects.filter(status=CaseStatus.NEW, first_action_at__isnull=True, first_action_due__lt=now)
+    for case_id in list(overdue.values_list("id", flat=True)):
+        with transaction.atomic():
+            case = (Case.objects.select_for_update().filter(pk=case_id, status=CaseStatus.NEW,
+                                                            first_action_at__isnull=True, first_action_due__lt=now)
+                    .select_related("unit", "unit__parent").first())
+            if case is None or case.unit.parent is None:
+                continue
+            parent = case.unit.parent
+            first_due, _resolve = _deadlines(case.kind, case.urgency, now)
+            Case.objects.filter(pk=case.pk).update(unit=parent, unit_path=parent.path, first_action_due=first_due,
+                                                   escalations=F("escalations") + 1, version=F("version") + 1)
+            _timeline(case, "escalated", text=_("逾期未处理，已上报%(unit)s妇联。") % {"unit": parent.name},
+                      public=True, now=now)
+            subject = _("逾期上报：%(kind)s") % {"kind": case.get_kind_display()}
+            _notify(_leaders_of(parent) + _leaders_of(case.unit), subject, case, now)
+            audit_record(actor=None, action="case.escalate", obj=case,
+                         changes={"from": case.unit.code, "to": parent.code})
+            counts["escalated"] += 1
+    for referral_id in list(Referral.objects.filter(status=Referral.Status.SENT, chase_at__lt=now)
+                            .values_list("id", flat=True)):
+        with transaction.atomic():
+            referral = (Referral.objects.select_for_update().filter(pk=referral_id, status=Referral.Status.SENT,
+                                                                    chase_at__lt=now)
+                        .select_related("case", "partner").first())
+            if referral is None:
+                continue
+            Referral.objects.filter(pk=referral.pk).update(chase_at=now + dt.timedelta(hours=REFERRAL_CHASE_HOURS),
+                                                           chases=F("chases") + 1)
+            _timeline(referral.case, "chased", text=referral.partner.name, now=now)
+            handlers = list(referral.case.handlers.all()) or _leaders_of(referral.case.unit)
+            _notify(handlers, _("转介未确认：%(partner)s") % {"partner": referral.partner.name}, referral.case, now)
+            counts["chased"] += 1
+    return counts
+

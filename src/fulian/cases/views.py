@@ -1,0 +1,215 @@
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from fulian.accounts.models import User
+from fulian.core.context import client_ip
+from fulian.core.policy import scope_q
+from fulian.orgs.models import Kind, Level, Unit
+from fulian.orgs.selectors import access_unit_by_id, unit_home_for
+
+from . import selectors, services
+from .forms import CadreIntakeForm, HelpForm
+from .models import Source, Urgency
+
+
+def _survivor_safe(response):
+    """Help pages are not cached nor kept by the browser, and say so to search engines."""
+    response["Cache-Control"] = "no-store, max-age=0"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _too_many(request) -> bool:
+    key = f"help-rate:{client_ip(request)}:{timezone.now():%Y%m%d%H}"
+    count = cache.get_or_set(key, 0, 3600)
+    if count >= settings.HELP_REQUESTS_PER_HOUR:
+        return True
+    cache.incr(key)
+    return False
+
+
+@never_cache
+def help_form(request):
+    form = HelpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = Unit.objects.filter(code=data["place"].split(" ")[0], level__in=(Level.TOWNSHIP, Level.VILLAGE),
+                                    kind=Kind.GEOGRAPHIC).first()
+        if form.looks_automated():
+            form.add_error(None, _("提交太快了，请稍候再试。"))
+        elif place is None:
+            form.add_error("place", _("请从列表中选择您所在的村(社区)。"))
+        elif _too_many(request):
+            form.add_error(None, _("这个网络提交的求助太多了，请稍后再试，或直接拨打12338妇女维权热线。"))
+        else:
+            try:
+                case = services.case_intake(
+                    kind=data["kind"], home_unit=place, description=data["description"], source=Source.PORTAL,
+                    anonymous=data["anonymous"], client_token=data["client_token"],
+                    contact={"name": data["name"], "phone": data["phone"], "safe_time": data["safe_time"]})
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return _survivor_safe(render(request, "cases/help_done.html", {"case": case}))
+    return _survivor_safe(render(request, "cases/help_form.html", {"form": form}))
+
+
+@never_cache
+def help_places(request):
+    """Village names for the help form's suggestions (public: division names are public data)."""
+    q = request.GET.get("place", "").strip()
+    units = []
+    if len(q) >= 2:
+        units = (Unit.objects.filter(name__contains=q, level__in=(Level.TOWNSHIP, Level.VILLAGE), kind=Kind.GEOGRAPHIC)
+                 .select_related("parent", "parent__parent").order_by("code")[:20])
+    return _survivor_safe(render(request, "cases/_places.html", {"units": units}))
+
+
+@never_cache
+def help_status(request):
+    case = None
+    code = request.POST.get("code") or request.GET.get("code") or ""
+    if request.method == "POST" and request.POST.get("score"):
+        try:
+            services.case_rate(tracking=code, score=int(request.POST["score"]))
+            messages.success(request, _("谢谢您的评价。"))
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [_("评价失败。")])))
+    if code:
+        case = selectors.case_public_status(code)
+    return _survivor_safe(render(request, "cases/help_status.html", {
+        "code": code, "case": case, "events": case.timeline.filter(is_public=True) if case else []}))
+
+
+@login_required
+def case_queue(request):
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = access_unit_by_id(request.user, int(request.GET["unit"]))
+    status = request.GET.get("status", "open")
+    page = Paginator(selectors.cases_for(request.user, status=status, unit=unit), 50).get_page(request.GET.get("page"))
+    board_unit = unit or unit_home_for(request.user)
+    board = selectors.case_dashboard(request.user, unit=board_unit) if board_unit else None
+    return render(request, "cases/queue.html", {"page": page, "status": status, "unit": unit, "board": board,
+                                                "now": timezone.now()})
+
+
+@login_required
+def case_new(request):
+    form = CadreIntakeForm(request.POST or None, initial={"client_token": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = Unit.objects.filter(scope_q(request.user), code=data["unit_code"]).first()
+        if unit is None:
+            form.add_error("unit_code", _("不在您的工作范围内，或没有这个代码。"))
+        else:
+            try:
+                case = services.case_intake(
+                    kind=data["kind"], urgency=data["urgency"] or None, home_unit=unit, description=data["description"],
+                    source=data["source"], actor=request.user, anonymous=data["anonymous"],
+                    client_token=data["client_token"],
+                    contact={"name": data["name"], "phone": data["phone"], "address": data["address"]})
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("已登记，查询码 %(code)s。") % {"code": case.tracking_code})
+                return redirect("case_queue")
+    return render(request, "cases/case_new.html", {"form": form})
+
+
+@login_required
+def case_detail(request, case_id: int):
+    case, sealed = selectors.access_case_by_id(request.user, case_id, purpose="view")
+    handlers_choice = User.objects.filter(scope_q(request.user, field="unit__path"), is_active=True,
+                                          unit__isnull=False).order_by("unit__path", "username")[:200]
+    return render(request, "cases/case_detail.html", {
+        "case": case, "sealed": sealed, "details": sealed.get("details", {}),
+        "fields": services.KIND_FIELDS.get(case.kind, []), "timeline": case.timeline.select_related("actor"),
+        "referrals": case.referrals.select_related("partner"), "partners": selectors.partners_for(case),
+        "handlers": case.handlers.all(), "handler_choices": handlers_choice, "urgencies": Urgency.choices,
+        "now": timezone.now(),
+    })
+
+
+ACTIONS = {
+    "note": lambda r, case, v: services.case_note(actor=r.user, case=case, text=r.POST.get("text", ""), version=v,
+                                                  public=r.POST.get("public") == "on",
+                                                  details={k[7:]: val for k, val in r.POST.items()
+                                                           if k.startswith("detail_") and val}),
+    "triage": lambda r, case, v: services.case_triage(actor=r.user, case=case, urgency=r.POST.get("urgency", ""),
+                                                      version=v),
+    "pause": lambda r, case, v: services.case_pause(actor=r.user, case=case, reason=r.POST.get("reason", ""),
+                                                    version=v),
+    "resume": lambda r, case, v: services.case_resume(actor=r.user, case=case, version=v),
+    "close": lambda r, case, v: services.case_close(actor=r.user, case=case, outcome=r.POST.get("outcome", ""),
+                                                    version=v),
+}
+
+
+@login_required
+@require_POST
+def case_action(request, case_id: int, action: str):
+    case, _sealed = selectors.access_case_by_id(request.user, case_id, purpose=action)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        if action == "assign":
+            handler = User.objects.filter(scope_q(request.user, field="unit__path"),
+                                          pk=request.POST.get("handler") or 0).first()
+            if handler is None:
+                raise Http404("handler")
+            services.case_assign(actor=request.user, case=case, handler=handler, version=version)
+        elif action == "refer":
+            partner = selectors.partners_for(case).filter(pk=request.POST.get("partner") or 0).first()
+            if partner is None:
+                raise Http404("partner")
+            services.referral_create(actor=request.user, case=case, partner=partner, note=request.POST.get("text", ""),
+                                     version=version)
+        elif action in ACTIONS:
+            ACTIONS[action](request, case, version)
+        else:
+            raise Http404("action")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("case_detail", case_id=case.pk)
+    messages.success(request, _("已保存。"))
+    return redirect("case_detail", case_id=case.pk)
+
+
+@never_cache
+def referral_ack(request, code: str):
+    """The partner confirms it received the referral (a link or code sent to it)."""
+    from .models import Referral
+
+    referral = Referral.objects.filter(ack_code=code).select_related("case", "partner").first()
+    if referral is None:
+        raise Http404("referral")
+    if request.method == "POST":
+        referral = services.referral_acknowledge(code=code)
+    return render(request, "cases/referral_ack.html", {"referral": referral})
+
+
+@login_required
+def notices(request):
+    from fulian.core.models import Notice
+
+    items = Notice.objects.filter(user=request.user)[:50]
+    Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "cases/notices.html", {"items": items})
+
+

@@ -1,0 +1,77 @@
+"""Notifications go through an outbox table: written in the same transaction as the change that causes them,
+sent afterwards by `manage.py outbox_send` (a worker loop or a cron job). A failed send is retried with a
+growing delay and never blocks the case or record that caused it.
+
+Senders are pluggable per channel (OUTBOX_SENDERS): in-app and e-mail now; SMS and WeChat have a logging
+sender that stands in until a provider's sender is configured.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Notice, Outbox
+
+logger = logging.getLogger("fulian.outbox")
+MAX_ATTEMPTS = 8
+
+
+def outbox_put(*, channel: str, subject: str, user=None, address: str = "", body: str = "", link: str = "",
+               now=None) -> Outbox:
+    now = now or timezone.now()
+    return Outbox.objects.create(channel=channel, user=user, address=address, subject=subject[:200], body=body,
+                                 link=link[:200], next_attempt_at=now, created_at=now)
+
+
+def send_in_app(message: Outbox) -> None:
+    Notice.objects.create(user=message.user, subject=message.subject, link=message.link, created_at=timezone.now())
+
+
+def send_email(message: Outbox) -> None:
+    address = message.address or (message.user.email if message.user else "")
+    if not address:
+        raise ValueError("no e-mail address")
+    send_mail(message.subject, f"{message.body}\n{settings.SITE_URL}{message.link}", None, [address])
+
+
+def send_logged(message: Outbox) -> None:
+    """Stand-in for SMS and WeChat until a provider is configured: the message is logged, not lost."""
+    logger.info("%s to %s: %s", message.channel, message.address or message.user_id, message.subject)
+
+
+def _sender(channel: str):
+    path = settings.OUTBOX_SENDERS.get(channel)
+    return import_string(path) if path else send_logged
+
+
+def outbox_send(*, now=None, limit: int = 500) -> dict:
+    """Send what is due; each message in its own transaction, locked so two workers never send one twice."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "failed": 0}
+    ids = list(Outbox.objects.filter(status="pending", next_attempt_at__lte=now).order_by("id")
+               .values_list("id", flat=True)[:limit])
+    for message_id in ids:
+        with transaction.atomic():
+            message = (Outbox.objects.select_for_update(skip_locked=True).filter(pk=message_id, status="pending")
+                       .select_related("user").first())
+            if message is None:
+                continue
+            try:
+                _sender(message.channel)(message)
+            except Exception as exc:  # noqa: BLE001  (any sender failure is recorded and retried)
+                message.attempts += 1
+                message.last_error = f"{exc.__class__.__name__}: {exc}"[:300]
+                message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "pending"
+                message.next_attempt_at = now + dt.timedelta(minutes=2 ** message.attempts)
+                message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+                counts["failed"] += 1
+                continue
+            message.status, message.sent_at, message.attempts = "sent", now, message.attempts + 1
+            message.save(update_fields=["status", "sent_at", "attempts"])
+            counts["sent"] += 1
+    return counts

@@ -1,0 +1,16 @@
+/* Quick exit for survivors: leave at once for a neutral site, replacing this page in the tab's history so
+   "back" does not return here. Esc does the same. */
+(function () {
+  function leave(url) {
+    try { window.open(url, "_blank", "noopener"); } catch (e) { /* a blocked pop-up is fine */ }
+    window.location.replace(url);
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-quick-exit]");
+    if (link) { event.preventDefault(); leave(link.getAttribute("href")); }
+  });
+  document.addEventListener("keydown", function (event) {
+    var link = document.querySelector("[data-quick-exit]");
+    if (event.key === "Escape" && link) { leave(link.getAttribute("href")); }
+  });
+})();
