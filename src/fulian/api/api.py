@@ -5,6 +5,8 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from .auth import TokenAuth, session_auth
+from .routers_cases import public_router as cases_public_router
+from .routers_cases import router as cases_router
 from .routers_contacts import router as contacts_router
 from .routers_evaluation import public_router as evaluation_public_router
 from .routers_evaluation import router as evaluation_router
@@ -57,3 +59,5 @@ api.add_router("/", people_router)
 api.add_router("/", contacts_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", evaluation_public_router)
+api.add_router("/", cases_router)
+api.add_router("/", cases_public_router)

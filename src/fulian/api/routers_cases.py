@@ -1,0 +1,200 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from fulian.accounts.models import User
+from fulian.cases import selectors, services
+from fulian.cases.models import Source
+from fulian.core.context import client_ip
+from fulian.core.policy import scope_q
+from fulian.orgs.models import Unit
+
+from .schemas import ErrorOut
+
+router = Router(tags=["cases 维权服务"])
+public_router = Router(tags=["public 公开"])
+
+
+class PublicCaseIn(Schema):
+    kind: str = Field(description="dv, mediation, legal_aid, petition, assistance, other")
+    unit_code: str = Field(description="12-digit code of her village/community or township")
+    description: str
+    anonymous: bool = False
+    name: str = ""
+    phone: str = ""
+    safe_time: str = ""
+    client_token: str = Field(max_length=40, description="resend the same token after a timeout: one case only")
+
+
+class TrackingOut(Schema):
+    tracking_code: str
+    status: str
+    events: list[dict]
+
+
+class CaseRowOut(Schema):
+    id: int
+    tracking_code: str
+    kind: str
+    urgency: str
+    status: str
+    unit_id: int
+    escalations: int
+    first_action_due: dt.datetime
+    first_action_at: dt.datetime | None
+    resolve_due: dt.datetime
+    created_at: dt.datetime
+
+
+class CaseOut(CaseRowOut):
+    description: str
+    contact: dict
+    details: dict
+    version: int
+    timeline: list[dict]
+
+
+class CadreCaseIn(Schema):
+    kind: str
+    urgency: str | None = None
+    source: str = "hotline"
+    unit_code: str
+    description: str
+    anonymous: bool = False
+    name: str = ""
+    phone: str = ""
+    address: str = ""
+    woman_id: int | None = None
+    client_token: str | None = None
+
+
+class ActionIn(Schema):
+    action: str = Field(description="note, triage, assign, refer, pause, resume, close")
+    version: int | None = Field(None, description="the version you read; a newer one answers 400 with a conflict")
+    text: str = ""
+    public: bool = False
+    details: dict[str, str] = Field(default_factory=dict)
+    urgency: str = ""
+    handler_id: int | None = None
+    partner_id: int | None = None
+    reason: str = ""
+    outcome: str = ""
+
+
+class RateIn(Schema):
+    score: int
+
+
+def _events(case):
+    return [{"at": e.at, "text": e.text} for e in case.timeline.filter(is_public=True)]
+
+
+def _full(case, sealed):
+    data = {f: getattr(case, f) for f in CaseRowOut.model_fields}
+    data.update(description=sealed.get("description", ""), details=sealed.get("details", {}), version=case.version,
+                contact={} if case.is_anonymous else {k: sealed.get(k, "") for k in ("name", "phone", "address",
+                                                                                     "safe_time")},
+                timeline=[{"at": e.at, "action": e.action, "actor": str(e.actor or ""), "text": e.text}
+                          for e in case.timeline.select_related("actor")])
+    data["unit_id"] = case.unit_id
+    return data
+
+
+@public_router.post("/public/cases", response={201: TrackingOut, 400: ErrorOut, 429: ErrorOut}, auth=None)
+def public_case(request, payload: PublicCaseIn):
+    """For the app and mini-program: ask for help without an account; keep the tracking code it returns."""
+    key = f"help-rate-api:{client_ip(request)}:{timezone.now():%Y%m%d%H}"
+    if cache.get_or_set(key, 0, 3600) >= settings.HELP_REQUESTS_PER_HOUR:
+        return Status(429, {"detail": "too many requests from this address; call 12338"})
+    cache.incr(key)
+    unit = get_object_or_404(Unit, code=payload.unit_code)
+    case = services.case_intake(kind=payload.kind, home_unit=unit, description=payload.description,
+                                source=Source.API, anonymous=payload.anonymous, client_token=payload.client_token,
+                                contact={"name": payload.name, "phone": payload.phone,
+                                         "safe_time": payload.safe_time})
+    return Status(201, {"tracking_code": case.tracking_code, "status": case.status, "events": _events(case)})
+
+
+@public_router.get("/public/cases/{code}", response={200: TrackingOut, 404: ErrorOut}, auth=None)
+def public_case_status(request, code: str):
+    case = selectors.case_public_status(code)
+    if case is None:
+        raise Http404("unknown code")
+    return {"tracking_code": case.tracking_code, "status": case.status, "events": _events(case)}
+
+
+@public_router.post("/public/cases/{code}/rating", response={200: TrackingOut, 400: ErrorOut}, auth=None)
+def public_case_rating(request, code: str, payload: RateIn):
+    case = services.case_rate(tracking=code, score=payload.score)
+    return {"tracking_code": case.tracking_code, "status": case.status, "events": _events(case)}
+
+
+@router.get("/cases", response=list[CaseRowOut])
+def list_cases(request, status: str = "open", unit_id: int | None = None):
+    """Cases you handle, and (chairs, vice-chairs) every case of your subtree. No contact details here."""
+    from fulian.orgs.selectors import access_unit_by_id
+
+    unit = access_unit_by_id(request.auth, unit_id) if unit_id else None
+    return list(selectors.cases_for(request.auth, status=status, unit=unit)[:500])
+
+
+@router.post("/cases", response={201: CaseOut, 400: ErrorOut, 404: ErrorOut})
+def create_case(request, payload: CadreCaseIn):
+    unit = Unit.objects.filter(scope_q(request.auth), code=payload.unit_code).first()
+    if unit is None:
+        raise Http404("unit")
+    woman = None
+    if payload.woman_id:
+        from fulian.people.selectors import access_woman_by_id
+
+        woman = access_woman_by_id(request.auth, payload.woman_id)
+    case = services.case_intake(kind=payload.kind, urgency=payload.urgency, home_unit=unit, actor=request.auth,
+                                description=payload.description, source=payload.source, anonymous=payload.anonymous,
+                                woman=woman, client_token=payload.client_token,
+                                contact={"name": payload.name, "phone": payload.phone, "address": payload.address})
+    case, sealed = selectors.access_case_by_id(request.auth, case.pk, purpose="api")
+    return Status(201, _full(case, sealed))
+
+
+@router.get("/cases/{case_id}", response={200: CaseOut, 404: ErrorOut})
+def get_case(request, case_id: int):
+    """Need-to-know: handlers and the chairs above; every call is in the read log."""
+    case, sealed = selectors.access_case_by_id(request.auth, case_id, purpose="api")
+    return _full(case, sealed)
+
+
+@router.post("/cases/{case_id}/actions", response={200: CaseOut, 400: ErrorOut, 404: ErrorOut})
+def act_on_case(request, case_id: int, payload: ActionIn):
+    case, _sealed = selectors.access_case_by_id(request.auth, case_id, purpose=payload.action)
+    actor, version = request.auth, payload.version
+    if payload.action == "note":
+        services.case_note(actor=actor, case=case, text=payload.text, public=payload.public, details=payload.details,
+                           version=version)
+    elif payload.action == "triage":
+        services.case_triage(actor=actor, case=case, urgency=payload.urgency, version=version)
+    elif payload.action == "assign":
+        handler = User.objects.filter(scope_q(actor, field="unit__path"), pk=payload.handler_id or 0).first()
+        if handler is None:
+            raise Http404("handler")
+        services.case_assign(actor=actor, case=case, handler=handler, version=version)
+    elif payload.action == "refer":
+        partner = selectors.partners_for(case).filter(pk=payload.partner_id or 0).first()
+        if partner is None:
+            raise Http404("partner")
+        services.referral_create(actor=actor, case=case, partner=partner, note=payload.text, version=version)
+    elif payload.action == "pause":
+        services.case_pause(actor=actor, case=case, reason=payload.reason, version=version)
+    elif payload.action == "resume":
+        services.case_resume(actor=actor, case=case, version=version)
+    elif payload.action == "close":
+        services.case_close(actor=actor, case=case, outcome=payload.outcome, version=version)
+    else:
+        return Status(400, {"detail": f"unknown action {payload.action}"})
+    case, sealed = selectors.access_case_by_id(request.auth, case_id, purpose="api")
+    return _full(case, sealed)
+
