@@ -61,6 +61,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", case_views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/<str:action>/", case_views.case_action, name="case_action"),
     path("notices/", case_views.notices, name="notices"),
+    path("needs/<int:need_id>/case/", case_views.need_to_case, name="need_to_case"),
     path("account/", account_views.account_me, name="account_me"),
     path("account/tokens/", account_views.token_new, name="token_new"),
     path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),

@@ -8,7 +8,7 @@ from fulian.core.audit import read_record
 from fulian.core.policy import LEADER_ROLES
 from fulian.core.tree import subtree_q
 
-from .models import Case, CaseStatus, Partner
+from .models import Case, CaseKind, CaseStatus, Partner, Urgency
 from .services import may_handle, unseal
 
 
@@ -55,10 +55,13 @@ def case_dashboard(user, *, unit, now=None) -> dict:
     now = now or timezone.now()
     cases = cases_for(user, unit=unit)
     open_cases = cases.exclude(status=CaseStatus.CLOSED)
-    by_kind = list(open_cases.values("kind").annotate(n=Count("id", distinct=True)).order_by("-n"))
-    by_urgency = list(open_cases.values("urgency").annotate(n=Count("id", distinct=True)).order_by("urgency"))
+    kinds, urgencies = dict(CaseKind.choices), dict(Urgency.choices)
+    by_kind = [{"label": kinds[r["kind"]], "n": r["n"]}
+               for r in open_cases.values("kind").annotate(n=Count("id", distinct=True)).order_by("-n")]
+    by_urgency = [{"label": urgencies[r["urgency"]], "n": r["n"]}
+                  for r in open_cases.values("urgency").annotate(n=Count("id", distinct=True)).order_by("urgency")]
     acted = cases.filter(first_action_at__isnull=False)
-    on_time = acted.filter(first_action_at__lte=F("first_action_due")).count()
+    on_time = acted.filter(first_action_at__lte=F("first_action_due"), escalations=0).count()
     total_acted = acted.count()
     overdue = open_cases.filter(Q(first_action_at__isnull=True, first_action_due__lt=now) | Q(resolve_due__lt=now))
     return {

@@ -19,6 +19,7 @@ from fulian.core.audit import audit_record
 from fulian.core.crypto import decrypt, encrypt
 from fulian.core.outbox import outbox_put
 from fulian.core.policy import LEADER_ROLES, Action, allows
+from fulian.evaluation.tallies import period_of, tally_add
 from fulian.orgs.models import Level, Unit
 
 from .models import Case, CaseHandler, CaseKind, CaseStatus, DeadlineRule, Partner, Referral, TimelineEntry, Urgency
@@ -117,6 +118,7 @@ def case_intake(*, kind: str, home_unit: Unit, description: str, source: str, no
             _timeline(case, "created", actor=actor, text=_("已收到求助，已转%(unit)s妇联办理。") % {
                 "unit": home_unit.name}, public=True, now=now)
             _notify(_leaders_of(home_unit), _("新的求助：%(kind)s") % {"kind": case.get_kind_display()}, case, now)
+            tally_add([(home_unit.path, period_of(now), "cases_opened", 1)])
             audit_record(actor=actor, action="case.create", obj=case, changes={"source": source, "kind": kind})
             if need is not None:
                 from fulian.contacts.models import NeedStatus
@@ -140,6 +142,11 @@ def may_handle(user, case: Case) -> bool:
     return bool(LEADER_ROLES & set(user.roles or []))
 
 
+def is_on_time(case: Case) -> bool:
+    """First action within the deadline of the unit it came to; an escalated case was late by definition."""
+    return case.first_action_at is not None and case.escalations == 0 and case.first_action_at <= case.first_action_due
+
+
 def _act(case: Case, *, actor, now, version: int | None) -> Case:
     """Common to every handling action: need-to-know, the optimistic lock, the first action clock."""
     if not may_handle(actor, case):
@@ -147,7 +154,8 @@ def _act(case: Case, *, actor, now, version: int | None) -> Case:
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("个案已办结。"), code="case_closed")
     changes = {"version": F("version") + 1}
-    if case.first_action_at is None:
+    first = case.first_action_at is None
+    if first:
         changes["first_action_at"] = now
     if case.status == CaseStatus.NEW:
         changes["status"] = CaseStatus.IN_PROGRESS
@@ -155,6 +163,10 @@ def _act(case: Case, *, actor, now, version: int | None) -> Case:
     if not Case.objects.filter(**filters).update(**changes):
         raise StaleCase()
     case.refresh_from_db()
+    if first:  # counted where she lives, in the month the case came in
+        path, period = case.home_unit.path, period_of(case.created_at)
+        tally_add([(path, period, "cases_acted", 1),
+                   (path, period, "cases_acted_on_time", int(is_on_time(case)))])
     return case
 
 
@@ -239,6 +251,7 @@ def case_close(*, actor, case: Case, outcome: str, version: int | None = None, n
         case = _act(case, actor=actor, now=now, version=version)
         Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=now, outcome=outcome.strip())
         case.refresh_from_db()
+        tally_add([(case.home_unit.path, period_of(now), "cases_closed", 1)])
         _timeline(case, "closed", actor=actor, text=_("已办结"), public=True, now=now)
         audit_record(actor=actor, action="case.close", obj=case)
     return case
@@ -256,6 +269,9 @@ def case_rate(*, tracking: str, score: int, now=None) -> Case:
     with transaction.atomic():
         if not Case.objects.filter(pk=case.pk, satisfaction__isnull=True).update(satisfaction=int(score)):
             raise ValidationError(_("您已经评价过了。"), code="rate_twice")
+        period = period_of(case.closed_at)  # her rating belongs to the month her case was closed
+        tally_add([(case.home_unit.path, period, "cases_rated", 1),
+                   (case.home_unit.path, period, "cases_satisfied", int(int(score) >= 4))])
         _timeline(case, "rated", text=str(score), now=now)
     case.refresh_from_db()
     return case

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fulian.accounts.models import User
 from fulian.core.context import client_ip
-from fulian.core.policy import scope_q
+from fulian.core.policy import Action, scope_q
 from fulian.orgs.models import Kind, Level, Unit
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 
@@ -213,3 +213,23 @@ def notices(request):
     return render(request, "cases/notices.html", {"items": items})
 
 
+
+
+@login_required
+@require_POST
+def need_to_case(request, need_id: int):
+    """A need found on a visit becomes a service case with one action (the need's status says so)."""
+    from fulian.contacts.selectors import access_need_by_id
+
+    need = access_need_by_id(request.user, need_id, need=Action.EDIT)
+    woman = need.woman
+    try:
+        case = services.case_intake(kind=request.POST.get("kind", "other"), home_unit=woman.home_unit,
+                                    description=need.description or need.get_category_display(),
+                                    source=Source.CONTACT, actor=request.user, woman=woman, need=need,
+                                    contact={"name": woman.name, "phone": woman.phone})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("woman_detail", woman_id=woman.pk)
+    messages.success(request, _("已转为服务个案，查询码 %(code)s。") % {"code": case.tracking_code})
+    return redirect("case_detail", case_id=case.pk)

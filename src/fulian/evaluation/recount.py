@@ -43,6 +43,7 @@ def counted_leaves():
     yield from _period_rows(Need.objects.all(), "unit_path", "contact_log__contacted_on", "needs_raised")
     yield from _period_rows(Need.objects.filter(status=NeedStatus.MET, resolved_on__isnull=False), "unit_path",
                             "resolved_on", "needs_met")
+    yield from _case_leaves()
     for r in Response.objects.values("unit_path", "period").annotate(n=Count("id")).order_by().iterator(5000):
         yield r["unit_path"], r["period"], "responses", r["n"]
     answers = (
@@ -83,3 +84,20 @@ def recount(*, fix: bool = False) -> RecountReport:
     return report
 
 
+
+
+def _case_leaves():
+    from django.db.models import F
+
+    from fulian.cases.models import Case, CaseStatus
+
+    cases = Case.objects.all()
+    yield from _period_rows(cases, "home_unit__path", "created_at", "cases_opened")
+    yield from _period_rows(cases.filter(status=CaseStatus.CLOSED), "home_unit__path", "closed_at", "cases_closed")
+    acted = cases.filter(first_action_at__isnull=False)
+    yield from _period_rows(acted, "home_unit__path", "created_at", "cases_acted")
+    on_time = acted.filter(first_action_at__lte=F("first_action_due"), escalations=0)
+    yield from _period_rows(on_time, "home_unit__path", "created_at", "cases_acted_on_time")
+    rated = cases.filter(satisfaction__isnull=False, closed_at__isnull=False)
+    yield from _period_rows(rated, "home_unit__path", "closed_at", "cases_rated")
+    yield from _period_rows(rated.filter(satisfaction__gte=4), "home_unit__path", "closed_at", "cases_satisfied")

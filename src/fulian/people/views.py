@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fulian.cases.models import CaseKind
 from fulian.core import imports
 from fulian.core.policy import Action, allows
 from fulian.orgs.models import Level, Unit
@@ -100,6 +101,7 @@ def woman_detail(request, woman_id: int):
         "can_edit": allows(request.user, Action.EDIT, woman.unit_path),
         "can_reveal": allows(request.user, Action.VIEW_ID_NUMBER, woman.unit_path) and bool(woman.id_encrypted),
         "open_surveys": _open_surveys_for(request.user, woman),
+        "case_kinds": CaseKind.choices,
     })
 
 

@@ -259,3 +259,45 @@ def test_a_failed_send_is_retried_and_never_blocks_the_case(clock, tree, unit, t
 
 def broken_sender(message):
     raise ConnectionError("provider down")
+
+
+@pytest.mark.django_db
+def test_case_figures_are_live_and_equal_the_recount(clock, client, tree, unit, county_chair):
+    from fulian.evaluation.recount import recount
+    from fulian.evaluation.tallies import figures_for
+
+    late = services.case_intake(kind="dv", home_unit=unit("恒东社区"), description="x", source="portal",
+                                anonymous=True)
+    quick = services.case_intake(kind="other", home_unit=unit("南关村"), description="y", source="portal",
+                                 anonymous=True)
+    clock.shift(dt.timedelta(hours=30))
+    services.case_escalate_overdue()
+    services.case_close(actor=county_chair, case=Case.objects.get(pk=late.pk), outcome="已处理")
+    services.case_rate(tracking=late.tracking_code, score=5)
+    assert recount().differences == []
+    year = figures_for([unit("河北省").pk], [202600])[unit("河北省").pk][202600]
+    assert (year["cases_opened"], year["cases_acted"], year.get("cases_acted_on_time", 0)) == (2, 1, 0)
+    assert quick.pk
+    assert (year["cases_closed"], year["cases_rated"], year["cases_satisfied"]) == (1, 1, 1)
+
+
+@pytest.mark.django_db
+def test_a_cadre_turns_a_need_into_a_case_from_the_womans_page(clock, tree, unit, county_chair, client_for):
+    from fulian.contacts.models import Need, NeedStatus
+    from fulian.contacts.services import contact_log_create
+    from fulian.core.idnumber import parse_id_number
+    from fulian.people.services import WomanData, woman_create
+    from fulian.people.tests.helpers import female_id
+
+    woman = woman_create(actor=None, data=WomanData(name="王秀兰", home_unit=unit("恒东社区"),
+                                                    id_number=parse_id_number(female_id(1)), phone="13800001111"))
+    contact_log_create(actor=county_chair, woman=woman, contacted_on=T0.date(), channel="home_visit",
+                       today=T0.date(), needs=[("family", "婚姻纠纷，想调解")])
+    client = client_for(county_chair)
+    assert "转为服务个案" in client.get(reverse("woman_detail", args=[woman.pk])).content.decode()
+    need = Need.objects.get()
+    response = client.post(reverse("need_to_case", args=[need.pk]), {"kind": "mediation"})
+    case = Case.objects.get()
+    assert response["Location"] == reverse("case_detail", args=[case.pk])
+    assert (case.kind, case.source, case.woman) == ("mediation", "contact", woman)
+    assert Need.objects.get().status == NeedStatus.CASE
