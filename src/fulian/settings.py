@@ -167,6 +167,7 @@ OUTBOX_SENDERS = {
 # Survivor-safe help pages: where the quick-exit button goes, and how many requests an address may file.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", "https://www.weather.com.cn/")
 HELP_REQUESTS_PER_HOUR = envint("HELP_REQUESTS_PER_HOUR", "5")
+HELP_MIN_SECONDS = envint("HELP_MIN_SECONDS", "3")  # a form filled in faster than this is a bot
 
 # Contact network: a woman counts as "in touch" when contacted within this many days.
 CONTACT_RECENT_DAYS = envint("CONTACT_RECENT_DAYS", "60")

@@ -40,7 +40,9 @@ class HelpForm(forms.Form):
             started = signing.loads(self.cleaned_data.get("started", ""), max_age=86400)
         except signing.BadSignature:
             return True
-        return time.time() - float(started) < 3
+        from django.conf import settings
+
+        return time.time() - float(started) < settings.HELP_MIN_SECONDS
 
 
 class CadreIntakeForm(forms.Form):

@@ -25,9 +25,9 @@ from .models import Source, Urgency
 
 
 def _survivor_safe(response):
-    """Help pages are not cached nor kept by the browser, and say so to search engines."""
+    """Help pages are not cached nor kept by the browser, and stay out of search engines. (The referrer policy
+    stays same-origin: "no-referrer" would make the browser send Origin: null and fail the CSRF check.)"""
     response["Cache-Control"] = "no-store, max-age=0"
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -37,7 +37,8 @@ def server(tmp_path_factory):
         "".join(f"{c}\t{lv}\t{n}\t{name_initials(n)}\t{name_pinyin(n)}\n" for c, lv, n in TREE), encoding="utf-8"
     )
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({"FULIAN_DATA_DIR": str(tmp), "FULIAN_NEW_PASSWORD": "Browser2026pass", "TASKS_BACKEND": "immediate"})
+    env.update({"FULIAN_DATA_DIR": str(tmp), "FULIAN_NEW_PASSWORD": "Browser2026pass", "TASKS_BACKEND": "immediate",
+                "HELP_MIN_SECONDS": "0"})
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
     subprocess.run([*manage, "load_divisions", "13", "23", "--file", str(divisions)], env=env, check=True,
@@ -46,6 +47,8 @@ def server(tmp_path_factory):
                     "--name", "刘桂英"], env=env, check=True, capture_output=True)
     subprocess.run([*manage, "account_create", "village", "--unit", "130123100001", "--role", "staff",
                     "--name", "杨春燕"], env=env, check=True, capture_output=True)
+    subprocess.run([*manage, "account_create", "village-chair", "--unit", "130123100001", "--role", "chair",
+                    "--name", "赵淑珍"], env=env, check=True, capture_output=True)
     port = free_port()
     proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -135,3 +138,48 @@ def test_county_imports_a_roster_and_a_village_cadre_records_a_contact_in_three_
     phone.get_by_role("link", name="妇女名册").click()
     phone.get_by_role("link", name="王秀兰").click()
     assert "电话" in phone.locator("main").inner_text()
+
+
+def test_a_woman_asks_for_help_on_her_phone_and_the_village_chair_handles_it(server, phone):
+    phone.goto(f"{server}/help/")
+    assert phone.locator("[data-quick-exit]").is_visible()
+    phone.get_by_label("家庭暴力").check()
+    phone.get_by_label("您所在的村(社区)").fill("130123100001 恒东社区")
+    phone.get_by_label("发生了什么？需要什么帮助？").fill("丈夫喝酒后打人，我和孩子很害怕。")
+    phone.get_by_label("联系电话").fill("13800001234")
+    phone.get_by_role("button", name="提交求助").click()
+    code = phone.locator(".tracking").inner_text().strip()
+    assert len(code) == 10
+
+    phone.goto(f"{server}/help/status/")
+    phone.get_by_placeholder("查询码").fill(code)
+    phone.get_by_role("button", name="查询").click()
+    assert "待受理" in phone.locator("main").inner_text()
+
+    sign_in(phone, server, "village-chair")
+    phone.get_by_role("link", name="维权服务").click()
+    phone.get_by_role("link", name="家庭暴力").first.click()
+    assert "丈夫喝酒后打人" in phone.locator("main").inner_text()
+    phone.get_by_label("办理情况").fill("已上门了解情况，联系派出所出警记录。")
+    phone.get_by_role("button", name="记录").click()
+    phone.wait_for_selector("text=已保存")
+    phone.get_by_placeholder("办理结果").fill("协助申请人身安全保护令，已获批准。")
+    phone.get_by_role("button", name="办结").click()
+    phone.wait_for_selector("text=已办结")
+    phone.get_by_role("button", name="退出").click()
+
+    phone.goto(f"{server}/help/status/?code={code}")
+    phone.locator("label.chip", has_text="5").click()
+    phone.get_by_role("button", name="提交评价").click()
+    phone.wait_for_selector("text=谢谢您的评价")
+
+
+def test_quick_exit_leaves_for_a_neutral_site_without_a_way_back(server, phone):
+    phone.route("https://www.weather.com.cn/**", lambda route: route.fulfill(body="<h1>天气</h1>",
+                                                                              content_type="text/html"))
+    phone.goto(f"{server}/")
+    phone.goto(f"{server}/help/")
+    phone.keyboard.press("Escape")
+    phone.wait_for_url("https://www.weather.com.cn/**")
+    phone.go_back()
+    assert "/help/" not in phone.url
