@@ -78,8 +78,8 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true", help="bench on SQLite instead of PostgreSQL")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
-    parser.add_argument("--only", nargs="*", default=["tree", "people", "evaluation"],
-                        help="tree, people, evaluation")
+    parser.add_argument("--only", nargs="*", default=["tree", "people", "evaluation", "cases"],
+                        help="tree, people, evaluation, cases")
     args = parser.parse_args()
 
     url = choose_database(args.sqlite)
@@ -95,7 +95,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     report = Report()
     try:
-        from bench import evaluation, people, tree
+        from bench import cases, evaluation, people, tree
 
         if "tree" in args.only:
             tree.run(report, repeat=args.repeat)
@@ -103,6 +103,8 @@ def main() -> None:
             people.run(report, repeat=args.repeat)
         if "evaluation" in args.only:
             evaluation.run(report, repeat=args.repeat)
+        if "cases" in args.only:
+            cases.run(report, repeat=args.repeat)
     finally:
         out = ROOT / "bench" / "out"
         out.mkdir(exist_ok=True)
