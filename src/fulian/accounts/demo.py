@@ -17,6 +17,7 @@ DEMO_ACCOUNTS = [
     ("hb-township", "陈玉梅", "130123100000", [Role.VICE_CHAIR]),
     ("hb-village", "杨春燕", "130123100001", [Role.STAFF]),
     ("hb-village-2", "何晓丽", "130123100001", [Role.EXECUTIVE]),
+    ("hb-village-chair", "赵淑珍", "130123100001", [Role.CHAIR]),
     ("hb-other-county", "赵红霞", "130125000000", [Role.CHAIR]),
     ("hlj-province", "孙艳", "230000000000", [Role.CHAIR]),
 ]

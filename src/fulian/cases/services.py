@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from fulian.accounts.models import User
 from fulian.core.audit import audit_record
@@ -34,6 +35,37 @@ KIND_FIELDS = {  # the fields each kind of case carries, shown and edited on its
     CaseKind.PETITION: ["department", "filed_on", "reply_due", "reply"],
     CaseKind.ASSISTANCE: ["assistance"],
     CaseKind.OTHER: [],
+}
+
+
+FIELD_LABELS = {
+    "risk_level": _l("风险等级"),
+    "protection_order": _l("人身安全保护令"),
+    "parties": _l("当事人"),
+    "sessions": _l("调解次数"),
+    "agreement": _l("调解协议"),
+    "matter": _l("法律事项"),
+    "provider": _l("援助机构/律师"),
+    "result": _l("结果"),
+    "department": _l("信访部门"),
+    "filed_on": _l("代理提交日期"),
+    "reply_due": _l("答复期限"),
+    "reply": _l("答复"),
+    "assistance": _l("救助内容"),
+}
+ACTION_LABELS = {
+    "created": _l("登记"),
+    "triaged": _l("研判"),
+    "assigned": _l("指定承办"),
+    "note": _l("办理"),
+    "paused": _l("暂缓"),
+    "resumed": _l("恢复"),
+    "closed": _l("办结"),
+    "rated": _l("评价"),
+    "referred": _l("转介"),
+    "referral_ack": _l("对方确认接收"),
+    "escalated": _l("逾期上报"),
+    "chased": _l("催办转介"),
 }
 
 
@@ -77,13 +109,26 @@ def _notify(users, subject: str, case: Case, now) -> None:
 
 
 def _timeline(case, action: str, *, actor=None, text: str = "", public: bool = False, now=None) -> None:
-    TimelineEntry.objects.create(case=case, at=now or timezone.now(), actor=actor, action=action, text=text,
-                                 is_public=public)
+    TimelineEntry.objects.create(
+        case=case, at=now or timezone.now(), actor=actor, action=action, text=text, is_public=public
+    )
 
 
-def case_intake(*, kind: str, home_unit: Unit, description: str, source: str, now=None, actor=None,
-                urgency: str | None = None, contact: dict | None = None, anonymous: bool = False, woman=None,
-                need=None, client_token: str | None = None) -> Case:
+def case_intake(
+    *,
+    kind: str,
+    home_unit: Unit,
+    description: str,
+    source: str,
+    now=None,
+    actor=None,
+    urgency: str | None = None,
+    contact: dict | None = None,
+    anonymous: bool = False,
+    woman=None,
+    need=None,
+    client_token: str | None = None,
+) -> Case:
     """A request enters from any door; it lands in the queue of the unit where the woman lives.
     The same client token twice (double submit, a retried app request) gives the same case."""
     now = now or timezone.now()
@@ -107,16 +152,34 @@ def case_intake(*, kind: str, home_unit: Unit, description: str, source: str, no
     try:
         with transaction.atomic():
             case = Case.objects.create(
-                tracking_code=tracking_code(), client_token=client_token or None, kind=kind, urgency=urgency,
-                source=source, unit=home_unit, unit_path=home_unit.path, home_unit=home_unit, woman=woman, need=need,
-                is_anonymous=anonymous, created_at=now, first_action_due=first_due, resolve_due=resolve_due,
-                sealed=seal({"description": description.strip()[:4000], **({} if anonymous else contact),
-                             "details": {}}),
+                tracking_code=tracking_code(),
+                client_token=client_token or None,
+                kind=kind,
+                urgency=urgency,
+                source=source,
+                unit=home_unit,
+                unit_path=home_unit.path,
+                home_unit=home_unit,
+                woman=woman,
+                need=need,
+                is_anonymous=anonymous,
+                created_at=now,
+                first_action_due=first_due,
+                resolve_due=resolve_due,
+                sealed=seal(
+                    {"description": description.strip()[:4000], **({} if anonymous else contact), "details": {}}
+                ),
             )
             if actor is not None:  # the cadre who took the call or the visit handles it unless reassigned
                 CaseHandler.objects.create(case=case, user=actor, assigned_at=now)
-            _timeline(case, "created", actor=actor, text=_("已收到求助，已转%(unit)s妇联办理。") % {
-                "unit": home_unit.name}, public=True, now=now)
+            _timeline(
+                case,
+                "created",
+                actor=actor,
+                text=_("已收到求助，已转%(unit)s妇联办理。") % {"unit": home_unit.name},
+                public=True,
+                now=now,
+            )
             _notify(_leaders_of(home_unit), _("新的求助：%(kind)s") % {"kind": case.get_kind_display()}, case, now)
             tally_add([(home_unit.path, period_of(now), "cases_opened", 1)])
             audit_record(actor=actor, action="case.create", obj=case, changes={"source": source, "kind": kind})
@@ -165,8 +228,7 @@ def _act(case: Case, *, actor, now, version: int | None) -> Case:
     case.refresh_from_db()
     if first:  # counted where she lives, in the month the case came in
         path, period = case.home_unit.path, period_of(case.created_at)
-        tally_add([(path, period, "cases_acted", 1),
-                   (path, period, "cases_acted_on_time", int(is_on_time(case)))])
+        tally_add([(path, period, "cases_acted", 1), (path, period, "cases_acted_on_time", int(is_on_time(case)))])
     return case
 
 
@@ -186,8 +248,11 @@ def case_triage(*, actor, case: Case, urgency: str, version: int | None = None, 
 
 def case_assign(*, actor, case: Case, handler, version: int | None = None, now=None) -> Case:
     now = now or timezone.now()
-    if handler.unit is None or not case.unit_path.startswith(handler.unit.path) and not handler.unit.path.startswith(
-            case.unit_path):
+    if (
+        handler.unit is None
+        or not case.unit_path.startswith(handler.unit.path)
+        and not handler.unit.path.startswith(case.unit_path)
+    ):
         raise ValidationError(_("承办人应是本组织或上下级组织的干部。"), code="handler_unit")
     with transaction.atomic():
         case = _act(case, actor=actor, now=now, version=version)
@@ -198,8 +263,16 @@ def case_assign(*, actor, case: Case, handler, version: int | None = None, now=N
     return case
 
 
-def case_note(*, actor, case: Case, text: str, public: bool = False, details: dict | None = None,
-              version: int | None = None, now=None) -> Case:
+def case_note(
+    *,
+    actor,
+    case: Case,
+    text: str,
+    public: bool = False,
+    details: dict | None = None,
+    version: int | None = None,
+    now=None,
+) -> Case:
     """A handling step: a note on the timeline, and (optionally) the kind's own fields."""
     now = now or timezone.now()
     if not (text or "").strip() and not details:
@@ -209,8 +282,10 @@ def case_note(*, actor, case: Case, text: str, public: bool = False, details: di
         if details:
             allowed = set(KIND_FIELDS.get(case.kind, []))
             data = unseal(case)
-            data["details"] = {**data.get("details", {}),
-                               **{k: str(v)[:500] for k, v in details.items() if k in allowed}}
+            data["details"] = {
+                **data.get("details", {}),
+                **{k: str(v)[:500] for k, v in details.items() if k in allowed},
+            }
             Case.objects.filter(pk=case.pk).update(sealed=seal(data))
         _timeline(case, "note", actor=actor, text=(text or "").strip()[:2000], public=public, now=now)
         audit_record(actor=actor, action="case.note", obj=case)
@@ -235,8 +310,9 @@ def case_resume(*, actor, case: Case, version: int | None = None, now=None) -> C
     with transaction.atomic():
         case = _act(case, actor=actor, now=now, version=version)
         held = now - case.paused_at if case.paused_at else dt.timedelta(0)
-        Case.objects.filter(pk=case.pk).update(status=CaseStatus.IN_PROGRESS, paused_at=None,
-                                               resolve_due=F("resolve_due") + held)
+        Case.objects.filter(pk=case.pk).update(
+            status=CaseStatus.IN_PROGRESS, paused_at=None, resolve_due=F("resolve_due") + held
+        )
         case.refresh_from_db()
         _timeline(case, "resumed", actor=actor, now=now)
         audit_record(actor=actor, action="case.resume", obj=case)
@@ -270,30 +346,51 @@ def case_rate(*, tracking: str, score: int, now=None) -> Case:
         if not Case.objects.filter(pk=case.pk, satisfaction__isnull=True).update(satisfaction=int(score)):
             raise ValidationError(_("您已经评价过了。"), code="rate_twice")
         period = period_of(case.closed_at)  # her rating belongs to the month her case was closed
-        tally_add([(case.home_unit.path, period, "cases_rated", 1),
-                   (case.home_unit.path, period, "cases_satisfied", int(int(score) >= 4))])
+        tally_add(
+            [
+                (case.home_unit.path, period, "cases_rated", 1),
+                (case.home_unit.path, period, "cases_satisfied", int(int(score) >= 4)),
+            ]
+        )
         _timeline(case, "rated", text=str(score), now=now)
     case.refresh_from_db()
     return case
 
 
-def referral_create(*, actor, case: Case, partner: Partner, note: str = "", version: int | None = None,
-                    now=None) -> Referral:
+def referral_create(
+    *, actor, case: Case, partner: Partner, note: str = "", version: int | None = None, now=None
+) -> Referral:
     """Refer the case to a partner; it counts as received only when the partner confirms with its code."""
     now = now or timezone.now()
     if not case.unit_path.startswith(partner.unit_path) and not partner.unit_path.startswith(case.unit_path):
         raise ValidationError(_("只能转介给本地或上级的合作单位。"), code="partner_area")
     with transaction.atomic():
         case = _act(case, actor=actor, now=now, version=version)
-        referral = Referral.objects.create(case=case, partner=partner, ack_code=secrets.token_urlsafe(12),
-                                           sent_at=now, chase_at=now + dt.timedelta(hours=REFERRAL_CHASE_HOURS))
+        referral = Referral.objects.create(
+            case=case,
+            partner=partner,
+            ack_code=secrets.token_urlsafe(12),
+            sent_at=now,
+            chase_at=now + dt.timedelta(hours=REFERRAL_CHASE_HOURS),
+        )
         _timeline(case, "referred", actor=actor, text=f"{partner.name} {note}".strip(), public=True, now=now)
         if partner.email:
-            outbox_put(channel="email", address=partner.email, subject=_("妇联转介个案，请确认接收"),
-                       body=_("请打开链接确认接收："), link=f"/referrals/{referral.ack_code}/", now=now)
+            outbox_put(
+                channel="email",
+                address=partner.email,
+                subject=_("妇联转介个案，请确认接收"),
+                body=_("请打开链接确认接收："),
+                link=f"/referrals/{referral.ack_code}/",
+                now=now,
+            )
         if partner.phone:
-            outbox_put(channel="sms", address=partner.phone, subject=_("妇联转介个案，请确认接收"),
-                       link=f"/referrals/{referral.ack_code}/", now=now)
+            outbox_put(
+                channel="sms",
+                address=partner.phone,
+                subject=_("妇联转介个案，请确认接收"),
+                link=f"/referrals/{referral.ack_code}/",
+                now=now,
+            )
         audit_record(actor=actor, action="case.refer", obj=case, changes={"partner": partner.name})
     return referral
 
@@ -320,35 +417,53 @@ def case_escalate_overdue(*, now=None) -> dict:
     overdue = Case.objects.filter(status=CaseStatus.NEW, first_action_at__isnull=True, first_action_due__lt=now)
     for case_id in list(overdue.values_list("id", flat=True)):
         with transaction.atomic():
-            case = (Case.objects.select_for_update().filter(pk=case_id, status=CaseStatus.NEW,
-                                                            first_action_at__isnull=True, first_action_due__lt=now)
-                    .select_related("unit", "unit__parent").first())
+            case = (
+                Case.objects.select_for_update()
+                .filter(pk=case_id, status=CaseStatus.NEW, first_action_at__isnull=True, first_action_due__lt=now)
+                .select_related("unit", "unit__parent")
+                .first()
+            )
             if case is None or case.unit.parent is None:
                 continue
             parent = case.unit.parent
             first_due, _resolve = _deadlines(case.kind, case.urgency, now)
-            Case.objects.filter(pk=case.pk).update(unit=parent, unit_path=parent.path, first_action_due=first_due,
-                                                   escalations=F("escalations") + 1, version=F("version") + 1)
-            _timeline(case, "escalated", text=_("逾期未处理，已上报%(unit)s妇联。") % {"unit": parent.name},
-                      public=True, now=now)
+            Case.objects.filter(pk=case.pk).update(
+                unit=parent,
+                unit_path=parent.path,
+                first_action_due=first_due,
+                escalations=F("escalations") + 1,
+                version=F("version") + 1,
+            )
+            _timeline(
+                case,
+                "escalated",
+                text=_("逾期未处理，已上报%(unit)s妇联。") % {"unit": parent.name},
+                public=True,
+                now=now,
+            )
             subject = _("逾期上报：%(kind)s") % {"kind": case.get_kind_display()}
             _notify(_leaders_of(parent) + _leaders_of(case.unit), subject, case, now)
-            audit_record(actor=None, action="case.escalate", obj=case,
-                         changes={"from": case.unit.code, "to": parent.code})
+            audit_record(
+                actor=None, action="case.escalate", obj=case, changes={"from": case.unit.code, "to": parent.code}
+            )
             counts["escalated"] += 1
-    for referral_id in list(Referral.objects.filter(status=Referral.Status.SENT, chase_at__lt=now)
-                            .values_list("id", flat=True)):
+    for referral_id in list(
+        Referral.objects.filter(status=Referral.Status.SENT, chase_at__lt=now).values_list("id", flat=True)
+    ):
         with transaction.atomic():
-            referral = (Referral.objects.select_for_update().filter(pk=referral_id, status=Referral.Status.SENT,
-                                                                    chase_at__lt=now)
-                        .select_related("case", "partner").first())
+            referral = (
+                Referral.objects.select_for_update()
+                .filter(pk=referral_id, status=Referral.Status.SENT, chase_at__lt=now)
+                .select_related("case", "partner")
+                .first()
+            )
             if referral is None:
                 continue
-            Referral.objects.filter(pk=referral.pk).update(chase_at=now + dt.timedelta(hours=REFERRAL_CHASE_HOURS),
-                                                           chases=F("chases") + 1)
+            Referral.objects.filter(pk=referral.pk).update(
+                chase_at=now + dt.timedelta(hours=REFERRAL_CHASE_HOURS), chases=F("chases") + 1
+            )
             _timeline(referral.case, "chased", text=referral.partner.name, now=now)
             handlers = list(referral.case.handlers.all()) or _leaders_of(referral.case.unit)
             _notify(handlers, _("转介未确认：%(partner)s") % {"partner": referral.partner.name}, referral.case, now)
             counts["chased"] += 1
     return counts
-

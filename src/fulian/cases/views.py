@@ -137,7 +137,8 @@ def case_detail(request, case_id: int):
                                           unit__isnull=False).order_by("unit__path", "username")[:200]
     return render(request, "cases/case_detail.html", {
         "case": case, "sealed": sealed, "details": sealed.get("details", {}),
-        "fields": services.KIND_FIELDS.get(case.kind, []), "timeline": case.timeline.select_related("actor"),
+        "fields": [(f, services.FIELD_LABELS[f]) for f in services.KIND_FIELDS.get(case.kind, [])],
+        "timeline": case.timeline.select_related("actor"), "action_labels": services.ACTION_LABELS,
         "referrals": case.referrals.select_related("partner"), "partners": selectors.partners_for(case),
         "handlers": case.handlers.all(), "handler_choices": handlers_choice, "urgencies": Urgency.choices,
         "now": timezone.now(),

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from fulian.accounts.demo import demo_accounts
 from fulian.accounts.models import User
+from fulian.cases.demo import demo_cases
 from fulian.contacts.demo import demo_contacts
 from fulian.evaluation.demo import demo_survey
 from fulian.orgs.demo import demo_tree
@@ -55,6 +56,10 @@ class Command(BaseCommand):
         answered = demo_survey(actor=users["hb-province"], province=Unit.objects.get(code="130000000000"),
                                counties=[zhengding, xingtang], per_village=6, seed=4)
         self.stdout.write(f"demo survey: {answered['responses']} answers to the standard four-rate questionnaire")
+        cases = demo_cases(county=zhengding, village=village, chair=users["hb-county"],
+                           village_chair=users["hb-village-chair"])
+        self.stdout.write(f"demo cases: {cases['cases']} in 恒东社区 (tracking code of the newest: "
+                          f"{cases['waiting']}), {cases['partners']} partners; public help form: /help/")
         self.stdout.write(
             f"demo women: {made['created_count'] + made_other['created_count']} registered, "
             f"{contacts['assigned']} assigned in 恒东社区 with {contacts['contact_logs']} contacts"
