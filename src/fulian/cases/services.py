@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from fulian.accounts.models import User
 from fulian.core.audit import audit_record
@@ -39,33 +39,33 @@ KIND_FIELDS = {  # the fields each kind of case carries, shown and edited on its
 
 
 FIELD_LABELS = {
-    "risk_level": _l("风险等级"),
-    "protection_order": _l("人身安全保护令"),
-    "parties": _l("当事人"),
-    "sessions": _l("调解次数"),
-    "agreement": _l("调解协议"),
-    "matter": _l("法律事项"),
-    "provider": _l("援助机构/律师"),
-    "result": _l("结果"),
-    "department": _l("信访部门"),
-    "filed_on": _l("代理提交日期"),
-    "reply_due": _l("答复期限"),
-    "reply": _l("答复"),
-    "assistance": _l("救助内容"),
+    "risk_level": gettext_lazy("风险等级"),
+    "protection_order": gettext_lazy("人身安全保护令"),
+    "parties": gettext_lazy("当事人"),
+    "sessions": gettext_lazy("调解次数"),
+    "agreement": gettext_lazy("调解协议"),
+    "matter": gettext_lazy("法律事项"),
+    "provider": gettext_lazy("援助机构/律师"),
+    "result": gettext_lazy("结果"),
+    "department": gettext_lazy("信访部门"),
+    "filed_on": gettext_lazy("代理提交日期"),
+    "reply_due": gettext_lazy("答复期限"),
+    "reply": gettext_lazy("答复"),
+    "assistance": gettext_lazy("救助内容"),
 }
 ACTION_LABELS = {
-    "created": _l("登记"),
-    "triaged": _l("研判"),
-    "assigned": _l("指定承办"),
-    "note": _l("办理"),
-    "paused": _l("暂缓"),
-    "resumed": _l("恢复"),
-    "closed": _l("办结"),
-    "rated": _l("评价"),
-    "referred": _l("转介"),
-    "referral_ack": _l("对方确认接收"),
-    "escalated": _l("逾期上报"),
-    "chased": _l("催办转介"),
+    "created": gettext_lazy("登记"),
+    "triaged": gettext_lazy("研判"),
+    "assigned": gettext_lazy("指定承办"),
+    "note": gettext_lazy("办理"),
+    "paused": gettext_lazy("暂缓"),
+    "resumed": gettext_lazy("恢复"),
+    "closed": gettext_lazy("办结"),
+    "rated": gettext_lazy("评价"),
+    "referred": gettext_lazy("转介"),
+    "referral_ack": gettext_lazy("对方确认接收"),
+    "escalated": gettext_lazy("逾期上报"),
+    "chased": gettext_lazy("催办转介"),
 }
 
 
