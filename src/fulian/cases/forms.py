@@ -4,7 +4,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from .models import CaseKind, Urgency
+from .models import CaseKind, Partner, Urgency
 
 
 class HelpForm(forms.Form):
@@ -57,3 +57,10 @@ class CadreIntakeForm(forms.Form):
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
     anonymous = forms.BooleanField(label=_("匿名"), required=False)
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+
+class PartnerForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类别"), choices=Partner.Kind.choices)
+    phone = forms.CharField(label=_("电话"), max_length=20, required=False)
+    email = forms.EmailField(label=_("邮箱"), required=False)

@@ -19,6 +19,7 @@ from fulian.accounts.models import User
 from fulian.core.audit import audit_record
 from fulian.core.crypto import decrypt, encrypt
 from fulian.core.outbox import outbox_put
+from fulian.core.phone import normalize_phone
 from fulian.core.policy import LEADER_ROLES, Action, allows
 from fulian.evaluation.tallies import period_of, tally_add
 from fulian.orgs.models import Level, Unit
@@ -467,3 +468,23 @@ def case_escalate_overdue(*, now=None) -> dict:
             _notify(handlers, _("转介未确认：%(partner)s") % {"partner": referral.partner.name}, referral.case, now)
             counts["chased"] += 1
     return counts
+
+
+def partner_create(*, actor, unit: Unit, name: str, kind: str, phone: str = "", email: str = "") -> Partner:
+    if not allows(actor, Action.EDIT, unit.path):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    if Partner.objects.filter(unit=unit, name=name.strip(), is_active=True).exists():
+        raise ValidationError(_("已有同名合作单位。"), code="partner_duplicate")
+    with transaction.atomic():
+        partner = Partner.objects.create(unit=unit, unit_path=unit.path, name=name.strip(), kind=kind,
+                                         phone=normalize_phone(phone) if phone else "", email=email)
+        audit_record(actor=actor, action="partner.create", obj=partner)
+    return partner
+
+
+def partner_retire(*, actor, partner: Partner) -> None:
+    if not allows(actor, Action.EDIT, partner.unit_path):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    with transaction.atomic():
+        Partner.objects.filter(pk=partner.pk).update(is_active=False)
+        audit_record(actor=actor, action="partner.retire", obj=partner)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +18,11 @@ from fulian.core.context import client_ip
 from fulian.core.policy import Action, scope_q
 from fulian.orgs.models import Kind, Level, Unit
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
+from fulian.people.exports import XLSX, attachment
 
-from . import selectors, services
-from .forms import CadreIntakeForm, HelpForm
-from .models import Source, Urgency
+from . import exports, selectors, services
+from .forms import CadreIntakeForm, HelpForm, PartnerForm
+from .models import Partner, Source, Urgency
 
 
 def _survivor_safe(response):
@@ -234,3 +235,46 @@ def need_to_case(request, need_id: int):
         return redirect("woman_detail", woman_id=woman.pk)
     messages.success(request, _("已转为服务个案，查询码 %(code)s。") % {"code": case.tracking_code})
     return redirect("case_detail", case_id=case.pk)
+
+
+@login_required
+def case_export(request):
+    """Case data leaves the system only with a stated reason; the export and every case in it are logged."""
+    reason = request.GET.get("reason", "").strip()
+    if len(reason) < 4:
+        messages.error(request, _("导出个案数据需要写明用途。"))
+        return redirect("case_queue")
+    cases = list(selectors.cases_for(request.user, status=request.GET.get("status", "")).select_related("home_unit"))
+    content = exports.cases_xlsx(actor=request.user, cases=cases, reason=reason)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = attachment("个案.xlsx")
+    return response
+
+
+@login_required
+def partners(request):
+    """The partner directory of her unit and the units above; editors add and retire partners of their unit."""
+    unit = unit_home_for(request.user)
+    if unit is None:
+        raise Http404("no unit")
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("retire"):
+            partner = Partner.objects.filter(pk=request.POST["retire"], unit=unit).first()
+            if partner is None:
+                raise Http404("partner")
+            services.partner_retire(actor=request.user, partner=partner)
+            return redirect("partners")
+        if form.is_valid():
+            try:
+                services.partner_create(actor=request.user, unit=unit, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("已添加。"))
+                return redirect("partners")
+    from fulian.core.tree import ancestor_paths
+
+    items = Partner.objects.filter(unit_path__in=ancestor_paths(unit.path), is_active=True).select_related("unit")
+    return render(request, "cases/partners.html", {"items": items.order_by("kind", "name"), "form": form,
+                                                   "unit": unit})

@@ -301,3 +301,36 @@ def test_a_cadre_turns_a_need_into_a_case_from_the_womans_page(clock, tree, unit
     assert response["Location"] == reverse("case_detail", args=[case.pk])
     assert (case.kind, case.source, case.woman) == ("mediation", "contact", woman)
     assert Need.objects.get().status == NeedStatus.CASE
+
+
+@pytest.mark.django_db
+def test_exporting_cases_asks_for_a_reason_and_logs_every_case(clock, tree, unit, county_chair, client_for,
+                                                              sibling_county_cadre):
+    from fulian.core.models import AuditEvent
+    from fulian.people.tests.helpers import read_xlsx
+
+    ours = services.case_intake(kind="dv", home_unit=unit("恒东社区"), description="秘密", source="portal",
+                                contact={"phone": "13800001234"})
+    services.case_intake(kind="dv", home_unit=unit("南关村"), description="x", source="portal", anonymous=True)
+    client = client_for(county_chair)
+    refused = client.get(reverse("case_export"), follow=True)
+    assert "需要写明用途" in refused.content.decode()
+    response = client.get(reverse("case_export"), {"reason": "季度统计上报"})
+    rows = read_xlsx(response.content)
+    assert [r[0] for r in rows[1:]] == [ours.tracking_code]
+    assert "13800001234" not in str(rows) and "秘密" not in str(rows)
+    assert AuditEvent.objects.get(action="case.export").changes == {"reason": "季度统计上报", "cases": 1}
+    assert ReadLog.objects.filter(object_id=str(ours.pk), purpose="export: 季度统计上报").exists()
+    theirs = read_xlsx(client_for(sibling_county_cadre).get(reverse("case_export"), {"reason": "本县统计"}).content)
+    assert [r[4] for r in theirs[1:]] == ["南关村"]
+
+
+@pytest.mark.django_db
+def test_a_county_keeps_its_partner_directory(tree, unit, county_chair, client_for, sibling_county_cadre):
+    client = client_for(county_chair)
+    client.post(reverse("partners"), {"name": "正定县妇女儿童庇护中心", "kind": "shelter", "phone": "031188001200"})
+    partner = Partner.objects.get()
+    assert (partner.unit, partner.phone) == (unit("正定县"), "031188001200")
+    assert "正定县妇女儿童庇护中心" not in client_for(sibling_county_cadre).get(reverse("partners")).content.decode()
+    client.post(reverse("partners"), {"retire": partner.pk})
+    assert not Partner.objects.get().is_active
