@@ -34,6 +34,7 @@ def run(report, *, repeat: int) -> None:
     survey = survey_create(actor=chair, unit=hebei, title="bench", standard=True,
                            starts_on=today - dt.timedelta(days=365), ends_on=today)
     Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.OPEN)
+    survey.status = Survey.Status.OPEN
     questions = [q for q in survey.questions.all() if q.rate]
     villages = list(Unit.objects.filter(level=Level.VILLAGE, kind=Kind.GEOGRAPHIC, code__startswith="13")
                     .only("id", "path"))
