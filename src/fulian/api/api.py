@@ -1,7 +1,9 @@
 """The REST API: /api/v1/, OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs."""
 
 from django.core.exceptions import ValidationError
+from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 
 from .auth import TokenAuth, session_auth
@@ -30,6 +32,22 @@ api = NinjaAPI(
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc):
     return api.create_response(request, {"detail": " ".join(exc.messages)}, status=400)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_upload(request, exc):
+    return api.create_response(request, {"detail": f"malformed multipart body: {exc}"}, status=400)
+
+
+@api.exception_handler(DataError)
+def _out_of_range(request, exc):
+    # a number the database cannot hold (an id of 2**70, say) is bad input, not a server error
+    return api.create_response(request, {"detail": "a value is out of range"}, status=400)
+
+
+@api.exception_handler(OverflowError)
+def _overflow(request, exc):
+    return api.create_response(request, {"detail": "a value is out of range"}, status=400)
 
 
 @api.exception_handler(PermissionError)

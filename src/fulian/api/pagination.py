@@ -10,6 +10,10 @@ class CappedPagination(LimitOffsetPagination):
     """`count` is exact up to 10,000; past that it says 10,000 and `count_capped` is true, so a list at a
     province root does not count a million rows on every page."""
 
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10**9)
+
     class Output(Schema):
         items: list[Any]
         count: int

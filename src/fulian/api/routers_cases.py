@@ -15,6 +15,7 @@ from fulian.core.policy import scope_q
 from fulian.orgs.models import Unit
 
 from .schemas import ErrorOut
+from .schemas_people import Id
 
 router = Router(tags=["cases 维权服务"])
 public_router = Router(tags=["public 公开"])
@@ -69,7 +70,7 @@ class CadreCaseIn(Schema):
     name: str = ""
     phone: str = ""
     address: str = ""
-    woman_id: int | None = None
+    woman_id: Id | None = None
     client_token: str | None = None
 
 
@@ -80,8 +81,8 @@ class ActionIn(Schema):
     public: bool = False
     details: dict[str, str] = Field(default_factory=dict)
     urgency: str = ""
-    handler_id: int | None = None
-    partner_id: int | None = None
+    handler_id: Id | None = None
+    partner_id: Id | None = None
     reason: str = ""
     outcome: str = ""
 

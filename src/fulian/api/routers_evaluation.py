@@ -12,6 +12,7 @@ from fulian.orgs.selectors import access_unit_by_id
 from fulian.people.selectors import access_woman_by_id
 
 from .schemas import ErrorOut
+from .schemas_people import Id
 
 router = Router(tags=["evaluation 工作评价"])
 public_router = Router(tags=["public 公开"])
@@ -70,7 +71,7 @@ class ResponseIn(Schema):
     answers: dict[str, int | list[int] | str] = Field(
         description="{question id: choice index, [indexes], score or text}"
     )
-    woman_id: int | None = Field(None, description="cadre entry on a registered woman's behalf")
+    woman_id: Id | None = Field(None, description="cadre entry on a registered woman's behalf")
     unit_code: str | None = Field(None, description="the village of an unregistered respondent")
     phone: str = Field("", description="identifies the respondent: one answer per person")
 

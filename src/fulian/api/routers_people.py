@@ -80,6 +80,14 @@ def export_women(request, q: str = "", unit_id: int | None = None, tag: str = ""
     return response
 
 
+@router.post("/women/merge", response={200: WomanOut, 400: ErrorOut, 404: ErrorOut})
+def merge_women(request, payload: MergeIn):
+    survivor = selectors.access_woman_by_id(request.auth, payload.survivor_id, need=Action.EDIT)
+    duplicate = selectors.access_woman_by_id(request.auth, payload.duplicate_id, need=Action.EDIT)
+    services.woman_merge(actor=request.auth, survivor=survivor, duplicate=duplicate)
+    return selectors.access_woman_by_id(request.auth, survivor.pk)
+
+
 @router.get("/women/{woman_id}", response={200: WomanOut, 404: ErrorOut})
 def get_woman(request, woman_id: int):
     return selectors.access_woman_by_id(request.auth, woman_id)
@@ -106,14 +114,6 @@ def reveal_id_number(request, woman_id: int):
     """The full ID number, for chairs, vice-chairs and staff of her unit or above; every call is read-logged."""
     woman = selectors.access_woman_by_id(request.auth, woman_id)
     return {"id_number": selectors.woman_id_number_reveal(request.auth, woman, purpose="api")}
-
-
-@router.post("/women/merge", response={200: WomanOut, 400: ErrorOut, 404: ErrorOut})
-def merge_women(request, payload: MergeIn):
-    survivor = selectors.access_woman_by_id(request.auth, payload.survivor_id, need=Action.EDIT)
-    duplicate = selectors.access_woman_by_id(request.auth, payload.duplicate_id, need=Action.EDIT)
-    services.woman_merge(actor=request.auth, survivor=survivor, duplicate=duplicate)
-    return selectors.access_woman_by_id(request.auth, survivor.pk)
 
 
 @router.post("/imports/women", response={202: ImportJobOut, 400: ErrorOut}, tags=["imports 导入"])

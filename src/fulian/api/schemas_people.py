@@ -1,6 +1,9 @@
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+
+Id = Annotated[int, Field(ge=1, le=2**53)]  # a record id: never zero, never more than a database integer holds
 
 
 class WomanOut(Schema):
@@ -58,8 +61,8 @@ class IdNumberOut(Schema):
 
 
 class MergeIn(Schema):
-    survivor_id: int
-    duplicate_id: int
+    survivor_id: Id
+    duplicate_id: Id
 
 
 class ImportJobOut(Schema):
@@ -91,13 +94,13 @@ class DuplicateOut(Schema):
 
 
 class AssignmentIn(Schema):
-    cadre_id: int
+    cadre_id: Id
 
 
 class AssignmentOut(Schema):
     id: int
     woman_id: int
-    cadre_id: int
+    cadre_id: Id
     cadre_name: str
     assigned_on: dt.date
     ended_on: dt.date | None
@@ -109,7 +112,7 @@ class AssignmentOut(Schema):
 
 
 class SpreadIn(Schema):
-    cadre_ids: list[int]
+    cadre_ids: list[Id]
 
 
 class SpreadOut(Schema):
@@ -134,7 +137,7 @@ class ContactIn(Schema):
     help_given: str = ""
     follow_up_on: dt.date | None = None
     needs: list[NeedIn] = Field(default_factory=list)
-    field_week_id: int | None = None
+    field_week_id: Id | None = None
     client_token: str | None = Field(None, max_length=40, description="resend the same token: one contact only")
 
 
@@ -152,13 +155,13 @@ class NeedOut(Schema):
 class ContactOut(Schema):
     id: int
     woman_id: int
-    cadre_id: int
+    cadre_id: Id
     contacted_on: dt.date
     channel: str
     views: str
     help_given: str
     follow_up_on: dt.date | None
-    field_week_id: int | None
+    field_week_id: Id | None
     needs: list[NeedOut]
 
     @staticmethod
@@ -174,7 +177,7 @@ class FieldWeekIn(Schema):
     title: str
     starts_on: dt.date
     ends_on: dt.date
-    participant_ids: list[int] = Field(default_factory=list)
+    participant_ids: list[Id] = Field(default_factory=list)
 
 
 class FieldWeekOut(Schema):
@@ -184,7 +187,7 @@ class FieldWeekOut(Schema):
     starts_on: dt.date
     ends_on: dt.date
     summary: str
-    participant_ids: list[int]
+    participant_ids: list[Id]
 
     @staticmethod
     def resolve_participant_ids(obj) -> list[int]:

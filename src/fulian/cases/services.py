@@ -399,7 +399,7 @@ def referral_create(
 def referral_acknowledge(*, code: str, now=None) -> Referral:
     now = now or timezone.now()
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().filter(ack_code=code).select_related("case").first()
+        referral = Referral.objects.select_for_update(of=("self",)).filter(ack_code=code).select_related("case").first()
         if referral is None:
             raise ValidationError(_("确认码无效。"), code="ack_unknown")
         if referral.status == Referral.Status.SENT:
@@ -419,7 +419,7 @@ def case_escalate_overdue(*, now=None) -> dict:
     for case_id in list(overdue.values_list("id", flat=True)):
         with transaction.atomic():
             case = (
-                Case.objects.select_for_update()
+                Case.objects.select_for_update(of=("self",))
                 .filter(pk=case_id, status=CaseStatus.NEW, first_action_at__isnull=True, first_action_due__lt=now)
                 .select_related("unit", "unit__parent")
                 .first()
@@ -453,7 +453,7 @@ def case_escalate_overdue(*, now=None) -> dict:
     ):
         with transaction.atomic():
             referral = (
-                Referral.objects.select_for_update()
+                Referral.objects.select_for_update(of=("self",))
                 .filter(pk=referral_id, status=Referral.Status.SENT, chase_at__lt=now)
                 .select_related("case", "partner")
                 .first()

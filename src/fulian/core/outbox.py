@@ -57,8 +57,8 @@ def outbox_send(*, now=None, limit: int = 500) -> dict:
                .values_list("id", flat=True)[:limit])
     for message_id in ids:
         with transaction.atomic():
-            message = (Outbox.objects.select_for_update(skip_locked=True).filter(pk=message_id, status="pending")
-                       .select_related("user").first())
+            message = (Outbox.objects.select_for_update(skip_locked=True, of=("self",))
+                       .filter(pk=message_id, status="pending").select_related("user").first())
             if message is None:
                 continue
             try:
