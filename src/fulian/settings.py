@@ -169,6 +169,10 @@ QUICK_EXIT_URL = env("QUICK_EXIT_URL", "https://www.weather.com.cn/")
 HELP_REQUESTS_PER_HOUR = envint("HELP_REQUESTS_PER_HOUR", "5")
 HELP_MIN_SECONDS = envint("HELP_MIN_SECONDS", "3")  # a form filled in faster than this is a bot
 
+# Maps: a tile URL template for Leaflet (e.g. Tianditu with your key); empty shows points without a base map.
+MAP_TILE_URL = env("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
+
 # Contact network: a woman counts as "in touch" when contacted within this many days.
 CONTACT_RECENT_DAYS = envint("CONTACT_RECENT_DAYS", "60")
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "200000")

@@ -8,6 +8,7 @@ from fulian.cases import views as case_views
 from fulian.contacts import views as contact_views
 from fulian.evaluation import views as evaluation_views
 from fulian.orgs import views as org_views
+from fulian.orgs import views_homes as home_views
 from fulian.people import views as people_views
 
 urlpatterns = [
@@ -64,6 +65,10 @@ urlpatterns = [
     path("cases/<int:case_id>/<str:action>/", case_views.case_action, name="case_action"),
     path("notices/", case_views.notices, name="notices"),
     path("needs/<int:need_id>/case/", case_views.need_to_case, name="need_to_case"),
+    path("homes/", home_views.home_list, name="home_list"),
+    path("homes/<int:home_id>/", home_views.home_detail, name="home_detail"),
+    path("units/<int:unit_id>/homes/new/", home_views.home_new, name="home_new"),
+    path("find-home/", home_views.home_finder, name="home_finder"),
     path("account/", account_views.account_me, name="account_me"),
     path("account/tokens/", account_views.token_new, name="token_new"),
     path("account/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),

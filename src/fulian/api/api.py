@@ -12,6 +12,8 @@ from .routers_cases import router as cases_router
 from .routers_contacts import router as contacts_router
 from .routers_evaluation import public_router as evaluation_public_router
 from .routers_evaluation import router as evaluation_router
+from .routers_homes import public_router as homes_public_router
+from .routers_homes import router as homes_router
 from .routers_orgs import router as orgs_router
 from .routers_people import router as people_router
 from .schemas import MeOut
@@ -79,3 +81,5 @@ api.add_router("/", evaluation_router)
 api.add_router("/", evaluation_public_router)
 api.add_router("/", cases_router)
 api.add_router("/", cases_public_router)
+api.add_router("/", homes_router)
+api.add_router("/", homes_public_router)

@@ -100,3 +100,50 @@ class Unit(models.Model):
     @property
     def federation_name(self) -> str:
         return f"{self.name}妇联" if self.is_geographic else self.name
+
+
+class WomensHome(models.Model):
+    """妇女之家: a place where women gather (village, community, enterprise, park …), with what happens there."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("所属组织"), on_delete=models.PROTECT, related_name="homes")
+    unit_path = models.CharField(max_length=64, db_index=True)
+    name = models.CharField(_("名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    opening_hours = models.CharField(_("开放时间"), max_length=100, blank=True)
+    facilities = models.CharField(_("设施"), max_length=300, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    photo = models.FileField(_("照片"), upload_to="homes/%Y/", blank=True)
+    is_active = models.BooleanField(_("开放"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("妇女之家")
+        verbose_name_plural = _("妇女之家")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="home_latitude_range",
+            ),
+            models.CheckConstraint(condition=models.Q(longitude__isnull=True)
+                                   | models.Q(longitude__gte=-180, longitude__lte=180), name="home_longitude_range"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class HomeActivity(models.Model):
+    home = models.ForeignKey(WomensHome, on_delete=models.CASCADE, related_name="activities")
+    held_on = models.DateField(_("日期"))
+    title = models.CharField(_("活动"), max_length=120)
+    participants = models.PositiveIntegerField(_("参加人数"), default=0)
+
+    class Meta:
+        verbose_name = _("妇女之家活动")
+        verbose_name_plural = _("妇女之家活动")
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return self.title

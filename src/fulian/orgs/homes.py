@@ -1,0 +1,115 @@
+"""Women's Homes: registering them, their activities, and finding the nearest one to a point."""
+
+import math
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fulian.core.audit import audit_record
+from fulian.core.phone import normalize_phone
+from fulian.core.policy import Action, allows, scope_q
+
+from .models import HomeActivity, WomensHome
+
+EARTH_KM = 6371.0088
+
+
+def _coordinate(value, low: float, high: float, label: str):
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except Exception:  # noqa: BLE001  (any unreadable number)
+        raise ValidationError(_("%(label)s不是数字。") % {"label": label}, code="coordinate") from None
+    if not low <= number <= high:
+        raise ValidationError(
+            _("%(label)s应在%(low)s到%(high)s之间。") % {"label": label, "low": low, "high": high},
+            code="coordinate_range",
+        )
+    return number.quantize(Decimal("0.000001"))
+
+
+def home_save(
+    *,
+    actor,
+    unit,
+    name: str,
+    address: str,
+    latitude=None,
+    longitude=None,
+    opening_hours: str = "",
+    facilities: str = "",
+    phone: str = "",
+    home: WomensHome | None = None,
+) -> WomensHome:
+    """Register a Women's Home of `unit` (or update `home`)."""
+    if not allows(actor, Action.EDIT, unit.path):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    if not (name or "").strip() or not (address or "").strip():
+        raise ValidationError(_("请填写名称和地址。"), code="home_required")
+    values = {
+        "unit": unit,
+        "unit_path": unit.path,
+        "name": name.strip()[:100],
+        "address": address.strip()[:200],
+        "latitude": _coordinate(latitude, -90, 90, _("纬度")),
+        "longitude": _coordinate(longitude, -180, 180, _("经度")),
+        "opening_hours": opening_hours.strip()[:100],
+        "facilities": facilities.strip()[:300],
+        "phone": normalize_phone(phone) if phone else "",
+    }
+    if (values["latitude"] is None) != (values["longitude"] is None):
+        raise ValidationError(_("经度和纬度要一起填写。"), code="coordinate_pair")
+    with transaction.atomic():
+        if home is None:
+            home = WomensHome.objects.create(**values)
+            audit_record(actor=actor, action="home.create", obj=home)
+        else:
+            WomensHome.objects.filter(pk=home.pk).update(**values)
+            home.refresh_from_db()
+            audit_record(actor=actor, action="home.update", obj=home)
+    return home
+
+
+def home_activity_add(*, actor, home: WomensHome, held_on, title: str, participants: int) -> HomeActivity:
+    if not allows(actor, Action.EDIT, home.unit_path):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    if participants < 0:
+        raise ValidationError(_("参加人数不能为负数。"), code="participants_negative")
+    if not (title or "").strip():
+        raise ValidationError(_("请填写活动名称。"), code="activity_title")
+    with transaction.atomic():
+        activity = HomeActivity.objects.create(
+            home=home, held_on=held_on, title=title.strip()[:120], participants=participants
+        )
+        audit_record(actor=actor, action="home.activity", obj=home, changes={"title": activity.title})
+    return activity
+
+
+def distance_km(lat1, lng1, lat2, lng2) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(math.sqrt(a))
+
+
+def homes_nearest(*, latitude: float, longitude: float, limit: int = 10, homes=None) -> list[WomensHome]:
+    """Open homes with coordinates, nearest first, each with `distance_km`. A bounding box of ±1° (≈100 km)
+    keeps the candidates few; with none inside it, the whole set is ranked."""
+    homes = (homes if homes is not None else WomensHome.objects.all()).filter(is_active=True, latitude__isnull=False)
+    near = homes.filter(
+        latitude__range=(latitude - 1, latitude + 1), longitude__range=(longitude - 1.3, longitude + 1.3)
+    )
+    candidates = list(near.select_related("unit")) or list(homes.select_related("unit"))
+    for home in candidates:
+        home.distance_km = distance_km(latitude, longitude, home.latitude, home.longitude)
+    return sorted(candidates, key=lambda h: (h.distance_km, h.pk))[:limit]
+
+
+def homes_for(user):
+    return (
+        WomensHome.objects.filter(scope_q(user, field="unit_path")).select_related("unit").order_by("unit_path", "name")
+    )

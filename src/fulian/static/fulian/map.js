@@ -1,0 +1,15 @@
+/* Women's Homes on a Leaflet map. With a tile server configured (MAP_TILE_URL) it draws the base map;
+   without one it still shows the points, scaled to fit, and the list beside it holds everything. */
+document.addEventListener("DOMContentLoaded", function () {
+  var el = document.getElementById("map");
+  var data = JSON.parse(document.getElementById("map-data").textContent);
+  if (!el || !window.L || !data.points.length) { if (el) { el.style.display = "none"; } return; }
+  var map = L.map(el, { attributionControl: !!data.tile_url });
+  if (data.tile_url) { L.tileLayer(data.tile_url, { attribution: data.tile_attribution, maxZoom: 18 }).addTo(map); }
+  var markers = data.points.map(function (p) {
+    return L.circleMarker([p.lat, p.lng], { radius: 7, color: "#b4232a", fillOpacity: 0.8 })
+      .bindPopup("<strong>" + p.name + "</strong><br>" + p.address + (p.hours ? "<br>" + p.hours : ""));
+  });
+  var group = L.featureGroup(markers).addTo(map);
+  map.fitBounds(group.getBounds().pad(0.3), { maxZoom: 14 });
+});
