@@ -8,6 +8,7 @@ from fulian.cases import views as case_views
 from fulian.contacts import views as contact_views
 from fulian.evaluation import views as evaluation_views
 from fulian.orgs import views as org_views
+from fulian.orgs import views_building as building_views
 from fulian.orgs import views_homes as home_views
 from fulian.people import views as people_views
 
@@ -65,6 +66,9 @@ urlpatterns = [
     path("cases/<int:case_id>/<str:action>/", case_views.case_action, name="case_action"),
     path("notices/", case_views.notices, name="notices"),
     path("needs/<int:need_id>/case/", case_views.need_to_case, name="need_to_case"),
+    path("units/<int:unit_id>/building/", building_views.unit_building, name="unit_building"),
+    path("volunteers/<int:volunteer_id>/certificate/", building_views.volunteer_certificate,
+         name="volunteer_certificate"),
     path("homes/", home_views.home_list, name="home_list"),
     path("homes/<int:home_id>/", home_views.home_detail, name="home_detail"),
     path("units/<int:unit_id>/homes/new/", home_views.home_new, name="home_new"),

@@ -147,3 +147,196 @@ class HomeActivity(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class BodyKind(models.TextChoices):
+    CONGRESS = "congress", _("妇女代表大会")
+    EXECUTIVE = "executive", _("执行委员会")
+    STANDING = "standing", _("常务委员会")
+
+
+class Body(models.Model):
+    """A leadership body of a unit for one term (届)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="bodies")
+    unit_path = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(_("机构"), max_length=10, choices=BodyKind.choices)
+    term_start = models.DateField(_("任期开始"))
+    term_end = models.DateField(_("任期结束"))
+
+    class Meta:
+        verbose_name = _("领导机构")
+        verbose_name_plural = _("领导机构")
+        ordering = ["-term_start"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(term_end__gt=models.F("term_start")), name="body_term_order"),
+            models.UniqueConstraint(fields=["unit", "kind", "term_start"], name="body_one_per_term"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.get_kind_display()} {self.term_start:%Y}"
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", _("主席")
+    VICE_CHAIR_FULL = "vice_full", _("专职副主席")
+    VICE_CHAIR_PART = "vice_part", _("兼职副主席")
+    MEMBER = "member", _("委员")
+    DELEGATE = "delegate", _("代表")
+
+
+class BodyMember(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("姓名"), max_length=30)
+    role = models.CharField(_("职务"), max_length=10, choices=MemberRole.choices)
+    is_grassroots = models.BooleanField(_("基层一线"), default=False)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    sector = models.CharField(_("界别/行业"), max_length=40, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("成员")
+        verbose_name_plural = _("成员")
+        constraints = [models.UniqueConstraint(fields=["body"], condition=models.Q(role="chair"),
+                                               name="one_chair_per_body")]
+
+    def __str__(self):
+        return self.name
+
+
+class Election(models.Model):
+    """换届: planned for a date, held when the new bodies are elected."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="elections")
+    unit_path = models.CharField(max_length=64, db_index=True)
+    planned_on = models.DateField(_("计划日期"))
+    held_on = models.DateField(_("召开日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("换届")
+        verbose_name_plural = _("换届")
+        ordering = ["-planned_on"]
+
+    def __str__(self):
+        return f"{self.unit} {self.planned_on:%Y}"
+
+
+class PostKind(models.TextChoices):
+    FULL_TIME = "full_time", _("专职干部")
+    SECONDED = "seconded", _("挂职干部")
+    PART_TIME = "part_time", _("兼职干部")
+    SOCIAL_WORKER = "social_worker", _("妇女社会工作者")
+
+
+class Post(models.Model):
+    """Staffing of a unit: the quota (编制) and the posts filled, by kind."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="posts")
+    unit_path = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(_("类别"), max_length=14, choices=PostKind.choices)
+    quota = models.PositiveIntegerField(_("编制/定额"))
+    filled = models.PositiveIntegerField(_("在岗"))
+
+    class Meta:
+        verbose_name = _("人员编制")
+        verbose_name_plural = _("人员编制")
+        constraints = [models.UniqueConstraint(fields=["unit", "kind"], name="post_one_per_kind")]
+
+    def __str__(self):
+        return f"{self.unit} {self.get_kind_display()}"
+
+
+class Volunteer(models.Model):
+    """巾帼志愿者."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="volunteers")
+    unit_path = models.CharField(max_length=64, db_index=True)
+    name = models.CharField(_("姓名"), max_length=30)
+    phone = models.CharField(_("电话"), max_length=20, blank=True)
+    skills = models.CharField(_("专长"), max_length=200, blank=True)
+    team = models.CharField(_("队伍"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("巾帼志愿者")
+        verbose_name_plural = _("巾帼志愿者")
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceRecord(models.Model):
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="records")
+    served_on = models.DateField(_("日期"))
+    hours = models.DecimalField(_("时长(小时)"), max_digits=5, decimal_places=1)
+    activity = models.CharField(_("服务内容"), max_length=200)
+
+    class Meta:
+        verbose_name = _("志愿服务记录")
+        verbose_name_plural = _("志愿服务记录")
+        ordering = ["-served_on"]
+        constraints = [models.CheckConstraint(condition=models.Q(hours__gt=0, hours__lte=24),
+                                              name="service_hours_positive")]
+
+    def __str__(self):
+        return f"{self.volunteer} {self.served_on} {self.hours}h"
+
+
+class SocialOrganisation(models.Model):
+    """女性社会组织 linked, guided and supported by a federation."""
+
+    class Category(models.TextChoices):
+        PROFESSIONAL = "professional", _("专业类")
+        PUBLIC_WELFARE = "public_welfare", _("公益类")
+        SERVICE = "service", _("服务类")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("联系组织"), on_delete=models.PROTECT, related_name="social_orgs")
+    unit_path = models.CharField(max_length=64, db_index=True)
+    name = models.CharField(_("名称"), max_length=100)
+    category = models.CharField(_("类别"), max_length=14, choices=Category.choices)
+    contact = models.CharField(_("联系人/电话"), max_length=100, blank=True)
+    support = models.TextField(_("扶持情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("女性社会组织")
+        verbose_name_plural = _("女性社会组织")
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="social_org_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class MediaAccount(models.Model):
+    """1网+2微+N群: a unit's website, WeChat and Weibo accounts and work groups."""
+
+    class Platform(models.TextChoices):
+        WEBSITE = "website", _("网站")
+        WECHAT = "wechat", _("微信公众号")
+        WEIBO = "weibo", _("微博")
+        GROUP = "group", _("工作群")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="media")
+    unit_path = models.CharField(max_length=64, db_index=True)
+    platform = models.CharField(_("平台"), max_length=8, choices=Platform.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    url = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("新媒体账号")
+        verbose_name_plural = _("新媒体账号")
+        constraints = [models.UniqueConstraint(fields=["unit", "platform", "name"], name="media_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class FollowerCount(models.Model):
+    account = models.ForeignKey(MediaAccount, on_delete=models.CASCADE, related_name="counts")
+    counted_on = models.DateField(_("统计日期"))
+    followers = models.PositiveIntegerField(_("关注/成员数"))
+
+    class Meta:
+        ordering = ["-counted_on"]
+        constraints = [models.UniqueConstraint(fields=["account", "counted_on"], name="follower_count_per_day")]
+
+    def __str__(self):
+        return f"{self.account} {self.counted_on}: {self.followers}"

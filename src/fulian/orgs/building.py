@@ -1,0 +1,284 @@
+"""Organisation building (组织建设): leadership bodies and elections, staffing, volunteers, social organisations
+and new-media accounts — the writes (each atomic and audited) and the rolled-up figures the pages show."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.utils.translation import gettext as _
+
+from fulian.core.audit import audit_record
+from fulian.core.policy import Action, allows
+from fulian.core.tree import subtree_q
+
+from .models import (
+    Body,
+    BodyMember,
+    Election,
+    FollowerCount,
+    Kind,
+    Level,
+    MediaAccount,
+    MemberRole,
+    Post,
+    ServiceRecord,
+    SocialOrganisation,
+    Unit,
+    Volunteer,
+)
+
+TERM_YEARS = 5  # a federation's bodies are elected for five years
+
+
+def _may_edit(actor, unit) -> None:
+    if not allows(actor, Action.EDIT, unit.path):
+        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+
+
+def body_create(*, actor, unit: Unit, kind: str, term_start: dt.date, term_end: dt.date) -> Body:
+    _may_edit(actor, unit)
+    if term_end <= term_start:
+        raise ValidationError(_("任期结束日期应晚于开始日期。"), code="term_order")
+    if (term_end - term_start).days > 366 * TERM_YEARS:
+        raise ValidationError(_("一届任期不超过%(n)d年。") % {"n": TERM_YEARS}, code="term_long")
+    if Body.objects.filter(unit=unit, kind=kind, term_start__lt=term_end, term_end__gt=term_start).exists():
+        raise ValidationError(_("这段任期与已有的一届重叠。"), code="term_overlap")
+    with transaction.atomic():
+        body = Body.objects.create(unit=unit, unit_path=unit.path, kind=kind, term_start=term_start, term_end=term_end)
+        audit_record(actor=actor, action="body.create", obj=body)
+    return body
+
+
+def member_add(
+    *,
+    actor,
+    body: Body,
+    name: str,
+    role: str,
+    is_grassroots: bool = False,
+    ethnicity: str = "",
+    sector: str = "",
+    birth_year: int | None = None,
+) -> BodyMember:
+    _may_edit(actor, body.unit)
+    if not (name or "").strip():
+        raise ValidationError(_("请填写姓名。"), code="member_name")
+    if role not in MemberRole.values:
+        raise ValidationError(_("职务不正确。"), code="member_role")
+    try:
+        with transaction.atomic():
+            member = BodyMember.objects.create(
+                body=body,
+                name=name.strip()[:30],
+                role=role,
+                is_grassroots=is_grassroots,
+                ethnicity=ethnicity.strip()[:20],
+                sector=sector.strip()[:40],
+                birth_year=birth_year,
+            )
+            audit_record(actor=actor, action="body.member_add", obj=body, changes={"name": member.name, "role": role})
+    except IntegrityError:
+        raise ValidationError(_("这一届已经有主席了；一个组织每届只有一名主席。"), code="one_chair") from None
+    return member
+
+
+def election_plan(*, actor, unit: Unit, planned_on: dt.date) -> Election:
+    _may_edit(actor, unit)
+    with transaction.atomic():
+        election = Election.objects.create(unit=unit, unit_path=unit.path, planned_on=planned_on)
+        audit_record(actor=actor, action="election.plan", obj=election)
+    return election
+
+
+def election_hold(*, actor, election: Election, held_on: dt.date, today: dt.date) -> Election:
+    _may_edit(actor, election.unit)
+    if held_on > today:
+        raise ValidationError(_("召开日期不能在今天之后。"), code="held_future")
+    with transaction.atomic():
+        Election.objects.filter(pk=election.pk).update(held_on=held_on)
+        election.held_on = held_on
+        audit_record(actor=actor, action="election.hold", obj=election)
+    return election
+
+
+def post_set(*, actor, unit: Unit, kind: str, quota: int, filled: int) -> tuple[Post, str | None]:
+    """Set a unit's quota and filled posts of one kind; returns a warning when more are filled than allowed."""
+    _may_edit(actor, unit)
+    if quota < 0 or filled < 0:
+        raise ValidationError(_("人数不能为负数。"), code="post_negative")
+    with transaction.atomic():
+        post, _created = Post.objects.update_or_create(
+            unit=unit, kind=kind, defaults={"unit_path": unit.path, "quota": quota, "filled": filled}
+        )
+        audit_record(actor=actor, action="post.set", obj=unit, changes={"kind": kind, "quota": quota, "filled": filled})
+    warning = None
+    if filled > quota:
+        warning = _("%(unit)s的%(kind)s在岗%(filled)d人，超出编制%(quota)d人。") % {
+            "unit": unit.name,
+            "kind": post.get_kind_display(),
+            "filled": filled,
+            "quota": quota,
+        }
+    return post, warning
+
+
+def volunteer_add(*, actor, unit: Unit, name: str, phone: str = "", skills: str = "", team: str = "") -> Volunteer:
+    _may_edit(actor, unit)
+    if not (name or "").strip():
+        raise ValidationError(_("请填写姓名。"), code="volunteer_name")
+    with transaction.atomic():
+        volunteer = Volunteer.objects.create(
+            unit=unit,
+            unit_path=unit.path,
+            name=name.strip()[:30],
+            phone=phone[:20],
+            skills=skills[:200],
+            team=team[:100],
+        )
+        audit_record(actor=actor, action="volunteer.add", obj=volunteer)
+    return volunteer
+
+
+def service_record_add(
+    *, actor, volunteer: Volunteer, served_on: dt.date, hours, activity: str, today: dt.date
+) -> ServiceRecord:
+    _may_edit(actor, volunteer.unit)
+    hours = Decimal(str(hours))
+    if hours <= 0:
+        raise ValidationError(_("服务时长必须大于0。"), code="hours_not_positive")
+    if hours > 24:
+        raise ValidationError(_("一天的服务时长不能超过24小时。"), code="hours_too_many")
+    if served_on > today:
+        raise ValidationError(_("服务日期不能在今天之后。"), code="served_future")
+    with transaction.atomic():
+        record = ServiceRecord.objects.create(
+            volunteer=volunteer, served_on=served_on, hours=hours, activity=(activity or "").strip()[:200]
+        )
+        audit_record(actor=actor, action="volunteer.hours", obj=volunteer, changes={"hours": str(hours)})
+    return record
+
+
+def social_org_add(
+    *, actor, unit: Unit, name: str, category: str, contact: str = "", support: str = ""
+) -> SocialOrganisation:
+    _may_edit(actor, unit)
+    if category not in SocialOrganisation.Category.values:
+        raise ValidationError(_("类别不正确。"), code="category")
+    try:
+        with transaction.atomic():
+            org = SocialOrganisation.objects.create(
+                unit=unit,
+                unit_path=unit.path,
+                name=name.strip()[:100],
+                category=category,
+                contact=contact[:100],
+                support=support,
+            )
+            audit_record(actor=actor, action="social_org.add", obj=org)
+    except IntegrityError:
+        raise ValidationError(_("已有同名组织。"), code="duplicate") from None
+    return org
+
+
+def media_account_add(*, actor, unit: Unit, platform: str, name: str, url: str = "") -> MediaAccount:
+    _may_edit(actor, unit)
+    try:
+        with transaction.atomic():
+            account = MediaAccount.objects.create(
+                unit=unit, unit_path=unit.path, platform=platform, name=name.strip()[:100], url=url[:200]
+            )
+            audit_record(actor=actor, action="media.add", obj=account)
+    except IntegrityError:
+        raise ValidationError(_("已有同名账号。"), code="duplicate") from None
+    return account
+
+
+def follower_count_record(*, actor, account: MediaAccount, counted_on: dt.date, followers: int) -> FollowerCount:
+    _may_edit(actor, account.unit)
+    if followers < 0:
+        raise ValidationError(_("人数不能为负数。"), code="followers_negative")
+    with transaction.atomic():
+        count, _created = FollowerCount.objects.update_or_create(
+            account=account, counted_on=counted_on, defaults={"followers": followers}
+        )
+    return count
+
+
+def building_summary(unit: Unit, *, today: dt.date) -> dict:
+    """The figures of a unit's subtree, with one row per child for the election completion."""
+    since = today - dt.timedelta(days=366 * TERM_YEARS)
+    townships = Unit.objects.filter(subtree_q(unit.path), level=Level.TOWNSHIP, kind=Kind.GEOGRAPHIC)
+    held_units = set(
+        Election.objects.filter(subtree_q(unit.path, "unit_path"), held_on__gte=since).values_list("unit_id", flat=True)
+    )
+    children = []
+    for child in unit.children.filter(kind=Kind.GEOGRAPHIC).order_by("code"):
+        ids = list(townships.filter(subtree_q(child.path)).values_list("id", flat=True))
+        done = len(held_units.intersection(ids))
+        children.append({"unit": child, "townships": len(ids), "held": done, "rate": done / len(ids) if ids else None})
+    own_ids = list(townships.values_list("id", flat=True))
+    current = BodyMember.objects.filter(
+        subtree_q(unit.path, "body__unit_path"), body__term_start__lte=today, body__term_end__gte=today
+    )
+    leaders = {
+        (r["body__unit__level"], r["role"]): r["n"]
+        for r in current.values("body__unit__level", "role").annotate(n=Count("id")).order_by()
+    }
+    levels = [
+        {
+            "level": lv,
+            "label": lv.label,
+            "chairs": leaders.get((lv, MemberRole.CHAIR), 0),
+            "vice_chairs": leaders.get((lv, MemberRole.VICE_CHAIR_FULL), 0)
+            + leaders.get((lv, MemberRole.VICE_CHAIR_PART), 0),
+            "members": leaders.get((lv, MemberRole.MEMBER), 0),
+        }
+        for lv in Level
+        if lv >= unit.level
+    ]
+    people = current.exclude(role=MemberRole.DELEGATE).aggregate(
+        total=Count("id"),
+        grassroots=Count("id", filter=Q(is_grassroots=True)),
+        minority=Count("id", filter=~Q(ethnicity__in=["", "汉族"])),
+        young=Count("id", filter=Q(birth_year__gt=today.year - 40)),
+        older=Count("id", filter=Q(birth_year__lte=today.year - 60)),
+    )
+    posts = list(
+        Post.objects.filter(subtree_q(unit.path, "unit_path"))
+        .values("kind")
+        .annotate(quota=Sum("quota"), filled=Sum("filled"))
+        .order_by("kind")
+    )
+    overruns = Post.objects.filter(subtree_q(unit.path, "unit_path"), filled__gt=F("quota")).count()
+    volunteers = Volunteer.objects.filter(subtree_q(unit.path, "unit_path"))
+    hours = ServiceRecord.objects.filter(volunteer__in=volunteers).aggregate(h=Sum("hours"))["h"] or 0
+    latest = FollowerCount.objects.filter(account=OuterRef("pk")).order_by("-counted_on").values("followers")[:1]
+    media = list(
+        MediaAccount.objects.filter(subtree_q(unit.path, "unit_path"))
+        .annotate(latest=Subquery(latest))
+        .values("platform")
+        .annotate(accounts=Count("id"), followers=Sum("latest"))
+        .order_by("platform")
+    )
+    return {
+        "townships": len(own_ids),
+        "held": len(held_units.intersection(own_ids)),
+        "election_rate": len(held_units.intersection(own_ids)) / len(own_ids) if own_ids else None,
+        "children": children,
+        "levels": levels,
+        "people": people,
+        "posts": posts,
+        "overruns": overruns,
+        "volunteers": volunteers.count(),
+        "hours": hours,
+        "social_orgs": list(
+            SocialOrganisation.objects.filter(subtree_q(unit.path, "unit_path"))
+            .values("category")
+            .annotate(n=Count("id"))
+            .order_by("category")
+        ),
+        "media": media,
+        "last_count": FollowerCount.objects.aggregate(d=Max("counted_on"))["d"],
+    }

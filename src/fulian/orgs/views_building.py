@@ -1,0 +1,168 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fulian.core.policy import Action, allows
+
+from . import building
+from .models import (
+    Body,
+    BodyKind,
+    Election,
+    MediaAccount,
+    MemberRole,
+    PostKind,
+    SocialOrganisation,
+    Volunteer,
+)
+from .selectors import access_unit_by_id
+
+
+def _date(value):
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _handle(request, unit, today):
+    """One small form per section posts here with `section`; each calls one service."""
+    p, section, actor = request.POST, request.POST.get("section"), request.user
+    if section == "body":
+        building.body_create(
+            actor=actor, unit=unit, kind=p["kind"], term_start=_date(p["term_start"]), term_end=_date(p["term_end"])
+        )
+    elif section == "member":
+        body = Body.objects.filter(unit=unit, pk=p.get("body") or 0).first()
+        if body is None:
+            raise Http404("body")
+        building.member_add(
+            actor=actor,
+            body=body,
+            name=p.get("name", ""),
+            role=p.get("role", ""),
+            is_grassroots=p.get("is_grassroots") == "on",
+            ethnicity=p.get("ethnicity", ""),
+            sector=p.get("sector", ""),
+            birth_year=int(p["birth_year"]) if p.get("birth_year") else None,
+        )
+    elif section == "election":
+        building.election_plan(actor=actor, unit=unit, planned_on=_date(p["planned_on"]))
+    elif section == "held":
+        election = Election.objects.filter(unit=unit, pk=p.get("election") or 0).first()
+        if election is None:
+            raise Http404("election")
+        building.election_hold(actor=actor, election=election, held_on=_date(p["held_on"]), today=today)
+    elif section == "post":
+        _post, warning = building.post_set(
+            actor=actor, unit=unit, kind=p["kind"], quota=int(p["quota"]), filled=int(p["filled"])
+        )
+        if warning:
+            messages.warning(request, warning)
+    elif section == "volunteer":
+        building.volunteer_add(
+            actor=actor,
+            unit=unit,
+            name=p.get("name", ""),
+            phone=p.get("phone", ""),
+            skills=p.get("skills", ""),
+            team=p.get("team", ""),
+        )
+    elif section == "hours":
+        volunteer = Volunteer.objects.filter(unit=unit, pk=p.get("volunteer") or 0).first()
+        if volunteer is None:
+            raise Http404("volunteer")
+        building.service_record_add(
+            actor=actor,
+            volunteer=volunteer,
+            served_on=_date(p["served_on"]),
+            hours=p.get("hours", "0"),
+            activity=p.get("activity", ""),
+            today=today,
+        )
+    elif section == "social_org":
+        building.social_org_add(
+            actor=actor,
+            unit=unit,
+            name=p.get("name", ""),
+            category=p.get("category", ""),
+            contact=p.get("contact", ""),
+            support=p.get("support", ""),
+        )
+    elif section == "media":
+        building.media_account_add(
+            actor=actor, unit=unit, platform=p.get("platform", ""), name=p.get("name", ""), url=p.get("url", "")
+        )
+    elif section == "followers":
+        account = MediaAccount.objects.filter(unit=unit, pk=p.get("account") or 0).first()
+        if account is None:
+            raise Http404("account")
+        building.follower_count_record(
+            actor=actor, account=account, counted_on=_date(p["counted_on"]), followers=int(p["followers"])
+        )
+    else:
+        raise Http404("section")
+
+
+@login_required
+def unit_building(request, unit_id: int):
+    unit = access_unit_by_id(request.user, unit_id)
+    today = timezone.localdate()
+    if request.method == "POST":
+        unit = access_unit_by_id(request.user, unit_id, need=Action.EDIT)
+        try:
+            _handle(request, unit, today)
+            messages.success(request, _("已保存。"))
+        except (ValidationError, ValueError, KeyError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [_("填写的内容不完整或格式不对。")])))
+        return redirect("unit_building", unit_id=unit.pk)
+    return render(
+        request,
+        "orgs/building.html",
+        {
+            "unit": unit,
+            "summary": building.building_summary(unit, today=today),
+            "bodies": unit.bodies.prefetch_related("members"),
+            "elections": unit.elections.all()[:10],
+            "posts": unit.posts.all(),
+            "volunteers": unit.volunteers.annotate(total=Sum("records__hours")),
+            "social_orgs": unit.social_orgs.all(),
+            "media": unit.media.prefetch_related("counts"),
+            "can_edit": allows(request.user, Action.EDIT, unit.path),
+            "today": today,
+            "body_kinds": BodyKind.choices,
+            "roles": MemberRole.choices,
+            "post_kinds": PostKind.choices,
+            "categories": SocialOrganisation.Category.choices,
+            "platforms": MediaAccount.Platform.choices,
+        },
+    )
+
+
+@login_required
+def volunteer_certificate(request, volunteer_id: int):
+    """A printable certificate of her registered service hours (志愿服务时长证明)."""
+    from fulian.core.policy import scope_q
+
+    volunteer = (
+        Volunteer.objects.filter(scope_q(request.user, field="unit_path"), pk=volunteer_id)
+        .select_related("unit")
+        .first()
+    )
+    if volunteer is None:
+        raise Http404("volunteer")
+    records = volunteer.records.all()
+    return render(
+        request,
+        "orgs/certificate.html",
+        {
+            "volunteer": volunteer,
+            "records": records,
+            "total": records.aggregate(h=Sum("hours"))["h"] or 0,
+            "today": timezone.localdate(),
+        },
+    )
