@@ -9,6 +9,7 @@ from fulian.cases.demo import demo_cases
 from fulian.contacts.demo import demo_contacts
 from fulian.evaluation.demo import demo_survey
 from fulian.orgs.demo import demo_tree
+from fulian.orgs.demo_building import demo_building
 from fulian.orgs.models import Unit
 from fulian.people.demo import demo_women
 from fulian.people.models import Woman
@@ -56,6 +57,9 @@ class Command(BaseCommand):
         answered = demo_survey(actor=users["hb-province"], province=Unit.objects.get(code="130000000000"),
                                counties=[zhengding, xingtang], per_village=6, seed=4)
         self.stdout.write(f"demo survey: {answered['responses']} answers to the standard four-rate questionnaire")
+        built = demo_building(actor=users["hb-province"])
+        self.stdout.write(f"demo organisation building: {built['elections']} township elections, "
+                          f"{built['members']} members of 石家庄市's township executive committees")
         cases = demo_cases(county=zhengding, village=village, chair=users["hb-county"],
                            village_chair=users["hb-village-chair"])
         self.stdout.write(f"demo cases: {cases['cases']} in 恒东社区 (tracking code of the newest: "
