@@ -23,6 +23,7 @@ from .models import (
     MediaAccount,
     MemberRole,
     Post,
+    PostKind,
     ServiceRecord,
     SocialOrganisation,
     Unit,
@@ -262,6 +263,20 @@ def building_summary(unit: Unit, *, today: dt.date) -> dict:
         .annotate(accounts=Count("id"), followers=Sum("latest"))
         .order_by("platform")
     )
+    post_labels, platforms = dict(PostKind.choices), dict(MediaAccount.Platform.choices)
+    categories = dict(SocialOrganisation.Category.choices)
+    for row in posts:
+        row["label"] = post_labels.get(row["kind"], row["kind"])
+    for row in media:
+        row["label"] = platforms.get(row["platform"], row["platform"])
+    social = list(
+        SocialOrganisation.objects.filter(subtree_q(unit.path, "unit_path"))
+        .values("category")
+        .annotate(n=Count("id"))
+        .order_by("category")
+    )
+    for row in social:
+        row["label"] = categories.get(row["category"], row["category"])
     return {
         "townships": len(own_ids),
         "held": len(held_units.intersection(own_ids)),
@@ -273,12 +288,7 @@ def building_summary(unit: Unit, *, today: dt.date) -> dict:
         "overruns": overruns,
         "volunteers": volunteers.count(),
         "hours": hours,
-        "social_orgs": list(
-            SocialOrganisation.objects.filter(subtree_q(unit.path, "unit_path"))
-            .values("category")
-            .annotate(n=Count("id"))
-            .order_by("category")
-        ),
+        "social_orgs": social,
         "media": media,
         "last_count": FollowerCount.objects.aggregate(d=Max("counted_on"))["d"],
     }
