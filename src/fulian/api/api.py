@@ -7,6 +7,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 
 from .auth import TokenAuth, session_auth
+from .routers_building import router as building_router
 from .routers_cases import public_router as cases_public_router
 from .routers_cases import router as cases_router
 from .routers_contacts import router as contacts_router
@@ -83,3 +84,4 @@ api.add_router("/", cases_router)
 api.add_router("/", cases_public_router)
 api.add_router("/", homes_router)
 api.add_router("/", homes_public_router)
+api.add_router("/", building_router)

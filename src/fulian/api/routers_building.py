@@ -1,0 +1,172 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from fulian.core.policy import Action, scope_q
+from fulian.orgs import building
+from fulian.orgs.models import Body, Election, MediaAccount, Volunteer
+from fulian.orgs.selectors import access_unit_by_id
+
+from .schemas import ErrorOut
+
+router = Router(tags=["building 组织建设"])
+
+
+class Created(Schema):
+    id: int
+    warning: str | None = None
+
+
+class BodyIn(Schema):
+    kind: str = Field(description="congress, executive or standing")
+    term_start: dt.date
+    term_end: dt.date
+
+
+class MemberIn(Schema):
+    name: str
+    role: str = Field(description="chair, vice_full, vice_part, member or delegate")
+    is_grassroots: bool = False
+    ethnicity: str = ""
+    sector: str = ""
+    birth_year: int | None = Field(None, ge=1900, le=2100)
+
+
+class DateIn(Schema):
+    date: dt.date
+
+
+class PostIn(Schema):
+    quota: int = Field(ge=0, le=100000)
+    filled: int = Field(ge=0, le=100000)
+
+
+class VolunteerIn(Schema):
+    name: str
+    phone: str = ""
+    skills: str = ""
+    team: str = ""
+
+
+class HoursIn(Schema):
+    served_on: dt.date
+    hours: Decimal = Field(description="more than 0, at most 24")
+    activity: str = ""
+
+
+class SocialOrgIn(Schema):
+    name: str
+    category: str = Field(description="professional, public_welfare or service")
+    contact: str = ""
+    support: str = ""
+
+
+class MediaIn(Schema):
+    platform: str = Field(description="website, wechat, weibo or group")
+    name: str
+    url: str = ""
+
+
+class FollowersIn(Schema):
+    counted_on: dt.date
+    followers: int = Field(ge=0)
+
+
+def _own(model, request, object_id):
+    obj = model.objects.filter(scope_q(request.auth, field="unit_path", action=Action.EDIT), pk=object_id).first()
+    if obj is None:
+        raise Http404("not found")
+    return obj
+
+
+@router.get("/units/{unit_id}/building", response={200: dict, 404: ErrorOut})
+def building_summary(request, unit_id: int):
+    """Election completion per child, leaders by level, representativeness, staffing, volunteers, media."""
+    unit = access_unit_by_id(request.auth, unit_id)
+    summary = building.building_summary(unit, today=timezone.localdate())
+    summary["children"] = [
+        {
+            "unit_id": r["unit"].pk,
+            "name": r["unit"].name,
+            "townships": r["townships"],
+            "held": r["held"],
+            "rate": r["rate"],
+        }
+        for r in summary["children"]
+    ]
+    summary["levels"] = [{**r, "level": int(r["level"]), "label": str(r["label"])} for r in summary["levels"]]
+    summary["hours"] = float(summary["hours"])
+    for key in ("posts", "media", "social_orgs"):
+        summary[key] = [{k: (str(v) if k == "label" else v) for k, v in row.items()} for row in summary[key]]
+    summary["last_count"] = summary["last_count"].isoformat() if summary["last_count"] else None
+    return summary
+
+
+@router.post("/units/{unit_id}/bodies", response={201: Created, 400: ErrorOut, 404: ErrorOut})
+def create_body(request, unit_id: int, payload: BodyIn):
+    unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
+    return Status(201, {"id": building.body_create(actor=request.auth, unit=unit, **payload.dict()).pk})
+
+
+@router.post("/bodies/{body_id}/members", response={201: Created, 400: ErrorOut, 404: ErrorOut})
+def add_member(request, body_id: int, payload: MemberIn):
+    body = _own(Body, request, body_id)
+    return Status(201, {"id": building.member_add(actor=request.auth, body=body, **payload.dict()).pk})
+
+
+@router.post("/units/{unit_id}/elections", response={201: Created, 400: ErrorOut, 404: ErrorOut})
+def plan_election(request, unit_id: int, payload: DateIn):
+    unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
+    return Status(201, {"id": building.election_plan(actor=request.auth, unit=unit, planned_on=payload.date).pk})
+
+
+@router.post("/elections/{election_id}/held", response={200: Created, 400: ErrorOut, 404: ErrorOut})
+def hold_election(request, election_id: int, payload: DateIn):
+    election = _own(Election, request, election_id)
+    building.election_hold(actor=request.auth, election=election, held_on=payload.date, today=timezone.localdate())
+    return {"id": election.pk}
+
+
+@router.put("/units/{unit_id}/posts/{kind}", response={200: Created, 400: ErrorOut, 404: ErrorOut})
+def set_post(request, unit_id: int, kind: str, payload: PostIn):
+    """Quota and filled posts of one kind (full_time, seconded, part_time, social_worker); warns on overrun."""
+    unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
+    post, warning = building.post_set(actor=request.auth, unit=unit, kind=kind, **payload.dict())
+    return {"id": post.pk, "warning": warning}
+
+
+@router.post("/units/{unit_id}/volunteers", response={201: Created, 400: ErrorOut, 404: ErrorOut})
+def add_volunteer(request, unit_id: int, payload: VolunteerIn):
+    unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
+    return Status(201, {"id": building.volunteer_add(actor=request.auth, unit=unit, **payload.dict()).pk})
+
+
+@router.post("/volunteers/{volunteer_id}/hours", response={201: Created, 400: ErrorOut, 404: ErrorOut})
+def add_hours(request, volunteer_id: int, payload: HoursIn):
+    volunteer = _own(Volunteer, request, volunteer_id)
+    record = building.service_record_add(
+        actor=request.auth, volunteer=volunteer, today=timezone.localdate(), **payload.dict()
+    )
+    return Status(201, {"id": record.pk})
+
+
+@router.post("/units/{unit_id}/social-orgs", response={201: Created, 400: ErrorOut, 404: ErrorOut})
+def add_social_org(request, unit_id: int, payload: SocialOrgIn):
+    unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
+    return Status(201, {"id": building.social_org_add(actor=request.auth, unit=unit, **payload.dict()).pk})
+
+
+@router.post("/units/{unit_id}/media", response={201: Created, 400: ErrorOut, 404: ErrorOut})
+def add_media(request, unit_id: int, payload: MediaIn):
+    unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
+    return Status(201, {"id": building.media_account_add(actor=request.auth, unit=unit, **payload.dict()).pk})
+
+
+@router.post("/media/{account_id}/followers", response={201: Created, 400: ErrorOut, 404: ErrorOut})
+def record_followers(request, account_id: int, payload: FollowersIn):
+    account = _own(MediaAccount, request, account_id)
+    count = building.follower_count_record(actor=request.auth, account=account, **payload.dict())
+    return Status(201, {"id": count.pk})
