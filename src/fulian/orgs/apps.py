@@ -5,3 +5,6 @@ class OrgsConfig(AppConfig):
     name = "fulian.orgs"
     label = "orgs"
     verbose_name = "组织"
+
+    def ready(self):
+        from . import rosters  # noqa: F401  (registers the roster imports)

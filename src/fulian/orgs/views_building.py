@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from fulian.core.policy import Action, allows
 
@@ -143,6 +144,12 @@ def unit_building(request, unit_id: int):
     )
 
 
+def _rosters():
+    from .rosters import SPECS
+
+    return [(kind, spec.title) for kind, spec in SPECS.items()]
+
+
 @login_required
 def volunteer_certificate(request, volunteer_id: int):
     """A printable certificate of her registered service hours (志愿服务时长证明)."""
@@ -166,3 +173,57 @@ def volunteer_certificate(request, volunteer_id: int):
             "today": timezone.localdate(),
         },
     )
+
+
+def _spec(kind):
+    from .rosters import SPECS
+
+    if kind not in SPECS:
+        raise Http404("roster")
+    return SPECS[kind]
+
+
+@login_required
+def roster_template(request, kind: str):
+    from fulian.people.exports import XLSX, attachment
+
+    from .rosters import roster_template as build
+
+    spec = _spec(kind)
+    response = HttpResponse(build(kind), content_type=XLSX)
+    response["Content-Disposition"] = attachment(f"{spec.title}模板.xlsx")
+    return response
+
+
+@login_required
+def roster_export(request, kind: str):
+    import io
+
+    from fulian.core.audit import audit_record
+    from fulian.core.excel import export_xlsx
+    from fulian.people.exports import XLSX, attachment
+
+    from .rosters import export_roster
+
+    spec = _spec(kind)
+    titles, rows = export_roster(kind, request.user)
+    buffer = io.BytesIO()
+    export_xlsx(titles, rows, sheet_title=spec.title, stream=buffer)
+    audit_record(actor=request.user, action=f"roster.export.{kind}")
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = attachment(f"{spec.title}.xlsx")
+    return response
+
+
+@login_required
+@require_POST
+def roster_import(request, kind: str):
+    from fulian.core.imports import import_job_create
+
+    _spec(kind)
+    upload = request.FILES.get("file")
+    if upload is None or not upload.name.lower().endswith(".xlsx"):
+        messages.error(request, _("请上传 .xlsx 格式的 Excel 文件（可以先下载模板）。"))
+        return redirect(request.META.get("HTTP_REFERER") or "home")
+    job = import_job_create(actor=request.user, kind=f"roster:{kind}", upload=upload)
+    return redirect("import_job_detail", job_id=job.pk)
