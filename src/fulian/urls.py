@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -88,3 +90,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:  # in production nginx serves /media/ (README, Deployment)
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

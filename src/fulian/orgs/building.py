@@ -263,6 +263,21 @@ def building_summary(unit: Unit, *, today: dt.date) -> dict:
         .annotate(accounts=Count("id"), followers=Sum("latest"))
         .order_by("platform")
     )
+    sectors = list(
+        current.exclude(role=MemberRole.DELEGATE)
+        .exclude(sector="")
+        .values("sector")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:12]
+    )
+    posts_by_level = list(
+        Post.objects.filter(subtree_q(unit.path, "unit_path"))
+        .values("unit__level")
+        .annotate(quota=Sum("quota"), filled=Sum("filled"))
+        .order_by("unit__level")
+    )
+    for row in posts_by_level:
+        row["label"] = Level(row["unit__level"]).label
     post_labels, platforms = dict(PostKind.choices), dict(MediaAccount.Platform.choices)
     categories = dict(SocialOrganisation.Category.choices)
     for row in posts:
@@ -285,6 +300,8 @@ def building_summary(unit: Unit, *, today: dt.date) -> dict:
         "levels": levels,
         "people": people,
         "posts": posts,
+        "posts_by_level": posts_by_level,
+        "sectors": sectors,
         "overruns": overruns,
         "volunteers": volunteers.count(),
         "hours": hours,

@@ -10,6 +10,8 @@ class HomeForm(forms.Form):
     opening_hours = forms.CharField(label=_("开放时间"), max_length=100, required=False)
     facilities = forms.CharField(label=_("设施"), max_length=300, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    photo = forms.FileField(label=_("照片"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
 
 
 class ActivityForm(forms.Form):

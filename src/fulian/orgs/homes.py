@@ -43,6 +43,7 @@ def home_save(
     facilities: str = "",
     phone: str = "",
     home: WomensHome | None = None,
+    photo=None,
 ) -> WomensHome:
     """Register a Women's Home of `unit` (or update `home`)."""
     if not allows(actor, Action.EDIT, unit.path):
@@ -62,6 +63,9 @@ def home_save(
     }
     if (values["latitude"] is None) != (values["longitude"] is None):
         raise ValidationError(_("经度和纬度要一起填写。"), code="coordinate_pair")
+    allowed = (".jpg", ".jpeg", ".png", ".webp")
+    if photo is not None and (photo.size > 5 * 1024 * 1024 or not photo.name.lower().endswith(allowed)):
+        raise ValidationError(_("照片须是5MB以内的jpg、png或webp图片。"), code="photo")
     with transaction.atomic():
         if home is None:
             home = WomensHome.objects.create(**values)
@@ -70,6 +74,9 @@ def home_save(
             WomensHome.objects.filter(pk=home.pk).update(**values)
             home.refresh_from_db()
             audit_record(actor=actor, action="home.update", obj=home)
+        if photo is not None:
+            home.photo.save(photo.name, photo, save=False)
+            WomensHome.objects.filter(pk=home.pk).update(photo=home.photo.name)
     return home
 
 

@@ -54,7 +54,7 @@ def home_list(request):
 @login_required
 def home_new(request, unit_id: int):
     unit = access_unit_by_id(request.user, unit_id, need=Action.EDIT)
-    form = HomeForm(request.POST or None)
+    form = HomeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             home = homes.home_save(actor=request.user, unit=unit, **form.cleaned_data)

@@ -88,3 +88,17 @@ def test_homes_are_scoped_and_registered_by_editors(client_for, county_chair, si
     assert response["Location"] == reverse("home_detail", args=[home.pk])
     assert client_for(sibling_county_cadre).post(reverse("home_new", args=[unit("正定镇").pk]), {
         "name": "越界", "address": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_home_gets_a_photo_and_other_files_are_refused(client_for, county_chair, unit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(county_chair)
+    url = reverse("home_new", args=[unit("正定镇").pk])
+    png = SimpleUploadedFile("home.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    client.post(url, {"name": "正定镇妇女之家", "address": "镇政府", "photo": png})
+    assert WomensHome.objects.get().photo.name.endswith(".png")
+    exe = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
+    response = client.post(url, {"name": "另一个之家", "address": "x", "photo": exe})
+    assert "jpg、png或webp" in response.content.decode() and WomensHome.objects.count() == 1
