@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "fulian.contacts",
     "fulian.evaluation",
     "fulian.cases",
+    "fulian.portal",
     "fulian.api",
 ]
 
@@ -163,6 +164,8 @@ OUTBOX_SENDERS = {
     "email": "fulian.core.outbox.send_email",
     "sms": env("OUTBOX_SMS_SENDER", "fulian.core.outbox.send_logged"),
     "wechat": env("OUTBOX_WECHAT_SENDER", "fulian.core.outbox.send_logged"),
+    "weibo": env("OUTBOX_WEIBO_SENDER", "fulian.core.outbox.send_logged"),
+    "app": env("OUTBOX_APP_SENDER", "fulian.core.outbox.send_logged"),
 }
 # Survivor-safe help pages: where the quick-exit button goes, and how many requests an address may file.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", "https://www.weather.com.cn/")

@@ -13,9 +13,20 @@ from fulian.orgs import views as org_views
 from fulian.orgs import views_building as building_views
 from fulian.orgs import views_homes as home_views
 from fulian.people import views as people_views
+from fulian.portal import views as portal_views
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    path("", portal_views.portal_home, name="portal_home"),
+    path("news/<int:article_id>/", portal_views.news_detail, name="news_detail"),
+    path("news/<str:category>/", portal_views.news_list, name="news_list"),
+    path("me/", portal_views.me, name="portal_me"),
+    path("me/signout/", portal_views.me_signout, name="portal_signout"),
+    path("me/delete/", portal_views.me_delete, name="portal_delete"),
+    path("publish/", portal_views.publish_list, name="publish_list"),
+    path("publish/new/", portal_views.publish_edit, name="publish_new"),
+    path("publish/<int:article_id>/", portal_views.publish_detail, name="publish_detail"),
+    path("publish/<int:article_id>/edit/", portal_views.publish_edit, name="publish_edit"),
+    path("work/", org_views.home, name="home"),
     path("units/", org_views.unit_root, name="unit_root"),
     path("units/search/", org_views.unit_search, name="unit_search"),
     path("units/<int:unit_id>/", org_views.unit_detail, name="unit_detail"),

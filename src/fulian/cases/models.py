@@ -68,6 +68,8 @@ class Case(models.Model):
     woman = models.ForeignKey("people.Woman", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
     need = models.OneToOneField("contacts.Need", null=True, blank=True, on_delete=models.SET_NULL, related_name="case")
     is_anonymous = models.BooleanField(_("匿名"), default=False)
+    account = models.ForeignKey("portal.WomanAccount", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="cases", help_text="her own account, when she asked while signed in")
     sealed = models.TextField(help_text="Fernet-encrypted JSON: description, contact name/phone/address, details")
     first_action_due = models.DateTimeField(_("首次响应时限"))
     resolve_due = models.DateTimeField(_("办结时限"))

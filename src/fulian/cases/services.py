@@ -129,6 +129,7 @@ def case_intake(
     woman=None,
     need=None,
     client_token: str | None = None,
+    account=None,
 ) -> Case:
     """A request enters from any door; it lands in the queue of the unit where the woman lives.
     The same client token twice (double submit, a retried app request) gives the same case."""
@@ -163,6 +164,7 @@ def case_intake(
                 home_unit=home_unit,
                 woman=woman,
                 need=need,
+                account=account,
                 is_anonymous=anonymous,
                 created_at=now,
                 first_action_due=first_due,

@@ -19,6 +19,7 @@ from fulian.core.policy import Action, scope_q
 from fulian.orgs.models import Kind, Level, Unit
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 from fulian.people.exports import XLSX, attachment
+from fulian.portal.views import current_account
 
 from . import exports, selectors, services
 from .forms import CadreIntakeForm, HelpForm, PartnerForm
@@ -60,7 +61,8 @@ def help_form(request):
                 case = services.case_intake(
                     kind=data["kind"], home_unit=place, description=data["description"], source=Source.PORTAL,
                     anonymous=data["anonymous"], client_token=data["client_token"],
-                    contact={"name": data["name"], "phone": data["phone"], "safe_time": data["safe_time"]})
+                    contact={"name": data["name"], "phone": data["phone"], "safe_time": data["safe_time"]},
+                    account=current_account(request))
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -112,6 +112,8 @@ class Outbox(models.Model):
         EMAIL = "email", _("邮件")
         SMS = "sms", _("短信")
         WECHAT = "wechat", _("微信")
+        WEIBO = "weibo", _("微博")
+        APP = "app", _("客户端推送")
 
     channel = models.CharField(max_length=8, choices=Channel.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,

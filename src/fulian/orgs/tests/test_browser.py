@@ -89,7 +89,7 @@ def sign_in(page, server, username):
 
 
 def test_county_chair_signs_in_walks_the_tree_and_finds_a_village_by_pinyin(server, phone):
-    phone.goto(f"{server}/")
+    phone.goto(f"{server}/work/")
     phone.get_by_label("用户名").fill("county")
     phone.get_by_label("密码").fill("Browser2026pass")
     phone.get_by_role("button", name="登录").click()
@@ -177,7 +177,7 @@ def test_a_woman_asks_for_help_on_her_phone_and_the_village_chair_handles_it(ser
 def test_quick_exit_leaves_for_a_neutral_site_without_a_way_back(server, phone):
     phone.route("https://www.weather.com.cn/**", lambda route: route.fulfill(body="<h1>天气</h1>",
                                                                               content_type="text/html"))
-    phone.goto(f"{server}/")
+    phone.goto(f"{server}/work/")
     phone.goto(f"{server}/help/")
     phone.keyboard.press("Escape")
     phone.wait_for_url("https://www.weather.com.cn/**")

@@ -1,0 +1,174 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fulian.core.policy import Action, scope_q
+from fulian.orgs.selectors import access_unit_by_id, unit_home_for
+
+from . import services
+from .models import Article, ArticleStatus, Category, WomanAccount
+
+SESSION_KEY = "woman_account"
+
+
+def _published():
+    return Article.objects.filter(status=ArticleStatus.PUBLISHED).select_related("unit")
+
+
+def current_account(request) -> WomanAccount | None:
+    account_id = request.session.get(SESSION_KEY)
+    return WomanAccount.objects.filter(pk=account_id).first() if account_id else None
+
+
+def portal_home(request):
+    latest = {
+        c: list(_published().filter(category=c)[:5]) for c in (Category.NOTICE, Category.BULLETIN, Category.PRACTICE)
+    }
+    return render(request, "portal/home.html", {"latest": latest, "categories": Category})
+
+
+def news_list(request, category: str):
+    if category not in Category.values:
+        raise Http404("category")
+    q = request.GET.get("q", "").strip()
+    articles = _published().filter(category=category)
+    if q:
+        articles = articles.filter(Q(title__contains=q) | Q(body__contains=q) | Q(issuer__contains=q))
+    page = Paginator(articles, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/news_list.html", {"page": page, "category": Category(category), "q": q})
+
+
+def news_detail(request, article_id: int):
+    article = _published().filter(pk=article_id).first()
+    if article is None:
+        raise Http404("article")
+    return render(request, "portal/news_detail.html", {"article": article})
+
+
+def me(request):
+    """Her own account: sign in with phone + code, see her requests, delete the account."""
+    account = current_account(request)
+    step = "phone"
+    phone = request.POST.get("phone", "")
+    if request.method == "POST" and account is None:
+        try:
+            if request.POST.get("code"):
+                account = services.code_verify(phone=phone, code=request.POST["code"])
+                request.session.cycle_key()
+                request.session[SESSION_KEY] = account.pk
+                return redirect("portal_me")
+            services.code_request(phone=phone)
+            step = "code"
+            messages.info(request, _("验证码已发送到您的手机。"))
+        except ValidationError as exc:
+            step = "code" if request.POST.get("code") else "phone"
+            messages.error(request, " ".join(exc.messages))
+    cases = list(account.cases.order_by("-created_at")) if account else []
+    return render(request, "portal/me.html", {"account": account, "step": step, "phone": phone, "cases": cases})
+
+
+@require_POST
+def me_signout(request):
+    request.session.pop(SESSION_KEY, None)
+    return redirect("portal_home")
+
+
+@require_POST
+def me_delete(request):
+    account = current_account(request)
+    if account is None or request.POST.get("confirm") != "yes":
+        return redirect("portal_me")
+    services.account_delete(account=account)
+    request.session.flush()
+    messages.success(request, _("您的账号已删除。"))
+    return redirect("portal_home")
+
+
+# cadres: publishing
+
+
+@login_required
+def publish_list(request):
+    articles = Article.objects.filter(scope_q(request.user, field="unit_path")).select_related("unit", "author")
+    page = Paginator(articles.order_by("status", "-id"), 30).get_page(request.GET.get("page"))
+    return render(request, "portal/publish_list.html", {"page": page})
+
+
+@login_required
+def publish_edit(request, article_id: int | None = None):
+    article = None
+    if article_id is not None:
+        article = Article.objects.filter(
+            scope_q(request.user, field="unit_path", action=Action.EDIT), pk=article_id
+        ).first()
+        if article is None:
+            raise Http404("article")
+    unit = article.unit if article else unit_home_for(request.user)
+    if request.GET.get("unit", "").isdigit():
+        unit = access_unit_by_id(request.user, int(request.GET["unit"]), need=Action.EDIT)
+    if request.method == "POST":
+        try:
+            article = services.article_save(
+                actor=request.user,
+                unit=unit,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                category=request.POST.get("category", ""),
+                issuer=request.POST.get("issuer", ""),
+                channels=request.POST.getlist("channels"),
+                article=article,
+            )
+            if request.POST.get("submit"):
+                services.article_submit(actor=request.user, article=article)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("publish_detail", article_id=article.pk)
+    return render(
+        request,
+        "portal/publish_edit.html",
+        {
+            "article": article,
+            "unit": unit,
+            "categories": Category.choices,
+            "channels": services.CHANNELS,
+            "data": request.POST,
+        },
+    )
+
+
+@login_required
+def publish_detail(request, article_id: int):
+    article = (
+        Article.objects.filter(scope_q(request.user, field="unit_path"), pk=article_id)
+        .select_related("unit", "author", "reviewer")
+        .first()
+    )
+    if article is None:
+        raise Http404("article")
+    if request.method == "POST":
+        try:
+            action = request.POST.get("action")
+            if action in ("publish", "return"):
+                services.article_review(
+                    actor=request.user, article=article, approve=action == "publish", note=request.POST.get("note", "")
+                )
+            elif action == "withdraw":
+                services.article_withdraw(actor=request.user, article=article)
+            elif action == "submit":
+                services.article_submit(actor=request.user, article=article)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("publish_detail", article_id=article.pk)
+    return render(
+        request,
+        "portal/publish_detail.html",
+        {"article": article, "may_review": services.may_review(request.user, article)},
+    )
