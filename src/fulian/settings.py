@@ -254,3 +254,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# API rate limits per client (bearer token or signed-in session) and per anonymous address
+API_RATE_CLIENT = env("API_RATE_CLIENT", "1200/m")
+API_RATE_ANONYMOUS = env("API_RATE_ANONYMOUS", "120/m")

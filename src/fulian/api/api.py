@@ -17,7 +17,10 @@ from .routers_homes import public_router as homes_public_router
 from .routers_homes import router as homes_router
 from .routers_orgs import router as orgs_router
 from .routers_people import router as people_router
+from .routers_portal import public_router as portal_public_router
+from .routers_portal import router as portal_router
 from .schemas import MeOut
+from .throttles import AnonymousRateThrottle, ClientRateThrottle
 
 api = NinjaAPI(
     title="fulian 网上妇女之家 API",
@@ -25,10 +28,12 @@ api = NinjaAPI(
     description=(
         "Every endpoint sees only the caller's data scope (her unit's subtree). Authenticate with "
         "`Authorization: Bearer <token>` (create a token on the account page) or a signed-in session. "
-        "Errors are `{\"detail\": \"...\"}`; a record outside your scope is 404, like one that does not exist."
+        "Errors are `{\"detail\": \"...\"}`; a record outside your scope is 404, like one that does not exist. "
+        "Each client (token or session) and each anonymous address has its own rate limit; 429 when exceeded."
     ),
     urls_namespace="api",
     auth=[TokenAuth(), session_auth],
+    throttle=[ClientRateThrottle(), AnonymousRateThrottle()],
 )
 
 
@@ -85,3 +90,5 @@ api.add_router("/", cases_public_router)
 api.add_router("/", homes_router)
 api.add_router("/", homes_public_router)
 api.add_router("/", building_router)
+api.add_router("/", portal_router)
+api.add_router("/", portal_public_router)

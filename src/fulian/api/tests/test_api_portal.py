@@ -1,0 +1,48 @@
+import re
+
+import pytest
+from django.test import Client
+
+from fulian.core.models import Outbox
+
+
+@pytest.mark.django_db
+def test_publishing_and_reading_through_the_api(api_for, county_chair, unit):
+    client = api_for(county_chair)
+    created = client.post(f"/api/v1/units/{unit('正定县').pk}/articles", {
+        "category": "notice", "title": "通知", "body": "正文", "channels": ["weibo"]}, content_type="application/json")
+    article_id = created.json()["id"]
+    client.post(f"/api/v1/articles/{article_id}/submit")
+    published = client.post(f"/api/v1/articles/{article_id}/review", {"approve": True},
+                            content_type="application/json")
+    assert published.json()["status"] == "published"
+    public = Client().get("/api/v1/public/articles", {"category": "notice"}).json()
+    assert [a["title"] for a in public] == ["通知"]
+    assert Outbox.objects.filter(channel="weibo").exists()
+
+
+@pytest.mark.django_db
+def test_a_womans_app_signs_in_with_a_code_lists_and_deletes(tree):
+    app = Client()
+    assert app.post("/api/v1/public/me/code", {"phone": "13800003333"}, content_type="application/json"
+                    ).status_code == 204
+    code = re.search(r"(\d{6})", Outbox.objects.get(address="13800003333").subject).group(1)
+    token = app.post("/api/v1/public/me/token", {"phone": "13800003333", "code": code},
+                     content_type="application/json").json()["token"]
+    me = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert me.get("/api/v1/public/me/cases").json() == []
+    assert Client(HTTP_AUTHORIZATION="Bearer wm_forged").get("/api/v1/public/me/cases").status_code == 401
+    assert me.delete("/api/v1/public/me").status_code == 204
+    assert me.get("/api/v1/public/me/cases").status_code == 401
+
+
+@pytest.mark.django_db
+def test_each_client_has_its_own_rate_limit(api_for, county_chair, village_cadre, settings):
+    settings.API_RATE_CLIENT = "3/m"
+    settings.API_RATE_ANONYMOUS = "2/m"
+    chair, cadre = api_for(county_chair), api_for(village_cadre)
+    assert [chair.get("/api/v1/me").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert cadre.get("/api/v1/me").status_code == 200  # another client, its own budget
+    anonymous = Client()
+    codes = [anonymous.get("/api/v1/public/articles").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
