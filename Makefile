@@ -7,7 +7,7 @@ VENDOR := src/fulian/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo serve test test-pg lint bench static messages clean install
+.PHONY: demo serve test test-pg lint bench static messages clean install schemathesis
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,9 @@ demo: install
 
 test: install
 	$(BIN)/pytest -q
+
+schemathesis: install
+	bash scripts/schemathesis_ci.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
