@@ -131,6 +131,13 @@ def publish_edit(request, article_id: int | None = None):
         else:
             messages.success(request, _("已保存。"))
             return redirect("publish_detail", article_id=article.pk)
+    form = {
+        key: request.POST.get(key, getattr(article, key, "") if article else "")
+        for key in ("title", "body", "issuer", "category")
+    }
+    form["channels"] = (
+        request.POST.getlist("channels") if request.method == "POST" else (article.channels if article else [])
+    )
     return render(
         request,
         "portal/publish_edit.html",
@@ -139,7 +146,7 @@ def publish_edit(request, article_id: int | None = None):
             "unit": unit,
             "categories": Category.choices,
             "channels": services.CHANNELS,
-            "data": request.POST,
+            "form": form,
         },
     )
 

@@ -49,6 +49,10 @@ def server(tmp_path_factory):
                     "--name", "杨春燕"], env=env, check=True, capture_output=True)
     subprocess.run([*manage, "account_create", "village-chair", "--unit", "130123100001", "--role", "chair",
                     "--name", "赵淑珍"], env=env, check=True, capture_output=True)
+    subprocess.run([*manage, "shell", "-c", (
+        "from fulian.orgs.models import Unit, WomensHome; u = Unit.objects.get(code='130123100001'); "
+        "WomensHome.objects.create(unit=u, unit_path=u.path, name='恒东社区妇女之家', address='恒东社区居委会二楼', "
+        "latitude=38.1500, longitude=114.5700, opening_hours='周一至周五 8:30-17:30')")], env=env, check=True)
     port = free_port()
     proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -183,3 +187,51 @@ def test_quick_exit_leaves_for_a_neutral_site_without_a_way_back(server, phone):
     phone.wait_for_url("https://www.weather.com.cn/**")
     phone.go_back()
     assert "/help/" not in phone.url
+
+
+def test_a_woman_on_her_phone_finds_the_nearest_home_asks_for_help_and_follows_it(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                                    "--disable-background-networking"])
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                      geolocation={"latitude": 38.1467, "longitude": 114.5700},
+                                      permissions=["geolocation"])
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{server}/")
+        page.get_by_role("link", name="找妇女之家").click()
+        page.get_by_role("button", name="用我的位置查找").click()
+        page.wait_for_selector("text=恒东社区妇女之家")
+        assert "km" in page.locator("ol.results").inner_text()
+
+        page.goto(f"{server}/")
+        page.get_by_role("link", name="我要求助").click()
+        page.get_by_label("法律援助").check()
+        page.get_by_label("您所在的村(社区)").fill("130123100001 恒东社区")
+        page.get_by_label("发生了什么？需要什么帮助？").fill("离婚后孩子抚养费一直拿不到。")
+        page.get_by_label("匿名求助（不留姓名和电话，只能用查询码查看进展）").check()
+        page.get_by_role("button", name="提交求助").click()
+        code = page.locator(".tracking").inner_text().strip()
+        page.get_by_role("link", name="查看进展").click()
+        page.get_by_placeholder("查询码").fill(code)
+        page.get_by_role("button", name="查询").click()
+        assert "待受理" in page.locator("main").inner_text()
+        browser.close()
+
+
+def test_a_county_cadre_publishes_a_notice_that_appears_on_the_portal(server, phone):
+    sign_in(phone, server, "county")
+    phone.get_by_role("link", name="信息发布").click()
+    phone.get_by_role("link", name="写新文章").click()
+    phone.get_by_label("栏目").select_option(label="通知公告")
+    phone.get_by_label("标题").fill("关于举办家庭教育讲座的通知")
+    phone.get_by_label("正文").fill("各村(社区)妇联：定于本月在县妇女之家举办家庭教育讲座。")
+    phone.get_by_role("button", name="提交审核").click()
+    phone.get_by_role("button", name="审核通过并发布").click()
+    phone.wait_for_selector("text=已发布")
+    phone.get_by_role("button", name="退出").click()
+    phone.goto(f"{server}/")
+    phone.get_by_role("link", name="关于举办家庭教育讲座的通知").click()
+    assert "家庭教育讲座" in phone.locator("h1").inner_text()
