@@ -230,12 +230,16 @@ def survey_answer_for(request, survey_id: int, woman_id: int):
 
 
 def survey_public(request, token: str):
-    """The public answering page (no login): a link per village, distributed by its cadres or as a QR code."""
+    """The public answering page (no login): a link per village, distributed by its cadres or as a QR code;
+    reached from the portal without one, she first picks her village."""
     survey = get_object_or_404(Survey, public_token=token)
-    unit = Unit.objects.filter(code=request.GET.get("u", "")).first()
+    code = request.GET.get("u", "").strip().split(" ")[0]
+    unit = Unit.objects.filter(code=code).first() if code else None
+    if unit is None:
+        return render(request, "evaluation/public_choose.html", {"survey": survey, "code": code})
     form = AnswerForm(request.POST or None, survey=survey, ask_phone=True)
     done = False
-    if unit is None or not unit.path.startswith(survey.unit_path):
+    if not unit.path.startswith(survey.unit_path):
         form.add_error(None, _("链接不完整，请向村(社区)妇联索取问卷链接。"))
     elif request.method == "POST" and form.is_valid():
         answers = {k: v for k, v in form.cleaned_data.items() if k != "phone"}

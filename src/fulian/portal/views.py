@@ -30,7 +30,13 @@ def portal_home(request):
     latest = {
         c: list(_published().filter(category=c)[:5]) for c in (Category.NOTICE, Category.BULLETIN, Category.PRACTICE)
     }
-    return render(request, "portal/home.html", {"latest": latest, "categories": Category})
+    from django.utils import timezone
+
+    from fulian.evaluation.models import Survey
+
+    today = timezone.localdate()
+    surveys = Survey.objects.filter(status=Survey.Status.OPEN, starts_on__lte=today, ends_on__gte=today)[:5]
+    return render(request, "portal/home.html", {"latest": latest, "categories": Category, "surveys": surveys})
 
 
 def news_list(request, category: str):

@@ -171,3 +171,15 @@ def test_survey_page_gives_a_village_link_only_for_a_village_in_scope(client_for
     assert county.get(reverse("survey_detail", args=[survey.pk]), {"u": "130123101201"}).context[
         "public_url"].endswith("?u=130123101201")
     assert county.get(reverse("survey_detail", args=[survey.pk]), {"u": "130125100201"}).context["public_url"] == ""
+
+
+@pytest.mark.django_db
+def test_the_portal_lists_open_surveys_and_she_picks_her_village_first(client, survey):
+    home = client.get(reverse("portal_home")).content.decode()
+    assert survey.title in home
+    url = reverse("survey_public", args=[survey.public_token])
+    chooser = client.get(url)
+    assert chooser.templates[0].name == "evaluation/public_choose.html"
+    assert client.get(url, {"u": "999999999999"}).templates[0].name == "evaluation/public_choose.html"
+    answer = client.get(url, {"u": "130123100001 恒东社区"})
+    assert answer.templates[0].name == "evaluation/public_answer.html" and "恒东社区" in answer.content.decode()
