@@ -13,6 +13,7 @@ from fulian.orgs.demo_building import demo_building
 from fulian.orgs.models import Unit
 from fulian.people.demo import demo_women
 from fulian.people.models import Woman
+from fulian.portal.demo import demo_articles
 
 
 class Command(BaseCommand):
@@ -57,6 +58,8 @@ class Command(BaseCommand):
         answered = demo_survey(actor=users["hb-province"], province=Unit.objects.get(code="130000000000"),
                                counties=[zhengding, xingtang], per_village=6, seed=4)
         self.stdout.write(f"demo survey: {answered['responses']} answers to the standard four-rate questionnaire")
+        published = demo_articles(author=users["hb-admin"], reviewer=users["hb-province"])
+        self.stdout.write(f"demo portal: {published} published pieces (notices, bulletin, practice, policies)")
         built = demo_building(actor=users["hb-province"])
         self.stdout.write(f"demo organisation building: {built['elections']} township elections, "
                           f"{built['members']} members of 石家庄市's township executive committees")
