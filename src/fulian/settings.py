@@ -170,6 +170,13 @@ OUTBOX_SENDERS = {
 # Survivor-safe help pages: where the quick-exit button goes, and how many requests an address may file.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", "https://www.weather.com.cn/")
 HELP_REQUESTS_PER_HOUR = envint("HELP_REQUESTS_PER_HOUR", "5")
+# Women's one-time codes: limits per hour (counted in the shared cache); OTP_ECHO prints codes to the console
+# (development only: never set it in production).
+OTP_REQUESTS_PER_PHONE = envint("OTP_REQUESTS_PER_PHONE", "5")
+OTP_REQUESTS_PER_ADDRESS = envint("OTP_REQUESTS_PER_ADDRESS", "20")
+OTP_VERIFY_PER_ADDRESS = envint("OTP_VERIFY_PER_ADDRESS", "30")
+OTP_FAILURES_PER_PHONE = envint("OTP_FAILURES_PER_PHONE", "10")
+OTP_ECHO = envbool("OTP_ECHO", "true" if DEBUG else "false")
 HELP_MIN_SECONDS = envint("HELP_MIN_SECONDS", "3")  # a form filled in faster than this is a bot
 
 # Maps: a tile URL template for Leaflet (e.g. Tianditu with your key); empty shows points without a base map.
@@ -257,3 +264,4 @@ NINJA_PAGINATION_PER_PAGE = 50
 # API rate limits per client (bearer token or signed-in session) and per anonymous address
 API_RATE_CLIENT = env("API_RATE_CLIENT", "1200/m")
 API_RATE_ANONYMOUS = env("API_RATE_ANONYMOUS", "120/m")
+API_BAD_TOKENS_PER_MINUTE = envint("API_BAD_TOKENS_PER_MINUTE", "30")

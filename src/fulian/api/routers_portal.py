@@ -1,4 +1,5 @@
 import datetime as dt
+import time
 
 from django.core import signing
 from django.db.models import Q
@@ -11,6 +12,7 @@ from fulian.orgs.selectors import access_unit_by_id
 from fulian.portal import services
 from fulian.portal.models import Article, ArticleStatus, WomanAccount
 
+from .auth import count_bad_token
 from .schemas import ErrorOut
 
 router = Router(tags=["publishing 信息发布"])
@@ -26,10 +28,16 @@ class WomanTokenAuth(HttpBearer):
         if not token.startswith("wm_"):
             return None
         try:
-            account_id = signing.loads(token[3:], salt=TOKEN_SALT, max_age=TOKEN_DAYS * 86400)["a"]
-        except (signing.BadSignature, KeyError, TypeError):
+            payload = signing.loads(token[3:], salt=TOKEN_SALT, max_age=TOKEN_DAYS * 86400)
+            account_id, issued = int(payload["a"]), float(payload["t"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            count_bad_token(request)
             return None
-        return WomanAccount.objects.filter(pk=account_id).first()
+        account = WomanAccount.objects.filter(pk=account_id).first()
+        if account is None or (account.tokens_valid_after and issued < account.tokens_valid_after.timestamp()):
+            count_bad_token(request)
+            return None
+        return account
 
 
 class ArticleOut(Schema):
@@ -115,7 +123,15 @@ def request_code(request, payload: PhoneIn):
 @public_router.post("/public/me/token", response={200: TokenOut, 400: ErrorOut}, auth=None)
 def exchange_code(request, payload: CodeIn):
     account = services.code_verify(phone=payload.phone, code=payload.code)
-    return {"token": "wm_" + signing.dumps({"a": account.pk}, salt=TOKEN_SALT), "expires_in_days": TOKEN_DAYS}
+    token = "wm_" + signing.dumps({"a": account.pk, "t": time.time()}, salt=TOKEN_SALT)
+    return {"token": token, "expires_in_days": TOKEN_DAYS}
+
+
+@public_router.post("/public/me/signout", response={204: None}, auth=WomanTokenAuth())
+def signout_everywhere(request):
+    """Sign out on every device: all her app tokens stop working."""
+    services.account_signout_everywhere(account=request.auth)
+    return Status(204, None)
 
 
 @public_router.get("/public/me/cases", response=list[MyCaseOut], auth=WomanTokenAuth())

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Notice, Outbox
+from .otp import otp_render
 
 logger = logging.getLogger("fulian.outbox")
 MAX_ATTEMPTS = 8
@@ -40,8 +41,13 @@ def send_email(message: Outbox) -> None:
 
 
 def send_logged(message: Outbox) -> None:
-    """Stand-in for SMS and WeChat until a provider is configured: the message is logged, not lost."""
-    logger.info("%s to %s: %s", message.channel, message.address or message.user_id, message.subject)
+    """Stand-in for SMS and WeChat until a provider is configured: the message is logged, not lost.
+
+    Outside development a one-time code is not written to the log."""
+    text = message.subject
+    if message.link.startswith("otp:") and not settings.DEBUG:
+        text = "(one-time code withheld)"
+    logger.info("%s to %s: %s", message.channel, message.address or message.user_id, text)
 
 
 def _sender(channel: str):
@@ -61,6 +67,8 @@ def outbox_send(*, now=None, limit: int = 500) -> dict:
                        .filter(pk=message_id, status="pending").select_related("user").first())
             if message is None:
                 continue
+            # a one-time code is put into the text only now, in memory; the row keeps the placeholder
+            message.subject = otp_render(message.subject, message.link)
             try:
                 _sender(message.channel)(message)
             except Exception as exc:  # noqa: BLE001  (any sender failure is recorded and retried)

@@ -51,6 +51,8 @@ class WomanAccount(models.Model):
     phone = models.CharField(_("手机号"), max_length=20, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_login_at = models.DateTimeField(null=True, blank=True)
+    # app tokens issued before this moment are dead (signing out everywhere)
+    tokens_valid_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("妇女账号")

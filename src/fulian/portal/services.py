@@ -2,28 +2,27 @@
 (phone + one-time code; she sees her requests and may delete her account)."""
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
+from fulian.core.context import current_origin
+from fulian.core.otp import LINK_PREFIX, PLACEHOLDER, otp_hash, otp_matches, otp_new
 from fulian.core.outbox import logger as outbox_logger
 from fulian.core.outbox import outbox_put
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import LEADER_ROLES, Action, allows
+from fulian.core.ratelimit import rate_count, rate_hit
 
 from .models import Article, ArticleStatus, Category, OneTimeCode, WomanAccount
 
 CHANNELS = {"wechat": _("微信公众号"), "weibo": _("微博"), "app": _("客户端推送")}
 CODE_MINUTES = 5
 CODE_ATTEMPTS = 5
-CODES_PER_HOUR = 5
 
 
 def _check_article(title: str, body: str, category: str, channels: list[str]) -> None:
@@ -119,38 +118,49 @@ def article_withdraw(*, actor, article: Article) -> Article:
     return article
 
 
-def _hash(phone: str, code: str) -> str:
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{phone}:{code}".encode()).hexdigest()
+def _limit(name: str, ident: str | None, limit: int, now) -> None:
+    if not rate_hit(name, ident, limit=limit, seconds=3600, now=now.timestamp()):
+        raise ValidationError(_("操作太频繁，请一小时后再试。"), code="otp_rate")
 
 
 def code_request(*, phone: str, now=None) -> None:
-    """Send a six-digit code by SMS through the outbox (printed to the console in development)."""
+    """Send a six-digit code by SMS through the outbox; the code itself is stored nowhere (see core.otp).
+
+    Limited per phone and per address (the same client address the audit records)."""
     now = now or timezone.now()
     phone = normalize_phone(phone)
     if not phone.startswith("1"):
         raise ValidationError(_("请填写手机号。"), code="phone_not_mobile")
-    key = f"otp-rate:{phone}:{now:%Y%m%d%H}"
-    if cache.get_or_set(key, 0, 3600) >= CODES_PER_HOUR:
-        raise ValidationError(_("验证码发送太频繁，请一小时后再试。"), code="otp_rate")
-    cache.incr(key)
-    code = f"{secrets.randbelow(10**6):06d}"
+    _limit("otp-request-phone", phone, settings.OTP_REQUESTS_PER_PHONE, now)
+    _limit("otp-request-address", current_origin().ip, settings.OTP_REQUESTS_PER_ADDRESS, now)
+    nonce, code = otp_new()
     with transaction.atomic():
         OneTimeCode.objects.create(
-            phone=phone, code_hash=_hash(phone, code), expires_at=now + dt.timedelta(minutes=CODE_MINUTES)
+            phone=phone, code_hash=otp_hash(phone, code), expires_at=now + dt.timedelta(minutes=CODE_MINUTES)
         )
         outbox_put(
             channel="sms",
             address=phone,
-            subject=_("网上妇女之家验证码：%(code)s，%(m)d分钟内有效。") % {"code": code, "m": CODE_MINUTES},
+            subject=_("网上妇女之家验证码：%(code)s，%(m)d分钟内有效。") % {"code": PLACEHOLDER, "m": CODE_MINUTES},
+            link=LINK_PREFIX + nonce,
             now=now,
         )
-    if settings.DEBUG:
-        outbox_logger.warning("one-time code for %s: %s", phone, code)
+    if settings.OTP_ECHO:
+        outbox_logger.warning("one-time code for %s: %s (OTP_ECHO, development only)", phone, code)
 
 
 def code_verify(*, phone: str, code: str, now=None) -> WomanAccount:
+    """Sign her in with the latest code sent to her phone.
+
+    A wrong guess is counted in its own committed write, before the refusal is raised, so no rollback can
+    undo it; a code dies after CODE_ATTEMPTS wrong guesses; guesses are limited per address and failures per
+    phone across codes, so requesting new codes does not buy more guesses."""
     now = now or timezone.now()
     phone = normalize_phone(phone)
+    _limit("otp-verify-address", current_origin().ip, settings.OTP_VERIFY_PER_ADDRESS, now)
+    if rate_count("otp-fail-phone", phone, seconds=3600, now=now.timestamp()) >= settings.OTP_FAILURES_PER_PHONE:
+        raise ValidationError(_("验证码错误次数太多，请一小时后再试。"), code="otp_rate")
+    refusal = None
     with transaction.atomic():
         otp = (
             OneTimeCode.objects.select_for_update()
@@ -159,14 +169,26 @@ def code_verify(*, phone: str, code: str, now=None) -> WomanAccount:
             .first()
         )
         if otp is None or otp.attempts >= CODE_ATTEMPTS:
-            raise ValidationError(_("验证码已失效，请重新获取。"), code="otp_expired")
-        if otp.code_hash != _hash(phone, (code or "").strip()):
+            refusal = ValidationError(_("验证码已失效，请重新获取。"), code="otp_expired")
+        elif not otp_matches(otp.code_hash, phone, (code or "").strip()):
             OneTimeCode.objects.filter(pk=otp.pk).update(attempts=otp.attempts + 1)
-            raise ValidationError(_("验证码不对。"), code="otp_wrong")
-        OneTimeCode.objects.filter(pk=otp.pk).update(used_at=now)
-        account, _created = WomanAccount.objects.get_or_create(phone=phone)
-        WomanAccount.objects.filter(pk=account.pk).update(last_login_at=now)
+            refusal = ValidationError(_("验证码不对。"), code="otp_wrong")
+        else:
+            OneTimeCode.objects.filter(pk=otp.pk).update(used_at=now)
+            account, _created = WomanAccount.objects.get_or_create(phone=phone)
+            WomanAccount.objects.filter(pk=account.pk).update(last_login_at=now)
+    if refusal is not None:
+        rate_hit("otp-fail-phone", phone, limit=10**9, seconds=3600, now=now.timestamp())
+        raise refusal
     return account
+
+
+def account_signout_everywhere(*, account: WomanAccount, now=None) -> None:
+    """Every app token she holds stops working (her web session is ended by the caller)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        WomanAccount.objects.filter(pk=account.pk).update(tokens_valid_after=now)
+        audit_record(actor=None, action="woman_account.signout_everywhere", changes={"account": account.pk})
 
 
 def account_delete(*, account: WomanAccount) -> None:

@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -5,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,9 +25,28 @@ def _published():
     return Article.objects.filter(status=ArticleStatus.PUBLISHED).select_related("unit")
 
 
+SEEN_KEY = "woman_seen"
+
+
 def current_account(request) -> WomanAccount | None:
+    """Her account while her session is signed in and not idle longer than SESSION_IDLE_MINUTES."""
     account_id = request.session.get(SESSION_KEY)
-    return WomanAccount.objects.filter(pk=account_id).first() if account_id else None
+    if not account_id:
+        return None
+    now = time.time()
+    if now - request.session.get(SEEN_KEY, 0) > settings.SESSION_IDLE_MINUTES * 60:
+        request.session.flush()
+        return None
+    if now - request.session.get(SEEN_KEY, 0) > 60:
+        request.session[SEEN_KEY] = now
+    return WomanAccount.objects.filter(pk=account_id).first()
+
+
+def _private(response):
+    """Her own pages: never cached, never indexed."""
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def portal_home(request):
@@ -68,7 +91,8 @@ def me(request):
                 account = services.code_verify(phone=phone, code=request.POST["code"])
                 request.session.cycle_key()
                 request.session[SESSION_KEY] = account.pk
-                return redirect("portal_me")
+                request.session[SEEN_KEY] = time.time()
+                return _private(redirect("portal_me"))
             services.code_request(phone=phone)
             step = "code"
             messages.info(request, _("验证码已发送到您的手机。"))
@@ -76,13 +100,16 @@ def me(request):
             step = "code" if request.POST.get("code") else "phone"
             messages.error(request, " ".join(exc.messages))
     cases = list(account.cases.order_by("-created_at")) if account else []
-    return render(request, "portal/me.html", {"account": account, "step": step, "phone": phone, "cases": cases})
+    return _private(
+        render(request, "portal/me.html", {"account": account, "step": step, "phone": phone, "cases": cases})
+    )
 
 
 @require_POST
 def me_signout(request):
-    request.session.pop(SESSION_KEY, None)
-    return redirect("portal_home")
+    """Ends the session and starts a new one (a new key), so nothing of it can be reused."""
+    request.session.flush()
+    return _private(redirect("portal_home"))
 
 
 @require_POST

@@ -1,5 +1,4 @@
 import datetime as dt
-import re
 
 import pytest
 import time_machine
@@ -10,6 +9,7 @@ from fulian.cases.models import Case
 from fulian.core.models import Outbox
 from fulian.portal import services
 from fulian.portal.models import Article, ArticleStatus, OneTimeCode, WomanAccount
+from fulian.portal.tests.otp import last_code_sent
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_policy_library_search(client, county_chair, unit):
 
 
 def _code_from_outbox(phone):
-    return re.search(r"(\d{6})", Outbox.objects.filter(address=phone).latest("id").subject).group(1)
+    return last_code_sent(phone)
 
 
 @pytest.mark.django_db
