@@ -16,6 +16,8 @@ from fulian.conftest import TREE
 from fulian.core.pinyin import name_initials, name_pinyin
 
 CHROMIUM = "/usr/bin/chromium"
+HOSTILE_NAME = '<img src=x onerror=alert(1)>张家庄妇女之家'
+
 ROOT = Path(__file__).resolve().parents[4]
 pytestmark = [
     pytest.mark.browser,
@@ -52,7 +54,10 @@ def server(tmp_path_factory):
     subprocess.run([*manage, "shell", "-c", (
         "from fulian.orgs.models import Unit, WomensHome; u = Unit.objects.get(code='130123100001'); "
         "WomensHome.objects.create(unit=u, unit_path=u.path, name='恒东社区妇女之家', address='恒东社区居委会二楼', "
-        "latitude=38.1500, longitude=114.5700, opening_hours='周一至周五 8:30-17:30')")], env=env, check=True)
+        "latitude=38.1500, longitude=114.5700, opening_hours='周一至周五 8:30-17:30'); "
+        "WomensHome.objects.create(unit=u, unit_path=u.path, name=HOSTILE, address='<b>二楼</b>', "
+        "latitude=38.1520, longitude=114.5720, opening_hours='<script>alert(2)</script>')").replace(
+        "HOSTILE", repr(HOSTILE_NAME))], env=env, check=True)
     port = free_port()
     proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -235,3 +240,20 @@ def test_a_county_cadre_publishes_a_notice_that_appears_on_the_portal(server, ph
     phone.goto(f"{server}/")
     phone.get_by_role("link", name="关于举办家庭教育讲座的通知").click()
     assert "家庭教育讲座" in phone.locator("h1").inner_text()
+
+
+def test_a_hostile_home_name_shows_as_text_on_the_public_map(server, phone):
+    dialogs = []
+    phone.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    phone.goto(f"{server}/find-home/?lat=38.151&lng=114.571")
+    markers = phone.locator("path.leaflet-interactive")
+    assert markers.count() == 2
+    seen = []
+    for index in range(2):
+        markers.nth(index).click(force=True)
+        popup = phone.locator(".leaflet-popup-content").last
+        popup.wait_for()
+        seen.append(popup.inner_text())
+    assert any(HOSTILE_NAME in text and "<script>alert(2)</script>" in text for text in seen)
+    assert phone.locator(".leaflet-popup-content img").count() == 0
+    assert dialogs == []

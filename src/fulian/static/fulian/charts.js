@@ -7,7 +7,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var trend = document.querySelector("[data-chart=trend]");
   if (trend) {
     echarts.init(trend).setOption({
-      tooltip: { trigger: "axis", valueFormatter: percent },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: percent },
       legend: { top: 0 }, grid: { left: 40, right: 10, top: 40, bottom: 30 },
       xAxis: { type: "category", data: data.months },
       yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
@@ -20,7 +20,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (children && data.children.length) {
     children.style.height = Math.max(200, data.children.length * 22) + "px";
     echarts.init(children).setOption({
-      tooltip: { valueFormatter: percent },
+      tooltip: { renderMode: "richText", valueFormatter: percent },
       grid: { left: 110, right: 20, top: 10, bottom: 20 },
       xAxis: { type: "value", max: 100 }, yAxis: { type: "category", inverse: true, data: data.children },
       series: [{ type: "bar", data: data.scores, itemStyle: { color: "#b4232a" } }]

@@ -6,9 +6,22 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!el || !window.L || !data.points.length) { if (el) { el.style.display = "none"; } return; }
   var map = L.map(el, { attributionControl: !!data.tile_url });
   if (data.tile_url) { L.tileLayer(data.tile_url, { attribution: data.tile_attribution, maxZoom: 18 }).addTo(map); }
+  /* The popup is built from text nodes: a home's name, address and hours are data, never HTML. */
+  function popup(p) {
+    var box = document.createElement("div");
+    var name = document.createElement("strong");
+    name.textContent = p.name;
+    box.appendChild(name);
+    [p.address, p.hours].forEach(function (line) {
+      if (!line) { return; }
+      var row = document.createElement("div");
+      row.textContent = line;
+      box.appendChild(row);
+    });
+    return box;
+  }
   var markers = data.points.map(function (p) {
-    return L.circleMarker([p.lat, p.lng], { radius: 7, color: "#b4232a", fillOpacity: 0.8 })
-      .bindPopup("<strong>" + p.name + "</strong><br>" + p.address + (p.hours ? "<br>" + p.hours : ""));
+    return L.circleMarker([p.lat, p.lng], { radius: 7, color: "#b4232a", fillOpacity: 0.8 }).bindPopup(popup(p));
   });
   var group = L.featureGroup(markers).addTo(map);
   map.fitBounds(group.getBounds().pad(0.3), { maxZoom: 14 });
