@@ -204,7 +204,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "fulian.core.passwords.LettersAndDigitsValidator"},
+    {"NAME": "fulian.core.passwords.PredictablePasswordValidator"},
+    {"NAME": "fulian.core.passwords.PasswordHistoryValidator"},
 ]
+PASSWORD_HISTORY = envint("PASSWORD_HISTORY", "5")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -264,4 +267,5 @@ NINJA_PAGINATION_PER_PAGE = 50
 # API rate limits per client (bearer token or signed-in session) and per anonymous address
 API_RATE_CLIENT = env("API_RATE_CLIENT", "1200/m")
 API_RATE_ANONYMOUS = env("API_RATE_ANONYMOUS", "120/m")
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", "90")  # a program's token expires; make a new one on the account page
 API_BAD_TOKENS_PER_MINUTE = envint("API_BAD_TOKENS_PER_MINUTE", "30")

@@ -21,3 +21,11 @@ def access_token_by_id(user, token_id: int) -> ApiToken:
     if token is None:
         raise Http404("token not found")
     return token
+
+
+def access_account_by_id(user, account_id: int) -> User:
+    """An account whose unit she manages; 404 otherwise, like one that does not exist."""
+    account = accounts_for(user).filter(pk=account_id).first()
+    if account is None:
+        raise Http404("account not found")
+    return account

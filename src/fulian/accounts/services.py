@@ -1,18 +1,20 @@
 """Writes to cadre accounts and API tokens."""
 
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fulian.core.audit import audit_record
+from fulian.core.audit import audit_record, changed_fields
 from fulian.core.policy import Action, Role, allows
 
-from .models import ApiToken, User
+from .models import ApiToken, PasswordHistory, User
 
 TOKEN_PREFIX = "fl_"  # noqa: S105  (a marker, not a secret)
 
@@ -41,6 +43,68 @@ def account_create(
     return user
 
 
+def account_update(
+    *, actor, account: User, unit, roles: list[str], is_active: bool, full_name: str, phone: str, now=None
+) -> User:
+    """Change a cadre's unit, roles or state from the accounts page (the only way: the admin shows accounts
+    read-only). A move to another unit ends her links to women (shared among her old unit's cadres) and her
+    case roles; deactivation revokes her API tokens. Superuser status is never set here."""
+    now = now or timezone.now()
+    if actor is None or account.unit is None or not allows(actor, Action.MANAGE_ACCOUNTS, account.unit.path) \
+            or not allows(actor, Action.MANAGE_ACCOUNTS, unit.path):
+        raise PermissionError("may not manage this account")
+    roles = sorted(set(roles))
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValidationError(_("未知角色：%(roles)s") % {"roles": ", ".join(sorted(unknown))})
+    if account.pk == actor.pk and (roles != sorted(account.roles or []) or unit.pk != account.unit_id
+                                   or not is_active):
+        raise ValidationError(_("不能修改自己的角色、所属组织或状态，请由上级管理员办理。"), code="self_change")
+    granting_admin = Role.SYSADMIN in roles and Role.SYSADMIN not in (account.roles or [])
+    if granting_admin and not actor.is_superuser and not actor.has_role(Role.SYSADMIN):
+        raise ValidationError(_("只有系统管理员可以授予系统管理员角色。"), code="grant_sysadmin")
+    values = {"unit": unit, "roles": roles, "is_active": is_active, "full_name": full_name[:60], "phone": phone[:20],
+              "is_staff": Role.SYSADMIN in roles}
+    changes = changed_fields(account, values)
+    if not changes:
+        return account
+    moved = unit.pk != account.unit_id
+    with transaction.atomic():
+        if moved:
+            from fulian.cases.services import case_handlers_release
+            from fulian.contacts.services import assignments_release_moved_cadre
+
+            released = assignments_release_moved_cadre(actor=actor, cadre=account, today=timezone.localdate(now))
+            cases = case_handlers_release(actor=actor, user=account, now=now)
+            changes["released"] = {"women": released["ended"], "cases": cases}
+        User.objects.filter(pk=account.pk).update(**values)
+        if not is_active:
+            tokens_revoke_all(user=account, actor=actor, now=now)
+        account.refresh_from_db()
+        audit_record(actor=actor, action="account.move" if moved else "account.update", obj=account,
+                     changes=changes)
+    return account
+
+
+def account_set_password(*, actor, account: User, password: str, now=None) -> None:
+    """Her own new password, or one set by an account manager above her; every API token of hers is revoked."""
+    if actor.pk != account.pk and (account.unit is None or not allows(actor, Action.MANAGE_ACCOUNTS,
+                                                                        account.unit.path)):
+        raise PermissionError("may not manage this account")
+    validate_password(password, account)
+    old_hash = account.password
+    account.set_password(password)
+    with transaction.atomic():
+        account.save(update_fields=["password"])
+        if old_hash:
+            PasswordHistory.objects.create(user=account, password=old_hash, changed_at=now or timezone.now())
+            keep = PasswordHistory.objects.filter(user=account).order_by("-id").values_list("id", flat=True)[
+                : settings.PASSWORD_HISTORY]
+            PasswordHistory.objects.filter(user=account).exclude(id__in=list(keep)).delete()
+        tokens_revoke_all(user=account, actor=actor, now=now)
+        audit_record(actor=actor, action="account.password", obj=account)
+
+
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -51,9 +115,11 @@ def token_create(*, user: User, name: str, now=None) -> tuple[ApiToken, str]:
     if not name:
         raise ValidationError(_("请填写令牌用途。"))
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = now or timezone.now()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name[:60], prefix=key[:10], key_hash=_hash(key), created_at=now or timezone.now()
+            user=user, name=name[:60], prefix=key[:10], key_hash=_hash(key), created_at=now,
+            expires_at=now + dt.timedelta(days=settings.API_TOKEN_DAYS),
         )
         audit_record(actor=user, action="token.create", obj=token)
     return token, key
@@ -67,18 +133,26 @@ def token_revoke(*, user: User, token: ApiToken, now=None) -> None:
         audit_record(actor=user, action="token.revoke", obj=token)
 
 
+def tokens_revoke_all(*, user: User, actor=None, now=None) -> int:
+    """Every live token of hers stops working (password change, deactivation, or her own 全部撤销)."""
+    count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+    if count:
+        audit_record(actor=actor or user, action="token.revoke_all", obj=user, changes={"tokens": count})
+    return count
+
+
 def token_authenticate(key: str, *, now=None) -> User | None:
-    """The active user behind a bearer token, or None."""
+    """The active user behind a live (unrevoked, unexpired) bearer token, or None."""
     if not key or not key.startswith(TOKEN_PREFIX):
         return None
+    now = now or timezone.now()
     token = (
         ApiToken.objects.select_related("user", "user__unit")
-        .filter(key_hash=_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=_hash(key), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if token is None:
         return None
-    now = now or timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -8,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.core.policy import Action, actions_of
-from fulian.orgs.selectors import access_unit_by_id
+from fulian.orgs.selectors import access_unit_by_id, unit_by_code_for
 
 from . import selectors, services
-from .forms import AccountForm, TokenForm
+from .forms import AccountEditForm, AccountForm, PasswordSetForm, TokenForm
 
 NEW_TOKEN_KEY = "fulian_new_token"  # noqa: S105  (a session key name)
 
@@ -46,6 +48,65 @@ def token_revoke(request, token_id: int):
     services.token_revoke(user=request.user, token=token)
     messages.success(request, _("令牌已撤销。"))
     return redirect("account_me")
+
+
+@login_required
+@require_POST
+def token_revoke_all(request):
+    services.tokens_revoke_all(user=request.user)
+    messages.success(request, _("全部令牌已撤销。"))
+    return redirect("account_me")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Her own new password goes through the service, which also revokes her API tokens."""
+
+    def form_valid(self, form):
+        services.account_set_password(actor=self.request.user, account=self.request.user,
+                                      password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)
+        return redirect(self.get_success_url())
+
+
+@login_required
+def account_edit(request, account_id: int):
+    account = selectors.access_account_by_id(request.user, account_id)
+    initial = {"full_name": account.full_name, "phone": account.phone, "unit_code": account.unit.code,
+               "roles": account.roles, "is_active": account.is_active}
+    form = AccountEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = unit_by_code_for(request.user, data["unit_code"], need=Action.MANAGE_ACCOUNTS)
+            if unit is None:
+                raise ValidationError(_("找不到这个组织，或不在您的管理范围内。"))
+            services.account_update(actor=request.user, account=account, unit=unit, roles=data["roles"],
+                                    is_active=data["is_active"], full_name=data["full_name"], phone=data["phone"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("账号 %(username)s 已保存。") % {"username": account.username})
+            return redirect("account_list")
+    return render(request, "accounts/account_edit.html", {
+        "account": account, "form": form, "password_form": PasswordSetForm()})
+
+
+@login_required
+@require_POST
+def account_password(request, account_id: int):
+    account = selectors.access_account_by_id(request.user, account_id)
+    form = PasswordSetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.account_set_password(actor=request.user, account=account, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已为 %(username)s 设置新密码，她的 API 令牌已全部撤销。") % {
+                "username": account.username})
+    else:
+        messages.error(request, _("请填写新密码。"))
+    return redirect("account_edit", account_id=account.pk)
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 
 from .auth import TokenAuth, session_auth
+from .routers_accounts import router as accounts_router
 from .routers_building import router as building_router
 from .routers_cases import public_router as cases_public_router
 from .routers_cases import router as cases_router
@@ -81,6 +82,7 @@ def me(request):
 
 
 api.add_router("/", orgs_router)
+api.add_router("/", accounts_router)
 api.add_router("/", people_router)
 api.add_router("/", contacts_router)
 api.add_router("/", evaluation_router)

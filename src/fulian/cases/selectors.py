@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from fulian.core.audit import read_record
 from fulian.core.policy import LEADER_ROLES
-from fulian.core.tree import subtree_q
+from fulian.core.tree import ancestor_paths, subtree_q
 
 from .models import Case, CaseKind, CaseStatus, Partner, Urgency
 from .services import may_handle, unseal
@@ -16,8 +16,11 @@ def cases_for(user, *, status: str = "", unit=None):
     """Cases she may open: those she handles, and — for chairs and vice-chairs — every case of her subtree."""
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
-    mine = Q(handlers=user)
-    if user.unit is not None and LEADER_ROLES & set(user.roles or []):
+    if user.unit is None:
+        return Case.objects.none()
+    # handled cases count only while her unit is the case's unit, above it or below it (see handler_fits)
+    mine = Q(handlers=user) & (subtree_q(user.unit.path, "unit_path") | Q(unit_path__in=ancestor_paths(user.unit.path)))
+    if LEADER_ROLES & set(user.roles or []):
         mine |= subtree_q(user.unit.path, "unit_path")
     cases = Case.objects.filter(mine).distinct().select_related("unit")
     if unit is not None:

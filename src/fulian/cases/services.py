@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "referral_ack": gettext_lazy("对方确认接收"),
     "escalated": gettext_lazy("逾期上报"),
     "chased": gettext_lazy("催办转介"),
+    "handler_released": gettext_lazy("承办人调离"),
 }
 
 
@@ -197,11 +198,19 @@ def case_intake(
     return case
 
 
+def handler_fits(user, case: Case) -> bool:
+    """A handler belongs to the case's unit, a unit above it or a unit below it — checked on every access, so a
+    cadre moved elsewhere loses her cases even if a handler row were left behind."""
+    if user.unit is None:
+        return False
+    return case.unit_path.startswith(user.unit.path) or user.unit.path.startswith(case.unit_path)
+
+
 def may_handle(user, case: Case) -> bool:
     """Need-to-know: her handlers, and the chairs and vice-chairs of its unit and every unit above it."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if CaseHandler.objects.filter(case=case, user=user).exists():
+    if handler_fits(user, case) and CaseHandler.objects.filter(case=case, user=user).exists():
         return True
     if user.unit is None or not case.unit_path.startswith(user.unit.path):
         return False
@@ -251,11 +260,7 @@ def case_triage(*, actor, case: Case, urgency: str, version: int | None = None, 
 
 def case_assign(*, actor, case: Case, handler, version: int | None = None, now=None) -> Case:
     now = now or timezone.now()
-    if (
-        handler.unit is None
-        or not case.unit_path.startswith(handler.unit.path)
-        and not handler.unit.path.startswith(case.unit_path)
-    ):
+    if not handler_fits(handler, case):
         raise ValidationError(_("承办人应是本组织或上下级组织的干部。"), code="handler_unit")
     with transaction.atomic():
         case = _act(case, actor=actor, now=now, version=version)
@@ -470,6 +475,23 @@ def case_escalate_overdue(*, now=None) -> dict:
             _notify(handlers, _("转介未确认：%(partner)s") % {"partner": referral.partner.name}, referral.case, now)
             counts["chased"] += 1
     return counts
+
+
+def case_handlers_release(*, actor, user, now=None) -> int:
+    """Her account moves to another unit: she stops handling every case (the leaders of each case's unit are
+    told, so someone takes it over)."""
+    now = now or timezone.now()
+    rows = list(CaseHandler.objects.filter(user=user).select_related("case", "case__unit"))
+    for row in rows:
+        _timeline(row.case, "handler_released", actor=actor, text=str(user), now=now)
+        if row.case.is_open:
+            _notify(_leaders_of(row.case.unit), _("承办人已调离，请重新指定：%(kind)s") % {
+                "kind": row.case.get_kind_display()}, row.case, now)
+    CaseHandler.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    if rows:
+        audit_record(actor=actor, action="case.handlers_release", obj=user,
+                     changes={"cases": [r.case_id for r in rows]})
+    return len(rows)
 
 
 def partner_create(*, actor, unit: Unit, name: str, kind: str, phone: str = "", email: str = "") -> Partner:

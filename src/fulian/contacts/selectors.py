@@ -21,8 +21,12 @@ def recent_since(today: dt.date) -> dt.date:
 
 
 def my_women(cadre):
+    """The women linked to her, and only while they live in her area (a link left behind shows nothing)."""
+    if cadre.unit_id is None:
+        return Woman.objects.none()
     return Woman.objects.filter(
-        assignments__cadre=cadre, assignments__ended_on__isnull=True, merged_into__isnull=True
+        subtree_q(cadre.unit.path, "unit_path"),
+        assignments__cadre=cadre, assignments__ended_on__isnull=True, merged_into__isnull=True,
     ).distinct()
 
 

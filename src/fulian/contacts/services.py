@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
+from fulian.core.outbox import outbox_put
 from fulian.core.policy import Action, allows
 from fulian.evaluation.tallies import period_of, tally_add
 from fulian.people.models import Woman
@@ -267,8 +268,36 @@ def contact_history_move(*, source: Woman, target: Woman) -> dict:
     return {"contact_logs": logs, "needs": needs, "assignments": moved}
 
 
+def assignments_release_moved_cadre(*, actor, cadre, today: dt.date) -> dict:
+    """Her account moves to another unit: her links end and her women are shared among the other cadres of the
+    unit she leaves (like 转交); called before her unit changes."""
+    others = [
+        c for c in type(cadre).objects.filter(unit_id=cadre.unit_id, is_active=True).exclude(pk=cadre.pk)
+        if c.roles
+    ]
+    return assignments_transfer(actor=actor, from_cadre=cadre, to_cadres=others, today=today)
+
+
+def assignments_end_out_of_area(*, woman: Woman, today: dt.date, now=None) -> list:
+    """She moved to a village outside some cadres' area: their links end and each of them is told."""
+    links = [a for a in Assignment.objects.filter(woman=woman, ended_on__isnull=True).select_related("cadre__unit")
+             if a.cadre.unit_id is None or not woman.unit_path.startswith(a.cadre.unit.path)]
+    if not links:
+        return []
+    Assignment.objects.filter(pk__in=[a.pk for a in links]).update(ended_on=today)
+    _refresh_is_assigned([woman.pk])
+    for link in links:
+        outbox_put(channel="in_app", user=link.cadre, now=now,
+                   subject=_("%(name)s已迁出您的联系范围，联系关系已结束。") % {"name": woman.name})
+    audit_record(actor=None, action="assignment.end_moved", obj=woman,
+                 changes={"cadres": [a.cadre.username for a in links]})
+    return links
+
+
 def contact_history_rehome(woman: Woman) -> None:
-    """She moved village: her contacts and needs follow her, so the new village's cadres see her history."""
+    """She moved village: her contacts and needs follow her, so the new village's cadres see her history;
+    cadres whose area she left stop being linked to her."""
+    assignments_end_out_of_area(woman=woman, today=dt.date.today())
     tally_add(_history_tallies(ContactLog.objects.filter(woman=woman).exclude(unit_path=woman.unit_path),
                                Need.objects.filter(woman=woman).exclude(unit_path=woman.unit_path), woman.unit_path))
     ContactLog.objects.filter(woman=woman).exclude(unit_path=woman.unit_path).update(unit_path=woman.unit_path)

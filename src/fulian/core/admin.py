@@ -1,23 +1,91 @@
+"""Data maintenance in the admin, held to the same rules as the pages: every list, every choice of a related
+record and every save is scoped to the administrator's subtree, settings that apply to every unit change only at
+the top (MANAGE_SETTINGS), and every save or delete writes a project audit row."""
+
+from django.conf import settings
 from django.contrib import admin
 
+from .audit import audit_record
 from .models import AuditEvent, ReadLog
-from .policy import Action, actions_of
+from .policy import Action, actions_of, scope_q
+
+# how a related record's unit path is reached, for the records that have one under another name
+RELATED_SCOPE = {"orgs.unit": "path", settings.AUTH_USER_MODEL.lower(): "unit__path"}
+
+
+def _scope_field_of(model) -> str | None:
+    label = model._meta.label_lower
+    if label in RELATED_SCOPE:
+        return RELATED_SCOPE[label]
+    names = {f.name for f in model._meta.get_fields()}
+    return "unit_path" if "unit_path" in names else None
 
 
 class MaintenanceAdmin(admin.ModelAdmin):
-    """Model admin for system administrators, who pass through the site's own check."""
+    """Model admin for system administrators. `scope_field` is the path of the row's unit; a model without one
+    (None) is a setting for every unit: visible to administrators, editable only with MANAGE_SETTINGS."""
+
+    scope_field: str | None = "unit_path"
+
+    def _may_enter(self, request) -> bool:
+        return Action.ADMIN_SITE in actions_of(request.user)
+
+    def _may_write(self, request) -> bool:
+        if not self._may_enter(request):
+            return False
+        return self.scope_field is not None or Action.MANAGE_SETTINGS in actions_of(request.user)
 
     def has_module_permission(self, request):
-        return Action.ADMIN_SITE in actions_of(request.user)
+        return self._may_enter(request)
 
     def has_view_permission(self, request, obj=None):
-        return Action.ADMIN_SITE in actions_of(request.user)
+        return self._may_enter(request)
 
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+    def has_add_permission(self, request):
+        return self._may_write(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_write(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_write(request)
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if self.scope_field is not None:
+            rows = rows.filter(scope_q(request.user, field=self.scope_field))
+        return rows
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = _scope_field_of(db_field.related_model)
+        if field is not None:
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(scope_q(request.user, field=field))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = _scope_field_of(db_field.related_model)
+        if field is not None:
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(scope_q(request.user, field=field))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changes = {name: str(form.cleaned_data.get(name))[:200] for name in form.changed_data}
+        audit_record(actor=request.user, action="admin.change" if change else "admin.add", obj=obj, changes=changes)
+
+    def delete_model(self, request, obj):
+        audit_record(actor=request.user, action="admin.delete", obj=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(actor=request.user, action="admin.delete", obj=obj)
+        super().delete_queryset(request, queryset)
 
 
 class ReadOnlyAdmin(MaintenanceAdmin):
-    """The audit trail can be read, never edited or deleted (the database refuses too)."""
+    """Shown, never written here: the audit trail (the database refuses too), and records that change only
+    through their services and pages (accounts, tokens, women)."""
 
     def has_add_permission(self, request, obj=None):
         return False

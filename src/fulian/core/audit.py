@@ -25,6 +25,18 @@ def _object_fields(obj) -> dict:
     }
 
 
+def _unit_path(obj, actor) -> str | None:
+    """The path of the unit the record belongs to, else of the actor's unit; None for neither (top only)."""
+    path = getattr(obj, "unit_path", None) if obj is not None else None
+    if not path and obj is not None and obj._meta.label_lower == "orgs.unit":
+        path = obj.path
+    if not path and obj is not None and getattr(obj, "unit_id", None):
+        path = obj.unit.path
+    if not path and getattr(actor, "unit_id", None):
+        path = actor.unit.path
+    return path or None
+
+
 def audit_record(*, actor, action: str, obj=None, changes: dict | None = None, now=None) -> AuditEvent:
     origin = current_origin()
     return AuditEvent.objects.create(
@@ -34,6 +46,7 @@ def audit_record(*, actor, action: str, obj=None, changes: dict | None = None, n
         ip=origin.ip,
         user_agent=origin.user_agent,
         channel=origin.channel,
+        unit_path=_unit_path(obj, actor),
         **_actor_fields(actor),
         **_object_fields(obj),
     )
@@ -49,6 +62,7 @@ def read_record(*, actor, obj, purpose: str = "", now=None) -> ReadLog:
         purpose=purpose[:200],
         ip=origin.ip,
         channel=origin.channel,
+        unit_path=_unit_path(obj, actor),
         **_actor_fields(actor),
         **fields,
     )

@@ -26,6 +26,8 @@ class Action(TextChoices):
     MANAGE_ACCOUNTS = "manage_accounts", _("管理账号")
     ADMIN_SITE = "admin_site", _("进入数据维护后台")
     VIEW_ID_NUMBER = "view_id_number", _("查看完整身份证号")
+    # settings that apply to every unit (deadline rules, contact quotas): only the platform's superusers
+    MANAGE_SETTINGS = "manage_settings", _("修改全局设置")
 
 
 LEADER_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR})

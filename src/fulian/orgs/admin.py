@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from fulian.core.admin import MaintenanceAdmin
-from fulian.core.policy import scope_q
 
 from .models import Unit
 
@@ -13,6 +12,4 @@ class UnitAdmin(MaintenanceAdmin):
     search_fields = ("code", "name", "name_initials")
     readonly_fields = ("path", "parent", "created_at", "updated_at")
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(scope_q(request.user))
+    scope_field = "path"

@@ -17,6 +17,12 @@ def access_unit_by_id(user, unit_id: int, *, need: str = Action.VIEW) -> Unit:
     return unit
 
 
+def unit_by_code_for(user, code: str, *, need: str = Action.VIEW) -> Unit | None:
+    """The unit with this 12-digit code if she may `need` it there, else None."""
+    unit = Unit.objects.filter(code=(code or "").strip()).first()
+    return unit if unit is not None and allows(user, need, unit.path) else None
+
+
 def unit_home_for(user) -> Unit | None:
     """The unit a cadre starts from: her own; for a superuser without one, the first province."""
     if getattr(user, "unit", None) is not None:

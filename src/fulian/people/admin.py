@@ -1,13 +1,12 @@
 from django.contrib import admin
 
-from fulian.core.admin import MaintenanceAdmin
-from fulian.core.policy import scope_q
+from fulian.core.admin import ReadOnlyAdmin
 
 from .models import Woman
 
 
 @admin.register(Woman)
-class WomanAdmin(MaintenanceAdmin):
+class WomanAdmin(ReadOnlyAdmin):
     """Data maintenance only: ID numbers stay masked and encrypted here too; edits go through the main UI."""
 
     list_display = ("name", "id_masked", "phone", "home_unit", "last_contact_on", "merged_into")
@@ -18,14 +17,3 @@ class WomanAdmin(MaintenanceAdmin):
                        "is_assigned", "merged_into", "version", "created_by")
     exclude = ("id_encrypted", "id_hash", "id_last4", "name_initials", "name_pinyin")
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(scope_q(request.user, field="unit_path"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
