@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fulian.core.middleware.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fulian.core.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -187,6 +188,10 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
 CONTACT_RECENT_DAYS = envint("CONTACT_RECENT_DAYS", "60")
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "200000")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Hostile input: a request body over this is refused (uploads: rosters ≤ IMPORT_MAX_BYTES, photos ≤ 5 MB); so is a
+# query value over MAX_QUERY_VALUE characters.
+MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", str(21 * 1024 * 1024))
+MAX_QUERY_VALUE = envint("MAX_QUERY_VALUE", "1000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 AUTH_USER_MODEL = "accounts.User"

@@ -13,7 +13,7 @@ class AccountForm(forms.Form):
     username = forms.RegexField(label=_("用户名"), max_length=40, regex=r"^[A-Za-z0-9_.@-]+$",
                                 help_text=_("字母、数字或 _ . @ -"))
     full_name = forms.CharField(label=_("姓名"), max_length=60)
-    phone = forms.RegexField(label=_("手机号"), regex=r"^1[3-9]\d{9}$", required=False,
+    phone = forms.RegexField(label=_("手机号"), regex=r"^1[3-9][0-9]{9}$", required=False,
                              error_messages={"invalid": _("请输入11位手机号。")})
     roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput,
@@ -22,7 +22,7 @@ class AccountForm(forms.Form):
 
 class AccountEditForm(forms.Form):
     full_name = forms.CharField(label=_("姓名"), max_length=60)
-    phone = forms.RegexField(label=_("手机号"), regex=r"^1[3-9]\d{9}$", required=False,
+    phone = forms.RegexField(label=_("手机号"), regex=r"^1[3-9][0-9]{9}$", required=False,
                              error_messages={"invalid": _("请输入11位手机号。")})
     unit_code = forms.RegexField(label=_("所属组织代码"), regex=r"^[0-9]{12}$",
                                  help_text=_("12位区划代码。调到其他组织时，她联系的妇女转交给原组织的其他干部，"

@@ -1,6 +1,6 @@
 """The REST API: /api/v1/, OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, RequestDataTooBig, ValidationError
 from django.db import DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
@@ -46,6 +46,16 @@ def _validation_error(request, exc):
 @api.exception_handler(MultiPartParserError)
 def _bad_upload(request, exc):
     return api.create_response(request, {"detail": f"malformed multipart body: {exc}"}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return api.create_response(request, {"detail": "the request body is too large"}, status=400)
+
+
+@api.exception_handler(BadRequest)
+def _bad_request(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "bad request"}, status=400)
 
 
 @api.exception_handler(DataError)

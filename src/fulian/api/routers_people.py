@@ -68,7 +68,7 @@ def women_template_file(request):
     return response
 
 
-@router.get("/women/export.xlsx")
+@router.post("/women/export.xlsx")
 def export_women(request, q: str = "", unit_id: int | None = None, tag: str = ""):
     """The same scoped list as GET /women, as an Excel file (ID numbers masked). Each export is audited."""
     filters = {"q": q, "unit": _unit(request, unit_id), "tag": tag}

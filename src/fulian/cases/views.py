@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fulian.accounts.models import User
 from fulian.core.context import client_ip
+from fulian.core.params import param_int
 from fulian.core.policy import Action, scope_q
 from fulian.orgs.models import Kind, Level, Unit
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
@@ -23,7 +24,7 @@ from fulian.portal.views import current_account
 
 from . import exports, selectors, services
 from .forms import CadreIntakeForm, HelpForm, PartnerForm
-from .models import Partner, Source, Urgency
+from .models import CaseStatus, Partner, Source, Urgency
 
 
 def _survivor_safe(response):
@@ -87,7 +88,7 @@ def help_status(request):
     code = request.POST.get("code") or request.GET.get("code") or ""
     if request.method == "POST" and request.POST.get("score"):
         try:
-            services.case_rate(tracking=code, score=int(request.POST["score"]))
+            services.case_rate(tracking=code, score=param_int(request.POST, "score", lo=1, hi=5))
             messages.success(request, _("谢谢您的评价。"))
         except (ValidationError, ValueError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [_("评价失败。")])))
@@ -100,8 +101,9 @@ def help_status(request):
 @login_required
 def case_queue(request):
     unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = access_unit_by_id(request.user, int(request.GET["unit"]))
+    unit_id = param_int(request.GET, "unit")
+    if unit_id is not None:
+        unit = access_unit_by_id(request.user, unit_id)
     status = request.GET.get("status", "open")
     page = Paginator(selectors.cases_for(request.user, status=status, unit=unit), 50).get_page(request.GET.get("page"))
     board_unit = unit or unit_home_for(request.user)
@@ -167,10 +169,7 @@ ACTIONS = {
 @require_POST
 def case_action(request, case_id: int, action: str):
     case, _sealed = selectors.access_case_by_id(request.user, case_id, purpose=action)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
+    version = param_int(request.POST, "version", hi=2**31 - 1)
     try:
         if action == "assign":
             handler = User.objects.filter(scope_q(request.user, field="unit__path"),
@@ -240,13 +239,16 @@ def need_to_case(request, need_id: int):
 
 
 @login_required
+@require_POST
 def case_export(request):
     """Case data leaves the system only with a stated reason; the export and every case in it are logged."""
-    reason = request.GET.get("reason", "").strip()
+    reason = request.POST.get("reason", "").strip()[:200]
     if len(reason) < 4:
         messages.error(request, _("导出个案数据需要写明用途。"))
         return redirect("case_queue")
-    cases = list(selectors.cases_for(request.user, status=request.GET.get("status", "")).select_related("home_unit"))
+    status = request.POST.get("status", "")
+    cases = list(selectors.cases_for(request.user, status=status if status in ("open", *CaseStatus.values) else "")
+                 .select_related("home_unit"))
     content = exports.cases_xlsx(actor=request.user, cases=cases, reason=reason)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = attachment("个案.xlsx")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.accounts.models import User
+from fulian.core.params import param_int
 from fulian.core.policy import Action, allows, scope_q
 from fulian.core.tree import subtree_q
 from fulian.orgs.selectors import access_unit_by_id
@@ -48,8 +49,9 @@ def _contact_from_form(request, woman, form):
 def contact_new(request, woman_id: int):
     woman = access_woman_by_id(request.user, woman_id)
     initial = {}
-    if request.GET.get("field_week", "").isdigit():
-        week = selectors.access_field_week_by_id(request.user, int(request.GET["field_week"]))
+    week_id = param_int(request.GET, "field_week")
+    if week_id is not None:
+        week = selectors.access_field_week_by_id(request.user, week_id)
         initial = {"field_week": week.pk, "channel": "field_week"}
     day = timezone.localdate()
     weeks = selectors.field_weeks_for(request.user).filter(starts_on__lte=day, ends_on__gte=day - timedelta(days=14))

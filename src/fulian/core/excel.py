@@ -124,7 +124,7 @@ def error_xlsx(errors: list[RowError], *, header: list, originals: dict[int, tup
     titles = [_("行号"), _("列"), _("填写的内容"), _("问题")] + [str(h or "") for h in header]
     ws.append(_header_cells(ws, titles, highlight={3}))
     for e in errors:
-        ws.append([e.row, e.column, _plain(e.value), e.message, *(_plain(v) for v in originals.get(e.row, ()))])
+        ws.append([_cell(ws, v) for v in (e.row, e.column, e.value, e.message, *originals.get(e.row, ()))])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -136,11 +136,22 @@ def export_xlsx(titles: list[str], rows: Iterable[list], *, sheet_title: str, st
     ws = wb.create_sheet(sheet_title)
     ws.append(_header_cells(ws, titles))
     for row in rows:
-        ws.append([_plain(v) for v in row])
+        ws.append([_cell(ws, v) for v in row])
     wb.save(stream)
 
 
-def _plain(value):
-    if value is None or isinstance(value, int | float | str):
+# a text that a spreadsheet would take for a formula (OWASP "CSV injection"), DDE included
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|")
+
+
+def _cell(sheet, value):
+    """A value for a write-only sheet: numbers as numbers, everything else as text — never a live formula."""
+    if value is None or isinstance(value, bool | int | float):
         return value
-    return str(value)
+    text = str(value)
+    if not text.startswith(FORMULA_START):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # stored as a string, not a formula
+    cell.quotePrefix = True  # and Excel keeps it text when she edits the cell
+    return cell

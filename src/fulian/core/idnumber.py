@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .params import is_ascii_digits
+
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK_CHARS = "10X98765432"
 # first two digits: the 34 provincial-level codes of GB/T 2260 (incl. 71 Taiwan, 81 Hong Kong, 82 Macao)
@@ -61,7 +63,7 @@ def parse_id_number(raw, *, today: dt.date | None = None) -> IdNumber:
         raise ValidationError(
             _("身份证号应为18位，现为%(n)d位。") % {"n": len(text)}, code="id_length"
         )
-    if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+    if not is_ascii_digits(text[:17]) or not (is_ascii_digits(text[17]) or text[17] == "X"):
         raise ValidationError(_("身份证号只能由数字组成，最后一位可以是X。"), code="id_characters")
     if text[:2] not in PROVINCE_CODES:
         raise ValidationError(
@@ -78,7 +80,7 @@ def parse_id_number(raw, *, today: dt.date | None = None) -> IdNumber:
 
 
 def _parse_15(text: str, today: dt.date) -> IdNumber:
-    if not text.isdigit():
+    if not is_ascii_digits(text):
         raise ValidationError(_("15位旧身份证号只能由数字组成。"), code="id_characters")
     if text[:2] not in PROVINCE_CODES:
         raise ValidationError(

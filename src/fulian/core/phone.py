@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from .idnumber import FULL_WIDTH
 
-_MOBILE = re.compile(r"^1\d{10}$")
+_MOBILE = re.compile(r"^1[0-9]{10}$")
 
 
 @lru_cache(maxsize=262144)
@@ -31,6 +31,10 @@ def normalize_phone(raw) -> str:
         return ""
     if text != text.translate(FULL_WIDTH):
         raise ValidationError(_("手机号含全角数字，请改用半角数字。"), code="phone_full_width")
+    digits = text.lstrip("+").replace("(", "").replace(")", "")
+    if not (digits.isascii() and digits.isdigit()):
+        # other scripts' digits (١٣٨…) would be read as the same number by libphonenumber: a hidden duplicate
+        raise ValidationError(_("手机号只能由半角数字组成。"), code="phone_characters")
     if _MOBILE.match(text) and _mobile_segment_is_valid(text[:7]):
         return text
     try:

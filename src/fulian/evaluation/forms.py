@@ -3,6 +3,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.params import is_ascii_digits
+
 from .models import Rate
 
 
@@ -40,7 +42,7 @@ def parse_question_lines(text: str) -> list[dict]:
             continue
         parts = [p.strip() for p in line.split("|")] + [""] * 5
         kind = KINDS.get(parts[1], parts[1])
-        positive = [int(p) for p in parts[4].replace("；", ";").split(";") if p.strip().isdigit()]
+        positive = [int(p) for p in parts[4].replace("；", ";").split(";") if is_ascii_digits(p.strip())]
         if kind != "scale":
             positive = [p - 1 for p in positive]
         specs.append(

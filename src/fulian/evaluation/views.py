@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.core.excel import export_xlsx
+from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 from fulian.core.tree import subtree_q
 from fulian.orgs.models import Level, Unit
@@ -24,11 +25,9 @@ from .models import Rate, Response, Survey
 RATE_LABELS = [(r.value, r.label) for r in Rate]
 
 
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+def _year(request, data=None) -> int:
+    return param_int(request.GET if data is None else data, "year", default=timezone.localdate().year,
+                     lo=2000, hi=2100)
 
 
 def _chart_data(board) -> dict:
@@ -70,9 +69,10 @@ def dashboard(request, unit_id: int):
 
 
 @login_required
+@require_POST
 def dashboard_export(request, unit_id: int):
     unit = access_unit_by_id(request.user, unit_id)
-    board = selectors.dashboard(unit, year=_year(request))
+    board = selectors.dashboard(unit, year=_year(request, request.POST))
     titles = [
         "组织",
         "月份",
@@ -115,8 +115,9 @@ def ranking(request):
     form = WeightsForm(data)
     rows, error = [], None
     under = None
-    if request.GET.get("under", "").isdigit():
-        under = access_unit_by_id(request.user, int(request.GET["under"]))
+    under_id = param_int(request.GET, "under")
+    if under_id is not None:
+        under = access_unit_by_id(request.user, under_id)
     if form.is_valid():
         try:
             rows = selectors.rankings(

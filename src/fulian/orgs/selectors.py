@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 from django.http import Http404
 
+from fulian.core.params import is_ascii_digits
 from fulian.core.pinyin import is_pinyin_query
 from fulian.core.policy import Action, allows, scope_q
 
@@ -45,7 +46,7 @@ def units_for(user, *, q: str = "", under: Unit | None = None, level: int | None
         units = units.filter(level=level)
     q = (q or "").strip()
     if q:
-        if q.isdigit():
+        if is_ascii_digits(q):
             units = units.filter(code__startswith=q)
         elif is_pinyin_query(q):
             q = q.lower()

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 
 from . import selectors, services
@@ -51,8 +52,9 @@ def unit_detail(request, unit_id: int):
 def unit_search(request):
     q = request.GET.get("q", "").strip()
     under = None
-    if request.GET.get("under", "").isdigit():
-        under = selectors.access_unit_by_id(request.user, int(request.GET["under"]))
+    under_id = param_int(request.GET, "under")
+    if under_id is not None:
+        under = selectors.access_unit_by_id(request.user, under_id)
     page = None
     if q:
         units = selectors.units_for(request.user, q=q, under=under).select_related("parent")

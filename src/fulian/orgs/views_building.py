@@ -196,6 +196,7 @@ def roster_template(request, kind: str):
 
 
 @login_required
+@require_POST
 def roster_export(request, kind: str):
     import io
 

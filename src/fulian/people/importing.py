@@ -17,6 +17,7 @@ from fulian.core.audit import audit_record
 from fulian.core.crypto import encrypt, keyed_hash
 from fulian.core.excel import Column, Roster, RowError, error_xlsx, template_xlsx
 from fulian.core.imports import import_job_attach_errors, import_job_progress
+from fulian.core.params import is_ascii_digits
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, allows
 from fulian.evaluation.tallies import period_of, tally_add
@@ -170,7 +171,7 @@ class WomenImport:
         code = _code(raw)
         if not code:
             raise ValidationError(_("村(社区)代码为空。"))
-        if not (len(code) == 12 and code.isdigit()):
+        if not (len(code) == 12 and is_ascii_digits(code)):
             raise ValidationError(_("村(社区)代码应为12位数字，现为“%(code)s”。") % {"code": code})
         unit = self.units.get(code)
         if unit is None:

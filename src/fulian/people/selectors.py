@@ -11,13 +11,14 @@ from fulian.core.audit import read_record
 from fulian.core.crypto import decrypt, keyed_hash
 from fulian.core.idnumber import parse_id_number
 from fulian.core.paging import count_capped  # noqa: F401  (re-exported for views)
+from fulian.core.params import is_ascii_digits
 from fulian.core.pinyin import is_pinyin_query
 from fulian.core.policy import Action, allows, scope_q
 from fulian.core.tree import subtree_q
 
 from .models import Woman
 
-_LAST4 = re.compile(r"^\d{3}[\dXx]$")
+_LAST4 = re.compile(r"^[0-9]{3}[0-9Xx]$")
 
 
 def women_for(user, *, q: str = "", unit=None, tag: str = "", include_merged: bool = False):
@@ -37,12 +38,12 @@ def women_for(user, *, q: str = "", unit=None, tag: str = "", include_merged: bo
 
 
 def _search_q(q: str) -> Q:
-    if len(q) in (15, 18) and q[:-1].isdigit():
+    if len(q) in (15, 18) and is_ascii_digits(q[:-1]):
         with contextlib.suppress(ValidationError):  # not a valid ID number: try the other readings
             return Q(id_hash=keyed_hash(parse_id_number(q).number))
     if _LAST4.match(q):
         return Q(id_last4=q.upper()) | Q(phone_last4=q)
-    if q.isdigit():
+    if is_ascii_digits(q):
         return Q(phone=q) if len(q) >= 11 else Q(phone__contains=q)
     if is_pinyin_query(q):
         return Q(name_initials__startswith=q.lower()) | Q(name_pinyin__startswith=q.lower())

@@ -6,11 +6,13 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.cases.models import CaseKind
 from fulian.core import imports
+from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 from fulian.orgs.models import Level, Unit
 from fulian.orgs.selectors import access_unit_by_id
@@ -23,12 +25,14 @@ from .vocabularies import TagCode
 PER_PAGE = 50
 
 
-def _filters(request):
+def _filters(request, data=None):
+    data = request.GET if data is None else data
     unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = access_unit_by_id(request.user, int(request.GET["unit"]))
-    tag = request.GET.get("tag", "")
-    return {"q": request.GET.get("q", "").strip(), "unit": unit, "tag": tag if tag in TagCode.values else ""}
+    unit_id = param_int(data, "unit")
+    if unit_id is not None:
+        unit = access_unit_by_id(request.user, unit_id)
+    tag = data.get("tag", "")
+    return {"q": data.get("q", "").strip(), "unit": unit, "tag": tag if tag in TagCode.values else ""}
 
 
 def _page(queryset, number, count, more):
@@ -50,10 +54,7 @@ def women_list(request):
     filters = _filters(request)
     women = selectors.women_for(request.user, **filters).select_related("home_unit").prefetch_related("tags")
     count, more = selectors.count_capped(women)
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = param_int(request.GET, "page", default=1, lo=1, hi=10**6)
     number = min(number, max(1, (count + PER_PAGE - 1) // PER_PAGE))
     page, more = _page(women, number, count, more)
     query = request.GET.copy()
@@ -198,14 +199,17 @@ def women_template_download(request):
 
 
 @login_required
+@require_POST
 def women_export(request):
-    filters = _filters(request)
+    """POST: an export is a logged act, never something a link or a prefetch can trigger."""
+    filters = _filters(request, request.POST)
     women = selectors.women_for(request.user, **filters)
     try:
         exports.women_export_check(women)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
-        return redirect(f"{reverse('women_list')}?{request.GET.urlencode()}")
+        query = {k: v for k, v in request.POST.items() if k in ("q", "unit", "tag")}
+        return redirect(f"{reverse('women_list')}?{urlencode(query)}")
     exports.women_export_audit(actor=request.user, filters=filters)
     response = StreamingHttpResponse(exports.women_xlsx_chunks(women), content_type=exports.XLSX)
     response["Content-Disposition"] = exports.attachment("妇女名册.xlsx")

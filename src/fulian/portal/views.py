@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fulian.core.params import param_int
 from fulian.core.policy import Action, scope_q
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 
@@ -143,8 +144,9 @@ def publish_edit(request, article_id: int | None = None):
         if article is None:
             raise Http404("article")
     unit = article.unit if article else unit_home_for(request.user)
-    if request.GET.get("unit", "").isdigit():
-        unit = access_unit_by_id(request.user, int(request.GET["unit"]), need=Action.EDIT)
+    unit_id = param_int(request.GET, "unit")
+    if unit_id is not None:
+        unit = access_unit_by_id(request.user, unit_id, need=Action.EDIT)
     if request.method == "POST":
         try:
             article = services.article_save(

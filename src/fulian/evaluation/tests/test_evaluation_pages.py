@@ -101,7 +101,7 @@ def test_sibling_county_cannot_see_our_dashboard_or_manage_our_survey(client_for
                                                                       unit):
     client = client_for(sibling_county_cadre)
     assert client.get(reverse("dashboard", args=[unit("正定县").pk])).status_code == 404
-    assert client.get(reverse("dashboard_export", args=[unit("正定县").pk])).status_code == 404
+    assert client.post(reverse("dashboard_export", args=[unit("正定县").pk])).status_code == 404
     assert client.get(reverse("survey_detail", args=[survey.pk])).status_code == 404
     assert client.post(reverse("survey_status", args=[survey.pk]), {"status": "closed"}).status_code == 404
 
@@ -118,7 +118,7 @@ def test_ranking_with_weights_and_export(client, client_for, province_chair, sur
     satisfaction_first = client_for(province_chair).get(reverse("ranking"), {
         "level": 4, "year": 2026, "awareness": 0, "participation": 0, "satisfaction": 100, "benefit": 0})
     assert satisfaction_first.context["rows"][0]["unit"].name == "正定镇"
-    export = client_for(province_chair).get(reverse("dashboard_export", args=[unit("正定县").pk]))
+    export = client_for(province_chair).post(reverse("dashboard_export", args=[unit("正定县").pk]))
     from fulian.people.tests.helpers import read_xlsx
 
     rows = read_xlsx(export.content)

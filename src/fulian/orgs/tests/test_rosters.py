@@ -60,9 +60,9 @@ def test_each_roster_imports_and_exports(client_for, county_chair, sibling_count
         assert model.objects.count() == 1, kind
         again = upload(client, kind, rows, django_capture_on_commit_callbacks)
         assert again.unchanged_count == 1, kind
-        exported = read_xlsx(client.get(reverse("roster_export", args=[kind])).content)
+        exported = read_xlsx(client.post(reverse("roster_export", args=[kind])).content)
         assert len(exported) == 2, kind
-        assert len(read_xlsx(client_for(sibling_county_cadre).get(reverse("roster_export", args=[kind])).content)) == 1
+        assert len(read_xlsx(client_for(sibling_county_cadre).post(reverse("roster_export", args=[kind])).content)) == 1
     assert MediaAccount.objects.get().counts.get().followers == 18600
     template = read_xlsx(client.get(reverse("roster_template", args=["homes"])).content)
     assert template[0][:3] == ("名称*", "组织代码*", "地址*")

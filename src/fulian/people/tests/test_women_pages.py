@@ -73,7 +73,7 @@ def test_another_villages_woman_is_404_on_every_page(client_for, village_cadre, 
 def test_export_holds_only_her_scope_with_masked_ids_and_is_audited(client_for, village_cadre, women):
     from fulian.core.models import AuditEvent
 
-    response = client_for(village_cadre).get(reverse("women_export"))
+    response = client_for(village_cadre).post(reverse("women_export"))
     rows = read_xlsx(b"".join(response.streaming_content))
     assert [r[0] for r in rows[1:]] == ["王秀兰"]
     assert rows[1][1] == female_id(1)[:3] + "*" * 11 + female_id(1)[-4:]
@@ -228,9 +228,9 @@ def test_an_export_too_big_for_excel_asks_for_a_filter(client_for, county_chair,
     from fulian.people import exports
 
     monkeypatch.setattr(exports, "EXPORT_MAX_ROWS", 2)
-    response = client_for(county_chair).get(reverse("women_export"), follow=True)
+    response = client_for(county_chair).post(reverse("women_export"), follow=True)
     assert response.redirect_chain and "请先按地区或标签筛选" in response.content.decode()
-    assert client_for(county_chair).get(reverse("women_export"), {"q": "王秀兰"}).status_code == 200
+    assert client_for(county_chair).post(reverse("women_export"), {"q": "王秀兰"}).status_code == 200
 
 
 @pytest.mark.django_db

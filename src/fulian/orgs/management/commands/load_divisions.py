@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, provinces, all, file, show, **options):
         if not provinces and not all:
             raise CommandError("name provinces (e.g. 13 23) or pass --all")
-        bad = [p for p in provinces if not (len(p) == 2 and p.isdigit())]
+        bad = [p for p in provinces if not (len(p) == 2 and p.isascii() and p.isdigit())]
         if bad:
             raise CommandError(f"province codes are 2 digits: {' '.join(bad)}")
         started = time.perf_counter()
