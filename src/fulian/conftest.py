@@ -46,6 +46,7 @@ def _isolated_files_and_immediate_tasks(settings, tmp_path):
 
     cache.clear()  # rate-limit counters must not leak from one test into the next
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 

@@ -187,6 +187,12 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
 # Contact network: a woman counts as "in touch" when contacted within this many days.
 CONTACT_RECENT_DAYS = envint("CONTACT_RECENT_DAYS", "60")
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "200000")
+# Uploaded rosters: at most this many bytes as uploaded and unpacked (an xlsx is a zip: a small file can unpack
+# to gigabytes), kept under PRIVATE_ROOT (never served) and deleted after IMPORT_RETENTION_DAYS (imports_purge).
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
+IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", str(400 * 1024 * 1024))
+IMPORT_MAX_SHARED_STRINGS_BYTES = envint("IMPORT_MAX_SHARED_STRINGS_BYTES", str(64 * 1024 * 1024))
+IMPORT_RETENTION_DAYS = envint("IMPORT_RETENTION_DAYS", "7")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Hostile input: a request body over this is refused (uploads: rosters ≤ IMPORT_MAX_BYTES, photos ≤ 5 MB); so is a
 # query value over MAX_QUERY_VALUE characters.
@@ -244,6 +250,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
+PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(DATA_DIR / "private")))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "fulian@localhost")

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -58,6 +59,12 @@ class Roster:
         if missing:
             raise ValidationError(_("缺少必填列：%(columns)s。请使用模板的表头。") % {"columns": "、".join(missing)})
         self.header = list(header)
+        self.max_rows = settings.IMPORT_MAX_ROWS
+        if self.estimated_rows > self.max_rows:
+            raise ValidationError(self._too_many())
+
+    def _too_many(self) -> str:
+        return _("文件超过 %(n)d 行：请分成几个文件上传（同一名单重复导入不会重复登记）。") % {"n": self.max_rows}
 
     @staticmethod
     def _title(value) -> str:
@@ -69,6 +76,8 @@ class Roster:
 
     def __iter__(self) -> Iterator[tuple[int, dict, tuple]]:
         for number, values in enumerate(self._rows, start=2):
+            if number - 1 > self.max_rows:  # the sheet's declared size was wrong; rows before this were imported
+                raise ValidationError(self._too_many())
             if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             record = {key: (values[i] if i < len(values) else None) for key, i in self.index.items()}

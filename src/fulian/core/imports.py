@@ -1,13 +1,18 @@
 """Background imports: a registry of row handlers by kind, the task that runs a job, and job access."""
 
+import datetime as dt
+import zipfile
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit import audit_record, read_record
 from .models import ImportJob
 
 _HANDLERS: dict[str, Callable[[ImportJob], None]] = {}
@@ -17,12 +22,41 @@ def register(kind: str, handler: Callable[[ImportJob], None]) -> None:
     _HANDLERS[kind] = handler
 
 
+def _mb(n: int) -> int:
+    return n // 2**20
+
+
+def upload_check(upload) -> None:
+    """Refuse, before anything is stored, an upload too big as sent or as unpacked, or that is no xlsx at all."""
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(_("文件太大：上限 %(mb)d MB，请分成几个文件上传。")
+                              % {"mb": _mb(settings.IMPORT_MAX_BYTES)}, code="upload_too_big")
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ValidationError(_("无法读取这个文件：请上传 .xlsx 格式的 Excel 文件（可以先下载模板）。"),
+                              code="upload_not_xlsx") from exc
+    finally:
+        upload.seek(0)
+    unpacked = sum(m.file_size for m in members)
+    strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
+    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES or strings > settings.IMPORT_MAX_SHARED_STRINGS_BYTES:
+        raise ValidationError(
+            _("文件解压后太大（%(mb)d MB，上限 %(limit)d MB）：请只保留名册工作表，或分成几个文件上传。")
+            % {"mb": _mb(unpacked), "limit": _mb(settings.IMPORT_MAX_UNPACKED_BYTES)},
+            code="upload_unpacks_too_big",
+        )
+
+
 def import_job_create(*, actor, kind: str, upload, now=None) -> ImportJob:
-    """Store the upload and queue its import once the upload is committed."""
+    """Check the upload, store it privately and queue its import once the upload is committed."""
     from .tasks import import_job_run
 
     if kind not in _HANDLERS:
         raise ValueError(f"unknown import kind {kind}")
+    upload_check(upload)
     with transaction.atomic():
         job = ImportJob(kind=kind, created_by=actor, source_name=upload.name[:200], created_at=now or timezone.now())
         job.source.save(upload.name, upload, save=False)
@@ -61,7 +95,33 @@ def import_job_attach_errors(job: ImportJob, content: bytes) -> None:
 
 
 def access_import_job(user, job_id: int) -> ImportJob:
+    """Only the cadre who uploaded a roster sees its job and error report (it holds full ID numbers)."""
     job = ImportJob.objects.filter(pk=job_id).first()
-    if job is None or not (job.created_by_id == user.pk or user.is_superuser):
+    if job is None or not getattr(user, "is_authenticated", False) or job.created_by_id != user.pk:
         raise Http404("import not found")
     return job
+
+
+def import_errors_open(*, actor, job: ImportJob):
+    """The error report as an open file, its download in the read log; Http404 once it has been purged."""
+    if not job.error_file:
+        raise Http404("no error report")
+    read_record(actor=actor, obj=job, purpose="import error report")
+    return job.error_file.open("rb")
+
+
+def import_files_purge(*, now=None, days: int | None = None) -> int:
+    """Delete uploaded rosters and error reports older than the retention period; the job and its counts stay."""
+    now = now or timezone.now()
+    days = settings.IMPORT_RETENTION_DAYS if days is None else days
+    old = ImportJob.objects.filter(created_at__lt=now - dt.timedelta(days=days), files_purged_at__isnull=True)
+    purged = 0
+    for job in old.exclude(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]):
+        for field in (job.source, job.error_file):
+            if field:
+                field.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(source="", error_file="", files_purged_at=now)
+        purged += 1
+    if purged:
+        audit_record(actor=None, action="import.files_purge", changes={"jobs": purged, "days": days})
+    return purged

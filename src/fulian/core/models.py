@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .storage import PrivateStorage
+
 
 class AuditEvent(models.Model):
     """Who did what to which record, when and from where."""
@@ -75,7 +77,7 @@ class ImportJob(models.Model):
     kind = models.CharField(_("类型"), max_length=30)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    source = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    source = models.FileField(_("文件"), upload_to="imports/%Y/%m/", storage=PrivateStorage(), blank=True)
     source_name = models.CharField(_("文件名"), max_length=200)
     total_rows = models.PositiveIntegerField(_("行数(估计)"), default=0)
     processed_rows = models.PositiveIntegerField(_("已处理"), default=0)
@@ -83,7 +85,9 @@ class ImportJob(models.Model):
     updated_count = models.PositiveIntegerField(_("更新"), default=0)
     unchanged_count = models.PositiveIntegerField(_("无变化"), default=0)
     error_count = models.PositiveIntegerField(_("有问题的行"), default=0)
-    error_file = models.FileField(_("错误报告"), upload_to="imports/errors/%Y/%m/", blank=True)
+    error_file = models.FileField(_("错误报告"), upload_to="imports/errors/%Y/%m/", storage=PrivateStorage(),
+                                  blank=True)
+    files_purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
     message = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("上传时间"))
     started_at = models.DateTimeField(null=True, blank=True)

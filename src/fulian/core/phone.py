@@ -31,8 +31,7 @@ def normalize_phone(raw) -> str:
         return ""
     if text != text.translate(FULL_WIDTH):
         raise ValidationError(_("手机号含全角数字，请改用半角数字。"), code="phone_full_width")
-    digits = text.lstrip("+").replace("(", "").replace(")", "")
-    if not (digits.isascii() and digits.isdigit()):
+    if any(c.isdigit() and not c.isascii() for c in text):
         # other scripts' digits (١٣٨…) would be read as the same number by libphonenumber: a hidden duplicate
         raise ValidationError(_("手机号只能由半角数字组成。"), code="phone_characters")
     if _MOBILE.match(text) and _mobile_segment_is_valid(text[:7]):

@@ -226,5 +226,9 @@ def roster_import(request, kind: str):
     if upload is None or not upload.name.lower().endswith(".xlsx"):
         messages.error(request, _("请上传 .xlsx 格式的 Excel 文件（可以先下载模板）。"))
         return redirect(request.META.get("HTTP_REFERER") or "home")
-    job = import_job_create(actor=request.user, kind=f"roster:{kind}", upload=upload)
+    try:
+        job = import_job_create(actor=request.user, kind=f"roster:{kind}", upload=upload)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(request.META.get("HTTP_REFERER") or "home")
     return redirect("import_job_detail", job_id=job.pk)

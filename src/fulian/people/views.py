@@ -170,8 +170,12 @@ def women_import(request):
         if not upload.name.lower().endswith(".xlsx"):
             form.add_error("file", _("请上传 .xlsx 格式的 Excel 文件（可以先下载模板）。"))
         else:
-            job = imports.import_job_create(actor=request.user, kind="women", upload=upload)
-            return redirect("import_job_detail", job_id=job.pk)
+            try:
+                job = imports.import_job_create(actor=request.user, kind="women", upload=upload)
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return redirect("import_job_detail", job_id=job.pk)
     jobs = imports.ImportJob.objects.filter(created_by=request.user, kind="women")[:10]
     return render(request, "people/women_import.html", {"form": form, "jobs": jobs})
 
@@ -186,9 +190,8 @@ def import_job_detail(request, job_id: int):
 @login_required
 def import_job_errors(request, job_id: int):
     job = imports.access_import_job(request.user, job_id)
-    if not job.error_file:
-        raise Http404("no errors")
-    return FileResponse(job.error_file.open("rb"), as_attachment=True, filename=f"导入错误报告-{job.pk}.xlsx")
+    return FileResponse(imports.import_errors_open(actor=request.user, job=job), as_attachment=True,
+                        filename=f"导入错误报告-{job.pk}.xlsx")
 
 
 @login_required

@@ -178,15 +178,17 @@ def test_import_jobs_are_private_to_their_uploader(client_for, county_chair, pro
 
 
 @pytest.mark.django_db
-def test_a_file_that_is_not_a_roster_fails_the_job_with_a_reason(client_for, county_chair, tree,
-                                                                 django_capture_on_commit_callbacks):
+def test_a_file_that_is_not_a_roster_is_refused_with_a_reason(client_for, county_chair, tree,
+                                                              django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fulian.core.models import ImportJob
 
     client = client_for(county_chair)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("women_import"), {"file": SimpleUploadedFile("x.xlsx", b"not a zip")})
-    job = client.get(response["Location"]).context["job"]
-    assert job.status == "failed" and ".xlsx" in job.message
+    assert response.status_code == 200 and ".xlsx" in response.content.decode()
+    assert not ImportJob.objects.exists()
 
 
 @pytest.mark.django_db
