@@ -228,6 +228,12 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", "30") / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "fulian.core.context.client_ip"  # the audit's address: X-Real-IP behind a trusted proxy
+# Beyond that lockout (accounts.forms.LoginForm): failures from one address across usernames per hour, and a
+# per-username back-off (2, 4, 8 … seconds, at most LOGIN_BACKOFF_MAX_SECONDS) after the first free failures.
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", "50")
+LOGIN_FAILURES_PER_USERNAME_FREE = envint("LOGIN_FAILURES_PER_USERNAME_FREE", "10")
+LOGIN_BACKOFF_MAX_SECONDS = envint("LOGIN_BACKOFF_MAX_SECONDS", "300")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

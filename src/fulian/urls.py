@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from fulian.accounts import views as account_views
+from fulian.accounts.forms import LoginForm
 from fulian.api.api import api
 from fulian.cases import views as case_views
 from fulian.contacts import views as contact_views
@@ -96,7 +97,8 @@ urlpatterns = [
     path("cadres/", account_views.account_list, name="account_list"),
     path("cadres/<int:account_id>/", account_views.account_edit, name="account_edit"),
     path("cadres/<int:account_id>/password/", account_views.account_password, name="account_password"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
+                                                         authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account_views.PasswordChange.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -127,3 +127,38 @@ def test_account_list_is_scoped_and_hidden_from_staff(client_for, county_chair, 
     names = {a.username for a in client_for(county_chair).get(reverse("account_list")).context["page"]}
     assert names == {"county-chair", "village-cadre"}
     assert client_for(village_cadre).get(reverse("account_list")).status_code == 404
+
+
+@pytest.mark.django_db
+@override_settings(AXES_FAILURE_LIMIT=3, TRUST_X_REAL_IP=True)
+def test_behind_the_proxy_a_lockout_is_per_real_address_not_for_everyone(county_chair):
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
+    for _ in range(3):
+        login(attacker, "county-chair", "wrong-password1")
+    assert login(attacker, "county-chair", PASSWORD).status_code == 429
+    herself = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.7")
+    assert login(herself, "county-chair", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_FAILURES_PER_ADDRESS=4, AXES_FAILURE_LIMIT=100)
+def test_one_address_guessing_many_usernames_is_stopped(county_chair):
+    client = Client()
+    for n in range(4):
+        login(client, f"someone{n}", "wrong-password1")
+    refused = login(client, "county-chair", PASSWORD)
+    assert refused.status_code == 200 and "失败次数太多" in refused.content.decode()
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_FAILURES_PER_USERNAME_FREE=2, AXES_FAILURE_LIMIT=100, TRUST_X_REAL_IP=True)
+def test_guesses_from_many_addresses_slow_down_but_do_not_lock_her_out(county_chair):
+    start = dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        for n in range(3):
+            login(Client(HTTP_X_REAL_IP=f"203.0.113.{n}"), "county-chair", "wrong-password1")
+        herself = Client(HTTP_X_REAL_IP="198.51.100.7")
+        waiting = login(herself, "county-chair", PASSWORD)
+        assert "秒后再试" in waiting.content.decode()
+        clock.shift(dt.timedelta(seconds=3))
+        assert login(herself, "county-chair", PASSWORD).status_code == 302
