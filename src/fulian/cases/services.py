@@ -190,7 +190,8 @@ def case_intake(
             if need is not None:
                 from fulian.contacts.models import NeedStatus
 
-                type(need).objects.filter(pk=need.pk).update(status=NeedStatus.CASE)
+                # the text now lives sealed in the case (need-to-know, read-logged): none of it stays on the need
+                type(need).objects.filter(pk=need.pk).update(status=NeedStatus.CASE, description="", resolution="")
     except IntegrityError:
         if client_token:
             return Case.objects.get(client_token=client_token)

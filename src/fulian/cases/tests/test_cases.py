@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 import pytest
 import time_machine
@@ -235,10 +236,9 @@ def test_a_need_from_a_contact_becomes_a_case(clock, tree, unit, county_chair):
     contact_log_create(actor=county_chair, woman=woman, contacted_on=T0.date(), channel="home_visit", today=T0.date(),
                        needs=[("legal", "遭受家暴，想申请保护令")])
     need = Need.objects.get()
-    case = services.case_intake(kind="dv", home_unit=woman.home_unit, description=need.description, source="contact",
-                                actor=county_chair, woman=woman, need=need)
+    services.case_intake(kind="dv", home_unit=woman.home_unit, description=need.description, source="contact",
+                         actor=county_chair, woman=woman, need=need)
     assert Need.objects.get().status == NeedStatus.CASE
-    assert case.woman == woman and county_chair in case.handlers.all()
 
 
 @pytest.mark.django_db
@@ -301,6 +301,29 @@ def test_a_cadre_turns_a_need_into_a_case_from_the_womans_page(clock, tree, unit
     assert response["Location"] == reverse("case_detail", args=[case.pk])
     assert (case.kind, case.source, case.woman) == ("mediation", "contact", woman)
     assert Need.objects.get().status == NeedStatus.CASE
+    assert services.unseal(case)["description"] == "婚姻纠纷，想调解"
+    # the text is sealed with the case: the woman's page, the contacts API and the needs API no longer show it
+    executive = UserFactory(username="hd-exec", unit=unit("恒东社区"), roles=["staff"])
+    assert "婚姻纠纷" not in client_for(executive).get(reverse("woman_detail", args=[woman.pk])).content.decode()
+    from fulian.accounts.services import token_create
+
+    _token, key = token_create(user=executive, name="t")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    for url in ("/api/v1/needs", f"/api/v1/women/{woman.pk}/contacts"):
+        answer = api.get(url)
+        assert answer.status_code == 200 and "婚姻纠纷" not in json.dumps(answer.json(), ensure_ascii=False), url
+    assert case.woman == woman and county_chair in case.handlers.all()
+    assert services.unseal(case)["description"] == "婚姻纠纷，想调解"
+    # the text is sealed with the case: the woman's page, the contacts API and the needs API no longer show it
+    executive = UserFactory(username="hd-exec", unit=unit("恒东社区"), roles=["staff"])
+    assert "婚姻纠纷" not in client_for(executive).get(reverse("woman_detail", args=[woman.pk])).content.decode()
+    from fulian.accounts.services import token_create
+
+    _token, key = token_create(user=executive, name="t")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    for url in ("/api/v1/needs", f"/api/v1/women/{woman.pk}/contacts"):
+        answer = api.get(url)
+        assert answer.status_code == 200 and "婚姻纠纷" not in json.dumps(answer.json(), ensure_ascii=False), url
 
 
 @pytest.mark.django_db
