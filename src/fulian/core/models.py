@@ -158,3 +158,16 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class OneTimeCode(models.Model):
+    """A one-time code sent by SMS (core.otp): only a keyed hash of the code is kept, with its wrong guesses."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.phone[-4:]} {self.expires_at:%H:%M}"

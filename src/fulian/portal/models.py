@@ -60,14 +60,3 @@ class WomanAccount(models.Model):
 
     def __str__(self):
         return self.phone[:3] + "****" + self.phone[-4:]
-
-
-class OneTimeCode(models.Model):
-    phone = models.CharField(max_length=20, db_index=True)
-    code_hash = models.CharField(max_length=64)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"{self.phone[-4:]} {self.expires_at:%H:%M}"

@@ -8,8 +8,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from fulian.core.models import Outbox
-from fulian.portal.models import OneTimeCode, WomanAccount
+from fulian.core.models import OneTimeCode, Outbox
+from fulian.portal.models import WomanAccount
 from fulian.portal.tests.otp import last_code_sent
 
 PHONE = "13800005555"

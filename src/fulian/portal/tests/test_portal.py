@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from fulian.accounts.tests.factories import UserFactory
 from fulian.cases.models import Case
-from fulian.core.models import Outbox
+from fulian.core.models import OneTimeCode, Outbox
 from fulian.portal import services
-from fulian.portal.models import Article, ArticleStatus, OneTimeCode, WomanAccount
+from fulian.portal.models import Article, ArticleStatus, WomanAccount
 from fulian.portal.tests.otp import last_code_sent
 
 
