@@ -80,6 +80,11 @@ class PublicResponseIn(Schema):
     answers: dict[str, int | list[int] | str]
     unit_code: str
     phone: str
+    code: str = Field("", description="the one-time code from POST …/code: only verified answers count in the rates")
+
+
+class CodeRequestIn(Schema):
+    phone: str
 
 
 class ResponseOut(Schema):
@@ -88,6 +93,7 @@ class ResponseOut(Schema):
     unit_id: int
     channel: str
     submitted_at: dt.datetime
+    is_verified: bool = Field(description="counted in the rates (phone proved by a code, or entered by a cadre)")
 
 
 class DashboardOut(Schema):
@@ -220,6 +226,14 @@ def public_response(request, token: str, payload: PublicResponseIn):
     survey = get_object_or_404(Survey, public_token=token)
     unit = get_object_or_404(Unit, code=payload.unit_code)
     response = services.response_submit(
-        survey=survey, unit=unit, answers=payload.answers, channel="api", phone=payload.phone
+        survey=survey, unit=unit, answers=payload.answers, channel="api", phone=payload.phone, code=payload.code
     )
     return Status(201, response)
+
+
+@public_router.post("/public/surveys/{token}/code", response={204: None, 400: ErrorOut, 404: ErrorOut}, auth=None)
+def public_survey_code(request, token: str, payload: CodeRequestIn):
+    """Send a one-time code to her phone; answering with it makes her answer count in the rates."""
+    get_object_or_404(Survey, public_token=token, status=Survey.Status.OPEN)
+    services.survey_code_send(phone=payload.phone)
+    return Status(204, None)

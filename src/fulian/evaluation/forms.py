@@ -99,6 +99,12 @@ class AnswerForm(forms.Form):
                 max_length=20,
                 widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             )
+            self.fields["code"] = forms.CharField(
+                label=_("短信验证码（选填：验证过手机号的答卷才计入四率）"),
+                max_length=8,
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+            )
 
 
 class WeightsForm(forms.Form):

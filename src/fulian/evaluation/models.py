@@ -86,6 +86,9 @@ class Response(models.Model):
                                    related_name="+")
     submitted_at = models.DateTimeField()
     period = models.PositiveIntegerField(help_text="YYYYMM of submitted_at (Asia/Shanghai)")
+    # counted in the rates only when her phone was proved by a one-time code or a cadre entered it; an unverified
+    # answer is kept and counted apart (responses_unverified), so made-up phone numbers cannot move a rate
+    is_verified = models.BooleanField(_("已验证"), default=False)
 
     class Meta:
         verbose_name = _("答卷")

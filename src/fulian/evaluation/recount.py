@@ -44,10 +44,11 @@ def counted_leaves():
     yield from _period_rows(Need.objects.filter(status=NeedStatus.MET, resolved_on__isnull=False), "unit_path",
                             "resolved_on", "needs_met")
     yield from _case_leaves()
-    for r in Response.objects.values("unit_path", "period").annotate(n=Count("id")).order_by().iterator(5000):
-        yield r["unit_path"], r["period"], "responses", r["n"]
+    sheets = Response.objects.values("unit_path", "period", "is_verified").annotate(n=Count("id")).order_by()
+    for r in sheets.iterator(5000):
+        yield r["unit_path"], r["period"], "responses" if r["is_verified"] else "responses_unverified", r["n"]
     answers = (
-        Answer.objects.filter(is_positive__isnull=False)
+        Answer.objects.filter(is_positive__isnull=False, response__is_verified=True)
         .values("response__unit_path", "response__period", "question__rate")
         .annotate(answered=Count("id"), positive=Count("id", filter=Q(is_positive=True))).order_by()
     )

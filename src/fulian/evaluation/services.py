@@ -4,15 +4,19 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
+from fulian.core.context import current_origin
 from fulian.core.crypto import keyed_hash
+from fulian.core.otp import otp_check, otp_send
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, allows
+from fulian.core.ratelimit import rate_hit
 from fulian.orgs.models import Level
 
 from .models import Answer, Question, Response, Survey
@@ -143,10 +147,20 @@ def _choice_index(question: Question, raw) -> int:
     return index
 
 
+def survey_code_send(*, phone: str, now=None) -> None:
+    """A one-time code to prove her phone, so that her answer counts in the rates (core.otp)."""
+    otp_send(phone=normalize_phone(phone), now=now)
+
+
 def response_submit(
-    *, survey: Survey, unit, answers: dict, channel: str, phone: str = "", woman=None, entered_by=None, now=None
+    *, survey: Survey, unit, answers: dict, channel: str, phone: str = "", woman=None, entered_by=None, now=None,
+    code: str = "", verified: bool = False,
 ) -> Response:
-    """Record one person's answers. The same person twice is refused; the figures move in this transaction."""
+    """Record one person's answers. The same person twice is refused; the figures move in this transaction.
+
+    The answer counts in the rates when a cadre entered it, when `code` is the one-time code just sent to `phone`
+    (core.otp), or when the caller has already proved the phone (`verified`, for data loaders); otherwise it is
+    kept as unverified and counted apart. Answers not entered by a cadre are limited per address."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     if survey.status != Survey.Status.OPEN or not survey.starts_on <= today <= survey.ends_on:
@@ -157,6 +171,17 @@ def response_submit(
         raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
     phone = normalize_phone(phone) if phone else (woman.phone if woman is not None else "")
     key = respondent_key(phone=phone, woman=woman)
+    if Response.objects.filter(survey=survey, respondent_key=key).exists():  # before a code is used up
+        raise ValidationError(_("您已经填写过这份问卷了，每人只能填写一次。"), code="already_answered")
+    if entered_by is not None:
+        verified = True
+    elif not verified:
+        if not rate_hit("survey-answer-address", current_origin().ip, limit=settings.SURVEY_ANSWERS_PER_ADDRESS,
+                        seconds=3600, now=now.timestamp()):
+            raise ValidationError(_("这个网络地址提交的答卷太多，请一小时后再试。"), code="survey_rate")
+        if (code or "").strip():
+            otp_check(phone=phone, code=code, now=now)
+            verified = True
     questions = list(survey.questions.all())
     scored = [(q, *_score(q, answers.get(str(q.pk), answers.get(q.pk)))) for q in questions]
     period = period_of(now)
@@ -172,6 +197,7 @@ def response_submit(
                 entered_by=entered_by,
                 submitted_at=now,
                 period=period,
+                is_verified=verified,
             )
             Answer.objects.bulk_create(
                 [
@@ -180,13 +206,16 @@ def response_submit(
                     if value is not None
                 ]
             )
-            tally_add(_deltas(response.unit_path, period, scored, +1))
+            tally_add(_deltas(response.unit_path, period, scored, +1, verified=verified))
     except IntegrityError:
         raise ValidationError(_("您已经填写过这份问卷了，每人只能填写一次。"), code="already_answered") from None
     return response
 
 
-def _deltas(path: str, period: int, scored, sign: int):
+def _deltas(path: str, period: int, scored, sign: int, *, verified: bool):
+    if not verified:
+        yield path, period, "responses_unverified", sign
+        return
     yield path, period, "responses", sign
     for question, value, positive in scored:
         if question.rate and value is not None:
@@ -202,7 +231,7 @@ def response_delete(*, actor, response: Response) -> None:
     with transaction.atomic():
         answers = list(response.answers.select_related("question"))
         scored = [(a.question, a.value, a.is_positive) for a in answers]
-        tally_add(_deltas(response.unit_path, response.period, scored, -1))
+        tally_add(_deltas(response.unit_path, response.period, scored, -1, verified=response.is_verified))
         audit_record(
             actor=actor, action="survey.response_delete", obj=response.survey, changes={"response": response.pk}
         )

@@ -23,8 +23,8 @@ from fulian.orgs.models import Unit
 from .models import Rate, Tally
 
 RATES = [r.value for r in Rate]
-METRICS = ["responses", "women_registered", "contacts", "needs_raised", "needs_met", "cases_opened", "cases_closed",
-           "cases_acted", "cases_acted_on_time", "cases_rated", "cases_satisfied"] + [
+METRICS = ["responses", "responses_unverified", "women_registered", "contacts", "needs_raised", "needs_met",
+           "cases_opened", "cases_closed", "cases_acted", "cases_acted_on_time", "cases_rated", "cases_satisfied"] + [
     f"{r}_{part}" for r in RATES for part in ("answered", "positive")
 ]
 BATCH = 500

@@ -242,13 +242,21 @@ def survey_public(request, token: str):
     done = False
     if not unit.path.startswith(survey.unit_path):
         form.add_error(None, _("链接不完整，请向村(社区)妇联索取问卷链接。"))
-    elif request.method == "POST" and form.is_valid():
-        answers = {k: v for k, v in form.cleaned_data.items() if k != "phone"}
+    elif request.method == "POST" and "send_code" in request.POST:
+        form = AnswerForm(None, survey=survey, ask_phone=True, initial={"phone": request.POST.get("phone", "")})
         try:
-            services.response_submit(
-                survey=survey, unit=unit, answers=answers, channel="portal", phone=form.cleaned_data["phone"]
+            services.survey_code_send(phone=request.POST.get("phone", ""))
+            messages.info(request, _("验证码已发送到您的手机，请填写问卷和验证码后提交。"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    elif request.method == "POST" and form.is_valid():
+        answers = {k: v for k, v in form.cleaned_data.items() if k not in ("phone", "code")}
+        try:
+            response = services.response_submit(
+                survey=survey, unit=unit, answers=answers, channel="portal", phone=form.cleaned_data["phone"],
+                code=form.cleaned_data["code"],
             )
-            done = True
+            done = "verified" if response.is_verified else "unverified"
         except ValidationError as exc:
             form.add_error(None, exc)
     return render(

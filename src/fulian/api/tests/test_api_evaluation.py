@@ -4,6 +4,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from fulian.portal.tests.otp import last_code_sent
+
 NOW = dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC)
 
 
@@ -33,14 +35,20 @@ def test_app_submits_through_the_public_api_and_the_dashboard_reflects_it(api_fo
     public = Client()
     token = survey["public_token"]
     assert public.get(f"/api/v1/public/surveys/{token}").json()["title"] == "四率"
-    body = {"answers": answers(survey), "unit_code": "130123100001", "phone": "13800001111"}
-    assert public.post(f"/api/v1/public/surveys/{token}/responses", body, content_type="application/json"
-                       ).status_code == 201
+    assert public.post(f"/api/v1/public/surveys/{token}/code", {"phone": "13800001111"},
+                       content_type="application/json").status_code == 204
+    body = {"answers": answers(survey), "unit_code": "130123100001", "phone": "13800001111",
+            "code": last_code_sent("13800001111")}
+    created = public.post(f"/api/v1/public/surveys/{token}/responses", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["is_verified"] is True
+    unproved = {"answers": answers(survey), "unit_code": "130123100001", "phone": "13800002222"}
+    assert public.post(f"/api/v1/public/surveys/{token}/responses", unproved, content_type="application/json"
+                       ).json()["is_verified"] is False
     again = public.post(f"/api/v1/public/surveys/{token}/responses", body, content_type="application/json")
     assert again.status_code == 400 and "只能填写一次" in again.json()["detail"]
     board = api_for(county_chair).get(f"/api/v1/units/{unit('正定县').pk}/dashboard", {"year": 2026}).json()
     assert board["rates"] == {"awareness": 1.0, "participation": 0.0, "satisfaction": 1.0, "benefit": 1.0}
-    assert board["totals"]["responses"] == 1
+    assert board["totals"]["responses"] == 1 and board["totals"]["responses_unverified"] == 1
 
 
 @pytest.mark.django_db

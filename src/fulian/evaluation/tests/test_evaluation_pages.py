@@ -7,6 +7,7 @@ from django.urls import reverse
 from fulian.evaluation import services
 from fulian.evaluation.models import Response, Survey
 from fulian.evaluation.selectors import score_of
+from fulian.portal.tests.otp import last_code_sent
 
 NOW = dt.datetime(2026, 11, 25, 10, tzinfo=dt.UTC)
 
@@ -34,14 +35,22 @@ def standard_answers(survey, aware=0, took_part=0, score=5, helped=0):
     return {q[1]: aware, q[2]: took_part, q[3]: score, q[4]: helped, q[5]: ""}
 
 
+def answer_verified(client, url, answers, phone):
+    """As a woman does: ask for a code, then answer with it."""
+    client.post(url, {"phone": phone, "send_code": "1"})
+    return client.post(url, {**answers, "phone": phone, "code": last_code_sent(phone)})
+
+
 @pytest.mark.django_db
 def test_a_woman_answers_on_the_public_page_and_the_dashboard_moves_at_once(client, client_for, county_chair,
                                                                             survey, unit):
     url = reverse("survey_public", args=[survey.public_token]) + "?u=130123100001"
     page = client.get(url)
     assert page.status_code == 200 and "您知道本村(社区)的妇联" in page.content.decode()
-    done = client.post(url, {**standard_answers(survey, aware=0, score=3), "phone": "13800001111"})
-    assert "提交成功" in done.content.decode()
+    client.post(url, {"phone": "13800001111", "send_code": "1"})
+    done = client.post(url, {**standard_answers(survey, aware=0, score=3), "phone": "13800001111",
+                             "code": last_code_sent("13800001111")})
+    assert "提交成功" in done.content.decode() and "不计入四率" not in done.content.decode()
     again = client.post(url, {**standard_answers(survey), "phone": "138 0000 1111"})
     assert "每人只能填写一次" in again.content.decode()
     assert Response.objects.count() == 1
@@ -55,8 +64,8 @@ def test_a_woman_answers_on_the_public_page_and_the_dashboard_moves_at_once(clie
 @pytest.mark.django_db
 def test_children_are_ranked_and_a_child_without_answers_shows_no_data(client, client_for, province_chair,
                                                                        county_chair, survey, unit):
-    client.post(reverse("survey_public", args=[survey.public_token]) + "?u=130123100001",
-                {**standard_answers(survey), "phone": "13800001111"})
+    answer_verified(client, reverse("survey_public", args=[survey.public_token]) + "?u=130123100001",
+                    standard_answers(survey), "13800001111")
     page = client_for(province_chair).get(reverse("dashboard", args=[unit("石家庄市").pk]))
     rows = {r["unit"].name: r for r in page.context["board"]["children"]}
     assert rows["正定县"]["rank"] == 1 and rows["正定县"]["score"] == 1.0
@@ -109,8 +118,8 @@ def test_sibling_county_cannot_see_our_dashboard_or_manage_our_survey(client_for
 @pytest.mark.django_db
 def test_ranking_with_weights_and_export(client, client_for, province_chair, survey, unit):
     url = reverse("survey_public", args=[survey.public_token])
-    client.post(url + "?u=130123100001", {**standard_answers(survey, aware=2, score=5), "phone": "13800001111"})
-    client.post(url + "?u=130123101201", {**standard_answers(survey, aware=0, score=1), "phone": "13800002222"})
+    answer_verified(client, url + "?u=130123100001", standard_answers(survey, aware=2, score=5), "13800001111")
+    answer_verified(client, url + "?u=130123101201", standard_answers(survey, aware=0, score=1), "13800002222")
     page = client_for(province_chair).get(reverse("ranking"), {"level": 4, "year": 2026, "awareness": 100,
                                                                "participation": 0, "satisfaction": 0, "benefit": 0})
     ranked = [(r["unit"].name, r["rank"]) for r in page.context["rows"]]
@@ -183,3 +192,30 @@ def test_the_portal_lists_open_surveys_and_she_picks_her_village_first(client, s
     assert client.get(url, {"u": "999999999999"}).templates[0].name == "evaluation/public_choose.html"
     answer = client.get(url, {"u": "130123100001 恒东社区"})
     assert answer.templates[0].name == "evaluation/public_answer.html" and "恒东社区" in answer.content.decode()
+
+
+@pytest.mark.django_db
+def test_made_up_phone_numbers_do_not_move_the_rates(client, client_for, county_chair, survey, unit, settings):
+    """Ballot stuffing: answers without a code are kept and shown apart; the rates count only proved phones."""
+    settings.SURVEY_ANSWERS_PER_ADDRESS = 1000
+    url = reverse("survey_public", args=[survey.public_token]) + "?u=130123100001"
+    answer_verified(client, url, standard_answers(survey, aware=0), "13800001111")
+    for n in range(30):
+        done = client.post(url, {**standard_answers(survey, aware=2), "phone": f"1390000{n:04d}"})
+        assert "不计入四率" in done.content.decode()
+    board = client_for(county_chair).get(reverse("dashboard", args=[unit("正定县").pk])).context["board"]
+    assert board["rates"]["awareness"] == 1.0
+    assert board["totals"]["responses"] == 1 and board["totals"]["responses_unverified"] == 30
+    assert Response.objects.filter(is_verified=False).count() == 30
+    wrong = client.post(url, {**standard_answers(survey), "phone": "13800002222", "code": "123456"})
+    assert "验证码" in wrong.content.decode() and not Response.objects.filter(respondent_key__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_public_answers_are_limited_per_address(client, survey, settings):
+    settings.SURVEY_ANSWERS_PER_ADDRESS = 3
+    url = reverse("survey_public", args=[survey.public_token]) + "?u=130123100001"
+    for n in range(3):
+        client.post(url, {**standard_answers(survey), "phone": f"1390000{n:04d}"})
+    refused = client.post(url, {**standard_answers(survey), "phone": "13900009999"})
+    assert "太多" in refused.content.decode() and Response.objects.count() == 3

@@ -44,7 +44,7 @@ def test_random_inserts_and_deletes_leave_every_figure_equal_to_the_recount(surv
             if action < 0.45 or not responses:
                 responses.append(services.response_submit(
                     survey=survey, unit=village, answers=answers_for(survey, rng), channel="portal",
-                    phone=f"138{len(responses) + 1000 * i:08d}"))
+                    phone=f"138{len(responses) + 1000 * i:08d}", verified=rng.random() < 0.7))
             elif action < 0.6:
                 services.response_delete(actor=province_chair, response=responses.pop(rng.randrange(len(responses))))
             elif action < 0.8:
@@ -67,14 +67,15 @@ def test_random_inserts_and_deletes_leave_every_figure_equal_to_the_recount(surv
     report = recount()
     assert report.differences == []
     assert report.rows > 50
-    assert Tally.objects.filter(unit=unit("河北省"), period=202600, metric="responses").get().value == len(responses)
+    verified = sum(r.is_verified for r in responses)
+    assert Tally.objects.filter(unit=unit("河北省"), period=202600, metric="responses").get().value == verified
 
 
 @pytest.mark.django_db
 def test_a_figure_is_the_same_row_read_at_any_level(survey, unit):
     with time_machine.travel(NOW, tick=False):
         services.response_submit(survey=survey, unit=unit("恒东社区"), channel="portal", phone="13800000001",
-                                 answers=answers_for(survey, random.Random(1)))
+                                 answers=answers_for(survey, random.Random(1)), verified=True)
     for name in ("恒东社区", "正定镇", "正定县", "石家庄市", "河北省"):
         values = figures_for([unit(name).pk], [202611])[unit(name).pk][202611]
         assert values["responses"] == 1, name
@@ -93,7 +94,7 @@ def test_recount_reports_a_tampered_figure_and_fixes_it(survey, unit, capsys):
 
     with time_machine.travel(NOW, tick=False):
         services.response_submit(survey=survey, unit=unit("恒东社区"), channel="portal", phone="13800000001",
-                                 answers=answers_for(survey, random.Random(1)))
+                                 answers=answers_for(survey, random.Random(1)), verified=True)
     Tally.objects.filter(unit=unit("正定县"), metric="responses", period=202611).update(value=7)
     with pytest.raises(SystemExit):
         call_command("indicators_recount")
