@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its bundled Swagger UI (static files, no CDN, no inline script)
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "fulian.core.middleware.HostileInputMiddleware",
+    "fulian.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fulian.core.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fulian.core.middleware import allow_geolocation
 from fulian.core.policy import Action, allows
 
 from . import homes
@@ -92,6 +93,7 @@ def home_detail(request, home_id: int):
     )
 
 
+@allow_geolocation
 def home_finder(request):
     """Public: the Women's Homes nearest to where she is (her phone's location, or coordinates typed in)."""
     form = NearestForm(request.GET or None)
