@@ -48,6 +48,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localh
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 TRUST_X_REAL_IP = envbool("TRUST_X_REAL_IP", "false")
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "127.0.0.1,::1")  # the proxy addresses whose X-Real-IP is believed
 
 INSTALLED_APPS = [
     "fulian.core.apps.FulianAdminConfig",
@@ -132,7 +133,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
-if envbool("CACHE_REDIS", "false"):
+# Rate limits and lockouts are counted in this cache: it must be shared by every worker (Redis) in production.
+if envbool("CACHE_REDIS", "true" if PRODUCTION else "false"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -201,6 +203,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # query value over MAX_QUERY_VALUE characters.
 MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", str(21 * 1024 * 1024))
 MAX_QUERY_VALUE = envint("MAX_QUERY_VALUE", "1000")
+MAX_TEXT_CHARS = envint("MAX_TEXT_CHARS", "20000")  # one form field (a note, an article) at most
+MAX_JSON_BYTES = envint("MAX_JSON_BYTES", str(1024 * 1024))  # an API request body (files go as multipart)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,5 +1,6 @@
 """Where the current request came from, so services can write "from where" without a request argument."""
 
+import ipaddress
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -27,12 +28,21 @@ def reset_origin(token) -> None:
     _origin.reset(token)
 
 
+def _address(value) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
-    """The client address; behind nginx trust X-Real-IP only when the proxy is configured to set it."""
+    """The client address, the one the audit, the rate limits and the login lockout all use. X-Real-IP is believed
+    only with TRUST_X_REAL_IP and only from a proxy in TRUSTED_PROXIES; a value that is no address is ignored."""
     from django.conf import settings
 
-    if getattr(settings, "TRUST_X_REAL_IP", False):
-        forwarded = request.META.get("HTTP_X_REAL_IP")
+    remote = _address(request.META.get("REMOTE_ADDR"))
+    if getattr(settings, "TRUST_X_REAL_IP", False) and remote in settings.TRUSTED_PROXIES:
+        forwarded = _address(request.META.get("HTTP_X_REAL_IP"))
         if forwarded:
-            return forwarded.strip()
-    return request.META.get("REMOTE_ADDR")
+            return forwarded
+    return remote

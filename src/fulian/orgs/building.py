@@ -10,6 +10,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
+from fulian.core.links import clean_link
 from fulian.core.policy import Action, allows
 from fulian.core.tree import subtree_q
 
@@ -185,10 +186,11 @@ def social_org_add(
 
 def media_account_add(*, actor, unit: Unit, platform: str, name: str, url: str = "") -> MediaAccount:
     _may_edit(actor, unit)
+    url = clean_link(url)
     try:
         with transaction.atomic():
             account = MediaAccount.objects.create(
-                unit=unit, unit_path=unit.path, platform=platform, name=name.strip()[:100], url=url[:200]
+                unit=unit, unit_path=unit.path, platform=platform, name=name.strip()[:100], url=url
             )
             audit_record(actor=actor, action="media.add", obj=account)
     except IntegrityError:

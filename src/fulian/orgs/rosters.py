@@ -14,6 +14,7 @@ from fulian.accounts.models import User
 from fulian.core.audit import audit_record
 from fulian.core.excel import Column, Roster, RowError, error_xlsx, template_xlsx
 from fulian.core.imports import import_job_attach_errors, import_job_progress, register
+from fulian.core.links import clean_link
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, allows, scope_q
 
@@ -207,6 +208,10 @@ class MediaSpec(Spec):
             platform = _choice(r.get("platform"), MediaAccount.Platform.choices, _("平台"))
         except ValidationError as exc:
             errors["platform"], platform = exc.messages, ""
+        try:
+            url = clean_link(_text(r.get("url")))
+        except ValidationError as exc:
+            errors["url"], url = exc.messages, ""
         followers = None
         if _text(r.get("followers")):
             try:
@@ -215,7 +220,7 @@ class MediaSpec(Spec):
                 errors["followers"] = exc.messages
         if errors:
             raise ValidationError(errors)
-        return {"name": name[:100], "platform": platform, "url": _text(r.get("url"))[:200], "followers": followers}
+        return {"name": name[:100], "platform": platform, "url": url, "followers": followers}
 
     def save(self, actor, unit, row, existing):
         result = "unchanged"

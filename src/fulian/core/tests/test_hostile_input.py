@@ -110,3 +110,54 @@ def test_fuzzing_every_pages_query_parameters_never_gives_a_server_error(tree, c
                 if answer.status_code >= 500:
                     failures.append((url, name, value, answer.status_code))
     assert failures == []
+
+
+@pytest.mark.parametrize("raw", ["javascript:alert(1)", "JavaScript:alert(1)", " java\tscript:alert(1)",
+                                 "data:text/html,<script>alert(1)</script>", "vbscript:x", "//evil.example/x",
+                                 "http://", "ftp://x.example/"])
+def test_links_with_other_schemes_are_refused(raw):
+    from fulian.core.links import clean_link
+
+    with pytest.raises(ValidationError):
+        clean_link(raw)
+
+
+def test_links_people_use_are_kept():
+    from fulian.core.links import clean_link
+
+    assert clean_link(" https://www.hbwomen.org.cn/ ") == "https://www.hbwomen.org.cn/"
+    assert clean_link("hebeifulian") == "hebeifulian" and clean_link("") == ""
+
+
+@pytest.mark.django_db
+def test_a_media_account_with_a_script_address_is_refused_on_every_path(client_for, county_chair, unit):
+    from fulian.orgs.models import MediaAccount
+
+    unit_id = county_chair.unit_id
+    client = client_for(county_chair)
+    api = client.post(f"/api/v1/units/{unit_id}/media", {"platform": "website", "name": "县妇联网站",
+                                                         "url": "javascript:alert(1)"}, content_type="application/json")
+    assert api.status_code == 400 and "http" in api.json()["detail"]
+    assert not MediaAccount.objects.filter(url__icontains="script").exists()
+
+
+@pytest.mark.django_db
+def test_a_megabyte_of_notes_is_refused_with_a_reason(client_for, api_for, county_chair):
+    page = client_for(county_chair).post("/women/new/", {"name": "王秀兰", "phone": "x" * 1_000_000})
+    assert page.status_code == 400 and "太长" in page.content.decode()
+    api = api_for(county_chair).post(f"/api/v1/units/{county_chair.unit_id}/media",
+                                     {"platform": "website", "name": "x" * 2_000_000}, content_type="application/json")
+    assert api.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_real_ip_header_is_believed_only_from_a_trusted_proxy(settings):
+    from django.test import RequestFactory
+
+    from fulian.core.context import client_ip
+
+    settings.TRUST_X_REAL_IP = True
+    factory = RequestFactory()
+    assert client_ip(factory.get("/", HTTP_X_REAL_IP="203.0.113.5")) == "203.0.113.5"  # from 127.0.0.1
+    assert client_ip(factory.get("/", REMOTE_ADDR="198.51.100.1", HTTP_X_REAL_IP="203.0.113.5")) == "198.51.100.1"
+    assert client_ip(factory.get("/", HTTP_X_REAL_IP="<script>")) == "127.0.0.1"
