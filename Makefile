@@ -40,6 +40,7 @@ schemathesis: install
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	cd src && ../$(BIN)/lint-imports --no-cache ../pyproject.toml
 
 bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "fulian.cases",
     "fulian.portal",
     "fulian.api",
+    "fulian.demo",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fulian.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fulian.portal.middleware.WomanAccountMiddleware",
     "fulian.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record, changed_fields
+from fulian.core.hooks import hook_call
 from fulian.core.policy import Action, Role, allows
 
 from .models import ApiToken, PasswordHistory, User
@@ -70,13 +71,11 @@ def account_update(
         return account
     moved = unit.pk != account.unit_id
     with transaction.atomic():
-        if moved:
-            from fulian.cases.services import case_handlers_release
-            from fulian.contacts.services import assignments_release_moved_cadre
-
-            released = assignments_release_moved_cadre(actor=actor, cadre=account, today=timezone.localdate(now))
-            cases = case_handlers_release(actor=actor, user=account, now=now)
-            changes["released"] = {"women": released["ended"], "cases": cases}
+        if moved:  # her links to women and her case roles end (contacts and cases listen)
+            released = {}
+            for result in hook_call("account.moved", actor=actor, account=account, now=timezone.localtime(now)):
+                released.update(result or {})
+            changes["released"] = released
         User.objects.filter(pk=account.pk).update(**values)
         if not is_active:
             tokens_revoke_all(user=account, actor=actor, now=now)

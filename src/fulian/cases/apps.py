@@ -5,3 +5,11 @@ class CasesConfig(AppConfig):
     name = "fulian.cases"
     label = "cases"
     verbose_name = "维权服务"
+
+    def ready(self):
+        from fulian.core.hooks import hook_register
+
+        from . import figures, services  # noqa: F401  (figures register themselves)
+
+        hook_register("account.moved", lambda *, actor, account, now: {
+            "cases": services.case_handlers_release(actor=actor, user=account, now=now)})

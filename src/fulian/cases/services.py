@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy
 from fulian.accounts.models import User
 from fulian.core.audit import audit_record
 from fulian.core.crypto import decrypt, encrypt
+from fulian.core.figures import figures_add, period_of
+from fulian.core.hooks import hook_call
 from fulian.core.outbox import outbox_put
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import LEADER_ROLES, Action, allows
-from fulian.evaluation.tallies import period_of, tally_add
 from fulian.orgs.models import Level, Unit
 
 from .models import Case, CaseHandler, CaseKind, CaseStatus, DeadlineRule, Partner, Referral, TimelineEntry, Urgency
@@ -185,13 +186,10 @@ def case_intake(
                 now=now,
             )
             _notify(_leaders_of(home_unit), _("新的求助：%(kind)s") % {"kind": case.get_kind_display()}, case, now)
-            tally_add([(home_unit.path, period_of(now), "cases_opened", 1)])
+            figures_add([(home_unit.path, period_of(now), "cases_opened", 1)])
             audit_record(actor=actor, action="case.create", obj=case, changes={"source": source, "kind": kind})
             if need is not None:
-                from fulian.contacts.models import NeedStatus
-
-                # the text now lives sealed in the case (need-to-know, read-logged): none of it stays on the need
-                type(need).objects.filter(pk=need.pk).update(status=NeedStatus.CASE, description="", resolution="")
+                hook_call("need.became_case", need_id=need.pk)
     except IntegrityError:
         if client_token:
             return Case.objects.get(client_token=client_token)
@@ -241,7 +239,7 @@ def _act(case: Case, *, actor, now, version: int | None) -> Case:
     case.refresh_from_db()
     if first:  # counted where she lives, in the month the case came in
         path, period = case.home_unit.path, period_of(case.created_at)
-        tally_add([(path, period, "cases_acted", 1), (path, period, "cases_acted_on_time", int(is_on_time(case)))])
+        figures_add([(path, period, "cases_acted", 1), (path, period, "cases_acted_on_time", int(is_on_time(case)))])
     return case
 
 
@@ -336,7 +334,7 @@ def case_close(*, actor, case: Case, outcome: str, version: int | None = None, n
         case = _act(case, actor=actor, now=now, version=version)
         Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=now, outcome=outcome.strip())
         case.refresh_from_db()
-        tally_add([(case.home_unit.path, period_of(now), "cases_closed", 1)])
+        figures_add([(case.home_unit.path, period_of(now), "cases_closed", 1)])
         _timeline(case, "closed", actor=actor, text=_("已办结"), public=True, now=now)
         audit_record(actor=actor, action="case.close", obj=case)
     return case
@@ -355,7 +353,7 @@ def case_rate(*, tracking: str, score: int, now=None) -> Case:
         if not Case.objects.filter(pk=case.pk, satisfaction__isnull=True).update(satisfaction=int(score)):
             raise ValidationError(_("您已经评价过了。"), code="rate_twice")
         period = period_of(case.closed_at)  # her rating belongs to the month her case was closed
-        tally_add(
+        figures_add(
             [
                 (case.home_unit.path, period, "cases_rated", 1),
                 (case.home_unit.path, period, "cases_satisfied", int(int(score) >= 4)),

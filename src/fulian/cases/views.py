@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,17 +14,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fulian.accounts.models import User
+from fulian.core.access import access_by_id
 from fulian.core.context import client_ip
+from fulian.core.excel import xlsx_response
 from fulian.core.params import param_int
 from fulian.core.policy import Action, scope_q
 from fulian.orgs.models import Kind, Level, Unit
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
-from fulian.people.exports import XLSX, attachment
-from fulian.portal.views import current_account
 
 from . import exports, selectors, services
 from .forms import CadreIntakeForm, HelpForm, PartnerForm
-from .models import CaseStatus, Partner, Source, Urgency
+from .models import CaseKind, CaseStatus, Partner, Source, Urgency
+
+
+def _woman_account(request):
+    """The woman signed in on this browser, if any (set by the portal's middleware)."""
+    account = getattr(request, "woman_account", None)
+    return account if account else None
 
 
 def _survivor_safe(response):
@@ -63,7 +69,7 @@ def help_form(request):
                     kind=data["kind"], home_unit=place, description=data["description"], source=Source.PORTAL,
                     anonymous=data["anonymous"], client_token=data["client_token"],
                     contact={"name": data["name"], "phone": data["phone"], "safe_time": data["safe_time"]},
-                    account=current_account(request))
+                    account=_woman_account(request))
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -219,13 +225,13 @@ def notices(request):
 
 
 @login_required
-@require_POST
 def need_to_case(request, need_id: int):
-    """A need found on a visit becomes a service case with one action (the need's status says so)."""
-    from fulian.contacts.selectors import access_need_by_id
-
-    need = access_need_by_id(request.user, need_id, need=Action.EDIT)
+    """A need found on a visit becomes a service case: she picks its kind and confirms (the need's status and
+    sealing follow through the "need.became_case" hook)."""
+    need = access_by_id(request.user, "contacts.Need", need_id, need=Action.EDIT)
     woman = need.woman
+    if request.method != "POST":
+        return render(request, "cases/need_to_case.html", {"need": need, "woman": woman, "kinds": CaseKind.choices})
     try:
         case = services.case_intake(kind=request.POST.get("kind", "other"), home_unit=woman.home_unit,
                                     description=need.description or need.get_category_display(),
@@ -250,9 +256,7 @@ def case_export(request):
     cases = list(selectors.cases_for(request.user, status=status if status in ("open", *CaseStatus.values) else "")
                  .select_related("home_unit"))
     content = exports.cases_xlsx(actor=request.user, cases=cases, reason=reason)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = attachment("个案.xlsx")
-    return response
+    return xlsx_response(content, "个案.xlsx")
 
 
 @login_required

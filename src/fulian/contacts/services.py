@@ -9,9 +9,9 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
+from fulian.core.figures import figures_add, period_of
 from fulian.core.outbox import outbox_put
 from fulian.core.policy import Action, allows
-from fulian.evaluation.tallies import period_of, tally_add
 from fulian.people.models import Woman
 
 from .models import Assignment, ContactLog, FieldWeek, LevelQuota, Need, NeedCategory, NeedStatus
@@ -169,7 +169,8 @@ def contact_log_create(
                 for c, d in needs
             ])
             period = period_of(contacted_on)
-            tally_add([(woman.unit_path, period, "contacts", 1), (woman.unit_path, period, "needs_raised", len(needs))])
+            figures_add([(woman.unit_path, period, "contacts", 1),
+                         (woman.unit_path, period, "needs_raised", len(needs))])
             _refresh_contact_dates(woman)
             audit_record(actor=actor, action="contact.create", obj=woman,
                          changes={"channel": channel, "on": str(contacted_on), "needs": len(needs)})
@@ -202,7 +203,7 @@ def need_resolve(*, actor, need: Need, resolution: str, today: dt.date) -> Need:
         if not updated:
             raise ValidationError(_("这项需求已经处理过了。"), code="need_closed")
         need.refresh_from_db()
-        tally_add([(need.unit_path, period_of(today), "needs_met", 1)])
+        figures_add([(need.unit_path, period_of(today), "needs_met", 1)])
         audit_record(actor=actor, action="need.resolve", obj=need.woman, changes={"need": need.pk})
     return need
 
@@ -250,7 +251,7 @@ def _history_tallies(logs, needs, new_path: str) -> list:
 
 def contact_history_move(*, source: Woman, target: Woman) -> dict:
     """For a merge: the duplicate's contacts, needs and links now belong to the survivor."""
-    tally_add(_history_tallies(ContactLog.objects.filter(woman=source), Need.objects.filter(woman=source),
+    figures_add(_history_tallies(ContactLog.objects.filter(woman=source), Need.objects.filter(woman=source),
                                target.unit_path))
     logs = ContactLog.objects.filter(woman=source).update(woman=target, moved_from=source,
                                                            unit_path=target.unit_path)
@@ -294,11 +295,17 @@ def assignments_end_out_of_area(*, woman: Woman, today: dt.date, now=None) -> li
     return links
 
 
-def contact_history_rehome(woman: Woman) -> None:
+def need_seal_for_case(*, need_id: int) -> None:
+    """Her need became a service case: its text now lives sealed in the case (need-to-know, read-logged), so none
+    of it stays on the need."""
+    Need.objects.filter(pk=need_id).update(status=NeedStatus.CASE, description="", resolution="")
+
+
+def contact_history_rehome(woman: Woman, old_path: str | None = None) -> None:
     """She moved village: her contacts and needs follow her, so the new village's cadres see her history;
     cadres whose area she left stop being linked to her."""
     assignments_end_out_of_area(woman=woman, today=dt.date.today())
-    tally_add(_history_tallies(ContactLog.objects.filter(woman=woman).exclude(unit_path=woman.unit_path),
+    figures_add(_history_tallies(ContactLog.objects.filter(woman=woman).exclude(unit_path=woman.unit_path),
                                Need.objects.filter(woman=woman).exclude(unit_path=woman.unit_path), woman.unit_path))
     ContactLog.objects.filter(woman=woman).exclude(unit_path=woman.unit_path).update(unit_path=woman.unit_path)
     Need.objects.filter(woman=woman).exclude(unit_path=woman.unit_path).update(unit_path=woman.unit_path)

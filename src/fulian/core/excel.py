@@ -6,6 +6,7 @@ Reading is streaming (openpyxl read-only), so a 100,000-row roster never sits in
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -164,3 +165,30 @@ def _cell(sheet, value):
     cell.data_type = "s"  # stored as a string, not a formula
     cell.quotePrefix = True  # and Excel keeps it text when she edits the cell
     return cell
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition that keeps a Chinese file name."""
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
+def xlsx_response(content: bytes, filename: str):
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = attachment(filename)
+    return response
+
+
+def export_download(*, actor, action: str, filename: str, titles: list[str], rows: Iterable[list], sheet_title: str,
+                    changes: dict | None = None):
+    """The one way a page or route hands out an Excel file of records: written, audited, returned."""
+    from .audit import audit_record
+
+    buffer = io.BytesIO()
+    export_xlsx(titles, rows, sheet_title=sheet_title, stream=buffer)
+    audit_record(actor=actor, action=action, changes={"file": filename, **(changes or {})})
+    return xlsx_response(buffer.getvalue(), filename)

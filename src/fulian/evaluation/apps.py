@@ -5,3 +5,11 @@ class EvaluationConfig(AppConfig):
     name = "fulian.evaluation"
     label = "evaluation"
     verbose_name = "工作评价"
+
+    def ready(self):
+        from fulian.core.figures import figures_listen
+
+        from . import panels  # noqa: F401  (registers its sections)
+        from .tallies import tally_add
+
+        figures_listen(tally_add)  # every counted fact announced by a writer becomes live figures here

@@ -5,12 +5,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth, ExtractYear
 
-from fulian.contacts.models import ContactLog, Need, NeedStatus
+from fulian.core.figures import figures_counted
 from fulian.core.tree import ancestor_paths
 from fulian.orgs.models import Unit
-from fulian.people.models import Woman
 
 from .models import Answer, Response, Tally
 from .tallies import year_of
@@ -24,26 +22,10 @@ class RecountReport:
     fixed: bool = False
 
 
-def _period_rows(queryset, path_field: str, date_field: str, metric: str, value=None):
-    """(unit_path, YYYYMM, metric, n) grouped in the database."""
-    rows = (
-        queryset.annotate(y=ExtractYear(date_field), m=ExtractMonth(date_field))
-        .values(path_field, "y", "m").annotate(n=value or Count("id")).order_by()
-    )
-    for r in rows.iterator(chunk_size=5000):
-        if r["n"]:
-            yield r[path_field], r["y"] * 100 + r["m"], metric, r["n"]
-
-
 def counted_leaves():
-    """Every metric from the records, at the unit where each record sits."""
-    yield from _period_rows(Woman.objects.filter(merged_into__isnull=True), "unit_path", "created_at",
-                            "women_registered")
-    yield from _period_rows(ContactLog.objects.all(), "unit_path", "contacted_on", "contacts")
-    yield from _period_rows(Need.objects.all(), "unit_path", "contact_log__contacted_on", "needs_raised")
-    yield from _period_rows(Need.objects.filter(status=NeedStatus.MET, resolved_on__isnull=False), "unit_path",
-                            "resolved_on", "needs_met")
-    yield from _case_leaves()
+    """Every metric from the records, at the unit where each record sits: the writers' counters (registered with
+    core.figures) and evaluation's own answer sheets."""
+    yield from figures_counted()
     sheets = Response.objects.values("unit_path", "period", "is_verified").annotate(n=Count("id")).order_by()
     for r in sheets.iterator(5000):
         yield r["unit_path"], r["period"], "responses" if r["is_verified"] else "responses_unverified", r["n"]
@@ -84,21 +66,3 @@ def recount(*, fix: bool = False) -> RecountReport:
         report.fixed = True
     return report
 
-
-
-
-def _case_leaves():
-    from django.db.models import F
-
-    from fulian.cases.models import Case, CaseStatus
-
-    cases = Case.objects.all()
-    yield from _period_rows(cases, "home_unit__path", "created_at", "cases_opened")
-    yield from _period_rows(cases.filter(status=CaseStatus.CLOSED), "home_unit__path", "closed_at", "cases_closed")
-    acted = cases.filter(first_action_at__isnull=False)
-    yield from _period_rows(acted, "home_unit__path", "created_at", "cases_acted")
-    on_time = acted.filter(first_action_at__lte=F("first_action_due"), escalations=0)
-    yield from _period_rows(on_time, "home_unit__path", "created_at", "cases_acted_on_time")
-    rated = cases.filter(satisfaction__isnull=False, closed_at__isnull=False)
-    yield from _period_rows(rated, "home_unit__path", "closed_at", "cases_rated")
-    yield from _period_rows(rated.filter(satisfaction__gte=4), "home_unit__path", "closed_at", "cases_satisfied")

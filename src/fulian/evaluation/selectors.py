@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from fulian.core.policy import Action, allows, scope_q
+from fulian.core.tree import ancestor_paths
 from fulian.orgs.models import Unit
 
 from .models import Rate, Survey
@@ -55,6 +56,17 @@ def rankings(user, *, level: int, year: int, weights: dict[str, float], under: U
     if units.count() > RANKING_MAX_UNITS:
         raise ValueError("too many units")
     return _ranked(list(units.order_by("code")), year, weights)
+
+
+def surveys_open(*, today):
+    """Open surveys answered today (the portal lists them)."""
+    return (Survey.objects.filter(status=Survey.Status.OPEN, starts_on__lte=today, ends_on__gte=today)
+            .select_related("unit").order_by("-starts_on"))
+
+
+def surveys_open_for_unit(unit_path: str, *, today):
+    """Open surveys whose subtree holds the unit at `unit_path` (a cadre answers them for a woman there)."""
+    return surveys_open(today=today).filter(unit_path__in=ancestor_paths(unit_path))
 
 
 def surveys_for(user):

@@ -10,13 +10,12 @@ from the records and reports any difference; deletes subtract, so figures never 
 recount proves it.
 """
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
-from django.utils import timezone
 
+from fulian.core.figures import period_of  # noqa: F401  (re-exported for evaluation's own writers)
 from fulian.core.tree import ancestor_paths
 from fulian.orgs.models import Unit
 
@@ -28,13 +27,6 @@ METRICS = ["responses", "responses_unverified", "women_registered", "contacts", 
     f"{r}_{part}" for r in RATES for part in ("answered", "positive")
 ]
 BATCH = 500
-
-
-def period_of(value) -> int:
-    """YYYYMM of a date, or of a datetime in the local time zone."""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date()
-    return value.year * 100 + value.month
 
 
 def year_of(period: int) -> int:

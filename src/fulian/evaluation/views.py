@@ -1,21 +1,19 @@
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fulian.core.excel import export_xlsx
+from fulian.core.excel import export_download
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 from fulian.core.tree import subtree_q
 from fulian.orgs.models import Level, Unit
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
-from fulian.people.exports import XLSX, attachment
 from fulian.people.selectors import access_woman_by_id
 
 from . import selectors, services
@@ -102,11 +100,9 @@ def dashboard_export(request, unit_id: int):
     rows = [row(unit.name, f"{board['year']}年", board["totals"], board["rates"])]
     rows += [row(unit.name, f"{m['month']}月", m["values"], m["rates"]) for m in board["months"]]
     rows += [row(c["unit"].name, f"{board['year']}年", c["values"], c["rates"]) for c in board["children"]]
-    buffer = io.BytesIO()
-    export_xlsx(titles, rows, sheet_title="四率", stream=buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = attachment(f"{unit.name}{board['year']}年工作评价.xlsx")
-    return response
+    return export_download(actor=request.user, action="dashboard.export",
+                           filename=f"{unit.name}{board['year']}年工作评价.xlsx", titles=titles, rows=rows,
+                           sheet_title="四率", changes={"unit": unit.code, "year": board["year"]})
 
 
 @login_required

@@ -6,11 +6,11 @@ key: unit code + name, or unit code + kind), run in the background with progress
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fulian.accounts.models import User
 from fulian.core.audit import audit_record
 from fulian.core.excel import Column, Roster, RowError, error_xlsx, template_xlsx
 from fulian.core.imports import import_job_attach_errors, import_job_progress, register
@@ -372,7 +372,7 @@ def roster_template(kind: str) -> bytes:
 
 def import_roster(job) -> None:
     spec = SPECS[job.kind.removeprefix("roster:")]
-    actor = User.objects.select_related("unit").get(pk=job.created_by_id)
+    actor = get_user_model().objects.select_related("unit").get(pk=job.created_by_id)
     titles = {c.key: c.title for c in spec.columns}
     errors, originals, seen, units = [], {}, {}, {}
     counts = {"processed_rows": 0, "created_count": 0, "updated_count": 0, "unchanged_count": 0, "error_count": 0}

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fulian.core.excel import export_download, xlsx_response
 from fulian.core.policy import Action, allows
 
 from . import building
@@ -185,35 +186,21 @@ def _spec(kind):
 
 @login_required
 def roster_template(request, kind: str):
-    from fulian.people.exports import XLSX, attachment
-
     from .rosters import roster_template as build
 
     spec = _spec(kind)
-    response = HttpResponse(build(kind), content_type=XLSX)
-    response["Content-Disposition"] = attachment(f"{spec.title}模板.xlsx")
-    return response
+    return xlsx_response(build(kind), f"{spec.title}模板.xlsx")
 
 
 @login_required
 @require_POST
 def roster_export(request, kind: str):
-    import io
-
-    from fulian.core.audit import audit_record
-    from fulian.core.excel import export_xlsx
-    from fulian.people.exports import XLSX, attachment
-
     from .rosters import export_roster
 
     spec = _spec(kind)
     titles, rows = export_roster(kind, request.user)
-    buffer = io.BytesIO()
-    export_xlsx(titles, rows, sheet_title=spec.title, stream=buffer)
-    audit_record(actor=request.user, action=f"roster.export.{kind}")
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = attachment(f"{spec.title}.xlsx")
-    return response
+    return export_download(actor=request.user, action=f"roster.export.{kind}", filename=f"{spec.title}.xlsx",
+                           titles=titles, rows=rows, sheet_title=spec.title)
 
 
 @login_required

@@ -9,6 +9,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from fulian.core.imports import register
 
+        from . import figures  # noqa: F401  (registers the registry's counter)
         from .importing import import_women
 
         register("women", import_women)

@@ -1,19 +1,13 @@
 """Exports of the women registry: scoped like the list, ID numbers masked, each export audited."""
 
 import io
-from urllib.parse import quote
 
 from fulian.core.audit import audit_record
-from fulian.core.excel import export_xlsx
+from fulian.core.excel import XLSX, attachment, export_xlsx  # noqa: F401  (XLSX, attachment: re-exported)
 
 EXPORT_MAX_ROWS = 200_000  # an Excel sheet holds 1,048,576 rows; a province-wide list is filtered first
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLES = ["姓名", "身份证号(脱敏)", "出生日期", "手机号", "村(社区)", "村(社区)代码", "民族", "职业", "标签",
           "最近联系", "待回访日期"]
-
-
-def attachment(filename: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
 def women_rows(women):

@@ -16,11 +16,12 @@ from fulian.accounts.models import User
 from fulian.core.audit import audit_record
 from fulian.core.crypto import encrypt, keyed_hash
 from fulian.core.excel import Column, Roster, RowError, error_xlsx, template_xlsx
+from fulian.core.figures import figures_add, period_of
+from fulian.core.hooks import hook_call
 from fulian.core.imports import import_job_attach_errors, import_job_progress
 from fulian.core.params import is_ascii_digits
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, allows
-from fulian.evaluation.tallies import period_of, tally_add
 from fulian.orgs.models import Unit
 
 from .models import Tag, Woman
@@ -209,7 +210,7 @@ class WomenImport:
                 period = period_of(woman.created_at)
                 tallies += [(woman.unit_path, period, "women_registered", -1),
                             (diff["unit_path"], period, "women_registered", 1)]
-                moved.append(woman)
+                moved.append((woman, woman.unit_path))
             for k, v in diff.items():
                 setattr(woman, k, v)
             woman.version += 1
@@ -234,12 +235,9 @@ class WomenImport:
             Woman.tags.through(woman_id=w.pk, tag_id=self.tags[code].pk) for w, codes in new_tags for code in codes
         ], batch_size=CHUNK)
         tallies += [(w.unit_path, period_of(w.created_at), "women_registered", 1) for w in new]
-        tally_add(tallies)
-        if moved:
-            from fulian.contacts.services import contact_history_rehome
-
-            for woman in moved:
-                contact_history_rehome(woman)
+        figures_add(tallies)
+        for woman, old_path in moved:
+            hook_call("woman.moved", woman=woman, old_path=old_path)
         if new or changed:
             # one audit row per chunk, naming every record it created or changed (and which fields)
             audit_record(actor=self.actor, action="woman.import", now=now,

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
 from fulian.core.crypto import encrypt, keyed_hash
+from fulian.core.figures import figures_add, period_of
+from fulian.core.hooks import hook_call
 from fulian.core.idnumber import IdNumber, parse_id_number
 from fulian.core.phone import normalize_phone
 from fulian.core.pinyin import name_initials, name_pinyin
 from fulian.core.policy import Action, allows
-from fulian.evaluation.tallies import period_of, tally_add
 from fulian.orgs.models import Level
 
 from .models import Tag, Woman
@@ -210,7 +211,7 @@ def woman_create(*, actor, data: WomanData) -> Woman:
         woman = Woman.objects.create(created_by=actor if getattr(actor, "pk", None) else None,
                                      **woman_values(data), **_identifier_fields(data.id_number))
         _set_tags(woman, data.tags)
-        tally_add([(woman.unit_path, period_of(woman.created_at), "women_registered", 1)])
+        figures_add([(woman.unit_path, period_of(woman.created_at), "women_registered", 1)])
         audit_record(actor=actor, action="woman.create", obj=woman, changes={"unit": data.home_unit.code})
     return woman
 
@@ -239,11 +240,9 @@ def woman_update(*, actor, woman: Woman, data: WomanData, version: int) -> Woman
         woman.refresh_from_db()
         _set_tags(woman, data.tags)
         if moved:
-            from fulian.contacts.services import contact_history_rehome
-
             period = period_of(woman.created_at)
-            tally_add([(old_path, period, "women_registered", -1), (woman.unit_path, period, "women_registered", 1)])
-            contact_history_rehome(woman)
+            figures_add([(old_path, period, "women_registered", -1), (woman.unit_path, period, "women_registered", 1)])
+            hook_call("woman.moved", woman=woman, old_path=old_path)
         audit_record(actor=actor, action="woman.update", obj=woman, changes=changes)
     return woman
 
@@ -251,15 +250,15 @@ def woman_update(*, actor, woman: Woman, data: WomanData, version: int) -> Woman
 def woman_merge(*, actor, survivor: Woman, duplicate: Woman) -> Woman:
     """Join a duplicate into the survivor: her contacts, needs and assignments move; the duplicate stays,
     marked merged, so both histories remain readable."""
-    from fulian.contacts.services import contact_history_move
-
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("不能把一条记录合并到它自己。"))
     for w in (survivor, duplicate):
         if not allows(actor, Action.EDIT, w.unit_path) or w.merged_into_id:
             raise ValidationError(_("只能合并您工作范围内、尚未合并的记录。"))
     with transaction.atomic():
-        moved = contact_history_move(source=duplicate, target=survivor)
+        moved = {}
+        for result in hook_call("woman.merged", source=duplicate, target=survivor):
+            moved.update(result or {})
         fill = {}
         for name in ("phone", "ethnicity", "occupation", "consent_purpose", "consent_on", "birth_date"):
             if not getattr(survivor, name) and getattr(duplicate, name):
@@ -269,7 +268,7 @@ def woman_merge(*, actor, survivor: Woman, duplicate: Woman) -> Woman:
                         id_last4=duplicate.id_last4)
         Woman.objects.filter(pk=duplicate.pk).update(merged_into=survivor, updated_at=timezone.now(),
                                                      version=F("version") + 1)
-        tally_add([(duplicate.unit_path, period_of(duplicate.created_at), "women_registered", -1)])
+        figures_add([(duplicate.unit_path, period_of(duplicate.created_at), "women_registered", -1)])
         if fill:
             if "id_encrypted" in fill:
                 fill["id_hash"] = duplicate.id_hash

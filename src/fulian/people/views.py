@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fulian.cases.models import CaseKind
 from fulian.core import imports
+from fulian.core.panels import panels_for
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 from fulian.orgs.models import Level, Unit
@@ -90,37 +90,16 @@ def woman_new(request):
 
 @login_required
 def woman_detail(request, woman_id: int):
-    from fulian.contacts import selectors as contact_selectors
-
+    """Her record; contacts, cases, surveys and the modules to come add their sections (core.panels)."""
     woman = selectors.access_woman_by_id(request.user, woman_id)
     return render(request, "people/woman_detail.html", {
         "woman": woman,
         "tags": woman.tags.all(),
-        "assignments": woman.assignments.select_related("cadre", "cadre__unit").order_by("ended_on", "-assigned_on"),
-        "logs": contact_selectors.contact_logs_for(request.user, woman=woman).prefetch_related("needs")[:50],
-        "cadres": contact_selectors.cadres_for(request.user).filter(unit__path__in=_ancestor_paths(woman)),
         "can_edit": allows(request.user, Action.EDIT, woman.unit_path),
         "can_reveal": allows(request.user, Action.VIEW_ID_NUMBER, woman.unit_path) and bool(woman.id_encrypted),
-        "open_surveys": _open_surveys_for(request.user, woman),
-        "case_kinds": CaseKind.choices,
+        "actions": panels_for("woman.actions", request, woman),
+        "sections": panels_for("woman.sections", request, woman),
     })
-
-
-def _open_surveys_for(user, woman):
-    from fulian.core.tree import ancestor_paths
-    from fulian.evaluation.models import Survey
-
-    if not allows(user, Action.EDIT, woman.unit_path):
-        return []
-    today = timezone.localdate()
-    return Survey.objects.filter(unit_path__in=ancestor_paths(woman.unit_path), status=Survey.Status.OPEN,
-                                 starts_on__lte=today, ends_on__gte=today).order_by("-starts_on")[:5]
-
-
-def _ancestor_paths(woman):
-    from fulian.core.tree import ancestor_paths
-
-    return ancestor_paths(woman.unit_path)
 
 
 @login_required

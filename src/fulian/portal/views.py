@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fulian.core.panels import panels_for
 from fulian.core.params import param_int
 from fulian.core.policy import Action, scope_q
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
@@ -51,16 +52,12 @@ def _private(response):
 
 
 def portal_home(request):
+    """The public home; other apps add their sections (open surveys, later activities …) through core.panels."""
     latest = {
         c: list(_published().filter(category=c)[:5]) for c in (Category.NOTICE, Category.BULLETIN, Category.PRACTICE)
     }
-    from django.utils import timezone
-
-    from fulian.evaluation.models import Survey
-
-    today = timezone.localdate()
-    surveys = Survey.objects.filter(status=Survey.Status.OPEN, starts_on__lte=today, ends_on__gte=today)[:5]
-    return render(request, "portal/home.html", {"latest": latest, "categories": Category, "surveys": surveys})
+    return render(request, "portal/home.html", {"latest": latest, "categories": Category,
+                                                "sections": panels_for("portal.home", request, None)})
 
 
 def news_list(request, category: str):

@@ -7,9 +7,9 @@ from fulian.accounts.demo import demo_accounts
 from fulian.accounts.models import User
 from fulian.cases.demo import demo_cases
 from fulian.contacts.demo import demo_contacts
+from fulian.demo.building import demo_building
 from fulian.evaluation.demo import demo_survey
 from fulian.orgs.demo import demo_tree
-from fulian.orgs.demo_building import demo_building
 from fulian.orgs.models import Unit
 from fulian.people.demo import demo_women
 from fulian.people.models import Woman

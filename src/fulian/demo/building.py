@@ -8,10 +8,9 @@ import random
 
 from django.utils import timezone
 
+from fulian.orgs import building, homes
+from fulian.orgs.models import BodyKind, Kind, Level, MediaAccount, MemberRole, PostKind, SocialOrganisation, Unit
 from fulian.people.demo import GIVEN, SURNAMES
-
-from . import building, homes
-from .models import BodyKind, Kind, Level, MediaAccount, MemberRole, PostKind, SocialOrganisation, Unit
 
 
 def _name(rng):

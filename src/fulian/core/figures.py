@@ -1,0 +1,61 @@
+"""Counted facts, announced by the apps that write them and kept by the one that keeps figures.
+
+A writer (people, contacts, cases, and the modules to come) calls `figures_add([(unit_path, YYYYMM, metric,
+delta), …])` inside its own transaction; the keeper registered with `figures_listen` (evaluation's tallies) adds
+them to the live figures in that same transaction. For the recount, each writer registers with `figures_counter`
+a function that yields the same tuples counted from its records. So writers import nothing of evaluation and
+evaluation imports no writer's models: a new module adds a metric name, a `figures_add` call and a counter.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+
+from django.utils import timezone
+
+Delta = tuple[str, int, str, int]
+_listeners: list[Callable[[list[Delta]], None]] = []
+_counters: list[Callable[[], Iterator[Delta]]] = []
+
+
+def period_of(value) -> int:
+    """YYYYMM of a date, or of a datetime in the local time zone."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return value.year * 100 + value.month
+
+
+def figures_listen(listener: Callable[[list[Delta]], None]) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def figures_add(deltas: Iterable[Delta]) -> None:
+    deltas = list(deltas)
+    for listener in _listeners:
+        listener(deltas)
+
+
+def figures_counter(counter: Callable[[], Iterator[Delta]]) -> Callable[[], Iterator[Delta]]:
+    """Register (as a decorator) how to count metrics from the records, for the recount."""
+    if counter not in _counters:
+        _counters.append(counter)
+    return counter
+
+
+def figures_counted() -> Iterator[Delta]:
+    for counter in _counters:
+        yield from counter()
+
+
+def period_rows(queryset, path_field: str, date_field: str, metric: str, value=None) -> Iterator[Delta]:
+    """(unit_path, YYYYMM, metric, n) grouped in the database: the building block of a counter."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
+    rows = (
+        queryset.annotate(y=ExtractYear(date_field), m=ExtractMonth(date_field))
+        .values(path_field, "y", "m").annotate(n=value or Count("id")).order_by()
+    )
+    for r in rows.iterator(chunk_size=5000):
+        if r["n"]:
+            yield r[path_field], r["y"] * 100 + r["m"], metric, r["n"]

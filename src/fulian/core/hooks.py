@@ -1,0 +1,27 @@
+"""Effects that cross from one app to a sibling or to a lower layer, without an import between them.
+
+An app that does something others must follow announces it with `hook_call(name, **facts)` inside its own
+transaction; the apps that care registered a function with `hook_register(name, fn)` in their AppConfig.ready.
+Calls are synchronous and in registration order, so a failing listener rolls the whole change back. The names in
+use are listed here, so a reader finds every listener with one search:
+
+- "woman.moved" (woman, old_path): contacts re-homes her history and ends links of cadres whose area she left.
+- "woman.merged" (source, target) → dict of moved counts: contacts moves her contacts, needs and links.
+- "account.moved" (actor, account, now) → dict: contacts hands her women on, cases releases her case roles.
+- "need.became_case" (need_id): contacts seals the need (its text now lives in the case).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+_hooks: dict[str, list[Callable]] = defaultdict(list)
+
+
+def hook_register(name: str, fn: Callable) -> None:
+    if fn not in _hooks[name]:
+        _hooks[name].append(fn)
+
+
+def hook_call(name: str, **facts) -> list:
+    """Call every listener of `name`; returns their results in order."""
+    return [fn(**facts) for fn in _hooks[name]]
