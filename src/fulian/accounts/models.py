@@ -34,9 +34,6 @@ class User(AbstractUser):
     def get_full_name(self):
         return self.full_name or self.username
 
-    def has_role(self, role: str) -> bool:
-        return role in (self.roles or [])
-
     @property
     def role_labels(self) -> list[str]:
         labels = dict(Role.choices)

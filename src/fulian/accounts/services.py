@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record, changed_fields
 from fulian.core.hooks import hook_call
-from fulian.core.policy import Action, Role, allows
+from fulian.core.policy import Action, Role, allows, may_change_own_standing, may_grant_role
 
 from .models import ApiToken, PasswordHistory, User
 
@@ -29,7 +29,7 @@ def account_create(
     unknown = set(roles) - set(Role.values)
     if unknown:
         raise ValidationError(_("未知角色：%(roles)s") % {"roles": ", ".join(sorted(unknown))})
-    if actor is not None and not actor.is_superuser and Role.SYSADMIN in roles and not actor.has_role(Role.SYSADMIN):
+    if actor is not None and not all(may_grant_role(actor, role) for role in roles):
         raise ValidationError(_("只有系统管理员可以授予系统管理员角色。"))
     if User.objects.filter(username=username).exists():
         raise ValidationError(_("用户名“%(username)s”已被使用。") % {"username": username})
@@ -58,11 +58,10 @@ def account_update(
     unknown = set(roles) - set(Role.values)
     if unknown:
         raise ValidationError(_("未知角色：%(roles)s") % {"roles": ", ".join(sorted(unknown))})
-    if account.pk == actor.pk and (roles != sorted(account.roles or []) or unit.pk != account.unit_id
-                                   or not is_active):
+    if not may_change_own_standing(actor, account) and (
+            roles != sorted(account.roles or []) or unit.pk != account.unit_id or not is_active):
         raise ValidationError(_("不能修改自己的角色、所属组织或状态，请由上级管理员办理。"), code="self_change")
-    granting_admin = Role.SYSADMIN in roles and Role.SYSADMIN not in (account.roles or [])
-    if granting_admin and not actor.is_superuser and not actor.has_role(Role.SYSADMIN):
+    if not all(may_grant_role(actor, role) for role in set(roles) - set(account.roles or [])):
         raise ValidationError(_("只有系统管理员可以授予系统管理员角色。"), code="grant_sysadmin")
     values = {"unit": unit, "roles": roles, "is_active": is_active, "full_name": full_name[:60], "phone": phone[:20],
               "is_staff": Role.SYSADMIN in roles}

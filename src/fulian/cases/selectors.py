@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fulian.core.audit import read_record
-from fulian.core.policy import LEADER_ROLES
+from fulian.core.policy import leader_scope_q
 from fulian.core.tree import ancestor_paths, subtree_q
 
 from .models import Case, CaseKind, CaseStatus, Partner, Urgency
@@ -16,12 +16,11 @@ def cases_for(user, *, status: str = "", unit=None):
     """Cases she may open: those she handles, and — for chairs and vice-chairs — every case of her subtree."""
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
-    if user.unit is None:
+    if getattr(user, "unit", None) is None:
         return Case.objects.none()
-    # handled cases count only while her unit is the case's unit, above it or below it (see handler_fits)
+    # handled cases count only while her unit is the case's unit, above it or below it (policy.unit_fits_case)
     mine = Q(handlers=user) & (subtree_q(user.unit.path, "unit_path") | Q(unit_path__in=ancestor_paths(user.unit.path)))
-    if LEADER_ROLES & set(user.roles or []):
-        mine |= subtree_q(user.unit.path, "unit_path")
+    mine |= leader_scope_q(user)
     cases = Case.objects.filter(mine).distinct().select_related("unit")
     if unit is not None:
         cases = cases.filter(subtree_q(unit.path, "unit_path"))

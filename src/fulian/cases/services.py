@@ -22,7 +22,7 @@ from fulian.core.figures import figures_add, period_of
 from fulian.core.hooks import hook_call
 from fulian.core.outbox import outbox_put
 from fulian.core.phone import normalize_phone
-from fulian.core.policy import LEADER_ROLES, Action, allows
+from fulian.core.policy import Action, allows, has_leader_role, is_leader_of, may_handle_case, unit_fits_case
 from fulian.orgs.models import Level, Unit
 
 from .models import Case, CaseHandler, CaseKind, CaseStatus, DeadlineRule, Partner, Referral, TimelineEntry, Urgency
@@ -101,7 +101,7 @@ def _deadlines(kind: str, urgency: str, start) -> tuple:
 
 
 def _leaders_of(unit: Unit):
-    return [u for u in User.objects.filter(unit=unit, is_active=True) if LEADER_ROLES & set(u.roles or [])]
+    return [u for u in User.objects.filter(unit=unit, is_active=True) if has_leader_role(u)]
 
 
 def _notify(users, subject: str, case: Case, now) -> None:
@@ -200,20 +200,16 @@ def case_intake(
 def handler_fits(user, case: Case) -> bool:
     """A handler belongs to the case's unit, a unit above it or a unit below it — checked on every access, so a
     cadre moved elsewhere loses her cases even if a handler row were left behind."""
-    if user.unit is None:
-        return False
-    return case.unit_path.startswith(user.unit.path) or user.unit.path.startswith(case.unit_path)
+    return unit_fits_case(user, case.unit_path)
 
 
 def may_handle(user, case: Case) -> bool:
-    """Need-to-know: her handlers, and the chairs and vice-chairs of its unit and every unit above it."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if handler_fits(user, case) and CaseHandler.objects.filter(case=case, user=user).exists():
+    """Need-to-know (core.policy.may_handle_case): her handlers, and the chairs and vice-chairs of its unit and
+    every unit above it."""
+    if is_leader_of(user, case.unit_path):
         return True
-    if user.unit is None or not case.unit_path.startswith(user.unit.path):
-        return False
-    return bool(LEADER_ROLES & set(user.roles or []))
+    is_handler = bool(getattr(user, "pk", None)) and CaseHandler.objects.filter(case=case, user_id=user.pk).exists()
+    return may_handle_case(user, case.unit_path, is_handler=is_handler)
 
 
 def is_on_time(case: Case) -> bool:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from fulian.core.audit import audit_record
 from fulian.core.figures import figures_add, period_of
 from fulian.core.outbox import outbox_put
-from fulian.core.policy import Action, allows
+from fulian.core.policy import Action, allows, has_any_role
 from fulian.people.models import Woman
 
 from .models import Assignment, ContactLog, FieldWeek, LevelQuota, Need, NeedCategory, NeedStatus
@@ -274,7 +274,7 @@ def assignments_release_moved_cadre(*, actor, cadre, today: dt.date) -> dict:
     unit she leaves (like 转交); called before her unit changes."""
     others = [
         c for c in type(cadre).objects.filter(unit_id=cadre.unit_id, is_active=True).exclude(pk=cadre.pk)
-        if c.roles
+        if has_any_role(c)
     ]
     return assignments_transfer(actor=actor, from_cadre=cadre, to_cadres=others, today=today)
 

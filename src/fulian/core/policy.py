@@ -1,8 +1,10 @@
 """The one place that answers "may she do X here" down the federation tree.
 
-A cadre acts within her unit's subtree; what she may do there depends on her roles. Superusers act
-everywhere. Every selector starts from `scope_q`, every access function asks `allows`; no other module
-looks at roles.
+A cadre acts within her unit's subtree; what she may do there depends on her roles. Superusers (the platform's
+operators) act everywhere — except on survivors' case data, which stays need-to-know for everyone: its handlers
+and the chairs and vice-chairs of its unit and the units above. Every selector starts from `scope_q` (or
+`leader_scope_q`), every access function asks `allows` or one of the rules below; no other module looks at roles
+or at `is_superuser`. The table of `core/tests/test_policy.py` covers every role × own unit / child / sibling.
 """
 
 from django.db.models import Q, TextChoices
@@ -87,6 +89,64 @@ def allows(user, action: str, path: str) -> bool:
     return path.startswith(root)
 
 
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def has_leader_role(user) -> bool:
+    """A chair or vice-chair (of her own unit)."""
+    return _active(user) and bool(LEADER_ROLES & set(getattr(user, "roles", None) or []))
+
+
+def has_any_role(user) -> bool:
+    """A cadre with at least one role (an account without roles works for nobody)."""
+    return _active(user) and bool(getattr(user, "roles", None))
+
+
 def is_leader_of(user, path: str) -> bool:
-    """A chair or vice-chair of the unit at `path` or of one of its ancestors (need-to-know for cases)."""
-    return allows(user, Action.VIEW, path) and bool(user.is_superuser or LEADER_ROLES & set(user.roles or []))
+    """A chair or vice-chair of the unit at `path` or of one of its ancestors — by her own unit, never by superuser
+    status (need-to-know for survivors' cases)."""
+    unit = getattr(user, "unit", None)
+    return has_leader_role(user) and unit is not None and path.startswith(unit.path)
+
+
+def leader_scope_q(user, *, field: str = "unit_path") -> Q:
+    """Rows under the units she leads (see is_leader_of); nothing if she leads none."""
+    if not has_leader_role(user) or getattr(user, "unit", None) is None:
+        return _NOTHING
+    return subtree_q(user.unit.path, field)
+
+
+def unit_fits_case(user, path: str) -> bool:
+    """Her unit is the case's unit, above it or below it: who may be named its handler, and keep handling it."""
+    unit = getattr(user, "unit", None)
+    return _active(user) and unit is not None and (path.startswith(unit.path) or unit.path.startswith(path))
+
+
+def may_handle_case(user, path: str, *, is_handler: bool) -> bool:
+    """Need-to-know for a case at `path`: a handler whose unit still fits it, or a leader of its unit or above."""
+    return (is_handler and has_any_role(user) and unit_fits_case(user, path)) or is_leader_of(user, path)
+
+
+def may_review_article(user, path: str, *, author_id: int | None) -> bool:
+    """Publish or withdraw a piece: a chair or vice-chair of its unit or above (or a superuser), never its author."""
+    if not allows(user, Action.EDIT, path) or user.pk == author_id:
+        return False
+    return getattr(user, "is_superuser", False) or is_leader_of(user, path)
+
+
+def may_grant_role(actor, role: str) -> bool:
+    """Only a system administrator (or a superuser) makes another system administrator."""
+    if role != Role.SYSADMIN:
+        return True
+    return _active(actor) and (getattr(actor, "is_superuser", False) or Role.SYSADMIN in (actor.roles or []))
+
+
+def may_change_own_standing(actor, account) -> bool:
+    """Nobody changes her own roles, unit or state: that is done by an account manager above her."""
+    return actor.pk != account.pk
+
+
+def home_unit_path(user) -> str | None:
+    """Where her work starts: her unit's path; '' for a superuser without a unit (everywhere); None for nobody."""
+    return scope_path(user)

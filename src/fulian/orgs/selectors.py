@@ -5,7 +5,7 @@ from django.http import Http404
 
 from fulian.core.params import is_ascii_digits
 from fulian.core.pinyin import is_pinyin_query
-from fulian.core.policy import Action, allows, scope_q
+from fulian.core.policy import Action, allows, home_unit_path, scope_q
 
 from .models import Conversion, Kind, Level, Unit
 
@@ -28,7 +28,7 @@ def unit_home_for(user) -> Unit | None:
     """The unit a cadre starts from: her own; for a superuser without one, the first province."""
     if getattr(user, "unit", None) is not None:
         return user.unit
-    if user.is_superuser:
+    if home_unit_path(user) == "":  # everywhere: a superuser without a unit
         return Unit.objects.filter(level=Level.PROVINCE).order_by("path").first()
     return None
 

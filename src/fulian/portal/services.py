@@ -11,7 +11,7 @@ from fulian.core.audit import audit_record
 from fulian.core.otp import otp_check, otp_forget, otp_send
 from fulian.core.outbox import outbox_put
 from fulian.core.phone import normalize_phone
-from fulian.core.policy import LEADER_ROLES, Action, allows
+from fulian.core.policy import Action, allows, may_review_article
 
 from .models import Article, ArticleStatus, Category, WomanAccount
 
@@ -68,15 +68,16 @@ def article_submit(*, actor, article: Article) -> Article:
 
 
 def may_review(user, article: Article) -> bool:
-    """Chairs and vice-chairs of the article's unit or of a unit above it."""
-    return allows(user, Action.EDIT, article.unit_path) and bool(user.is_superuser or LEADER_ROLES & set(user.roles))
+    """Chairs and vice-chairs of the article's unit or of a unit above it, never its author (core.policy)."""
+    return may_review_article(user, article.unit_path, author_id=article.author_id)
 
 
 def article_review(*, actor, article: Article, approve: bool, note: str = "", now=None) -> Article:
     """Publish (and push to the chosen channels) or send back with a note."""
     now = now or timezone.now()
     if not may_review(actor, article):
-        raise ValidationError(_("审核发布需要本级或上级妇联主席、副主席。"), code="not_reviewer")
+        raise ValidationError(_("审核发布需要本级或上级妇联主席、副主席，且不能审核自己写的文章。"),
+                              code="not_reviewer")
     if article.status != ArticleStatus.REVIEW:
         raise ValidationError(_("这篇文章不在待审核状态。"), code="article_not_in_review")
     with transaction.atomic():

@@ -8,12 +8,16 @@ from fulian.portal.tests.otp import last_code_sent
 
 @pytest.mark.django_db
 def test_publishing_and_reading_through_the_api(api_for, county_chair, unit):
-    client = api_for(county_chair)
+    from fulian.accounts.tests.factories import UserFactory
+
+    client = api_for(UserFactory(username="county-staff", unit=unit("正定县"), roles=["staff"]))
     created = client.post(f"/api/v1/units/{unit('正定县').pk}/articles", {
         "category": "notice", "title": "通知", "body": "正文", "channels": ["weibo"]}, content_type="application/json")
     article_id = created.json()["id"]
     client.post(f"/api/v1/articles/{article_id}/submit")
-    published = client.post(f"/api/v1/articles/{article_id}/review", {"approve": True},
+    assert client.post(f"/api/v1/articles/{article_id}/review", {"approve": True},
+                       content_type="application/json").status_code == 400  # staff does not review
+    published = api_for(county_chair).post(f"/api/v1/articles/{article_id}/review", {"approve": True},
                             content_type="application/json")
     assert published.json()["status"] == "published"
     public = Client().get("/api/v1/public/articles", {"category": "notice"}).json()

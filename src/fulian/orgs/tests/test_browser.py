@@ -47,6 +47,8 @@ def server(tmp_path_factory):
                    capture_output=True)
     subprocess.run([*manage, "account_create", "county", "--unit", "130123000000", "--role", "chair",
                     "--name", "刘桂英"], env=env, check=True, capture_output=True)
+    subprocess.run([*manage, "account_create", "county-staff", "--unit", "130123000000", "--role", "staff",
+                    "--name", "王丽"], env=env, check=True, capture_output=True)
     subprocess.run([*manage, "account_create", "village", "--unit", "130123100001", "--role", "staff",
                     "--name", "杨春燕"], env=env, check=True, capture_output=True)
     subprocess.run([*manage, "account_create", "village-chair", "--unit", "130123100001", "--role", "chair",
@@ -226,14 +228,19 @@ def test_a_woman_on_her_phone_finds_the_nearest_home_asks_for_help_and_follows_i
         browser.close()
 
 
-def test_a_county_cadre_publishes_a_notice_that_appears_on_the_portal(server, phone):
-    sign_in(phone, server, "county")
+def test_a_county_cadre_writes_a_notice_the_chair_publishes_it_and_it_appears_on_the_portal(server, phone):
+    sign_in(phone, server, "county-staff")
     phone.get_by_role("link", name="信息发布").click()
     phone.get_by_role("link", name="写新文章").click()
     phone.get_by_label("栏目").select_option(label="通知公告")
     phone.get_by_label("标题").fill("关于举办家庭教育讲座的通知")
     phone.get_by_label("正文").fill("各村(社区)妇联：定于本月在县妇女之家举办家庭教育讲座。")
     phone.get_by_role("button", name="提交审核").click()
+    assert phone.get_by_role("button", name="审核通过并发布").count() == 0  # nobody publishes her own piece
+    phone.get_by_role("button", name="退出").click()
+    sign_in(phone, server, "county")
+    phone.get_by_role("link", name="信息发布").click()
+    phone.get_by_role("link", name="关于举办家庭教育讲座的通知").click()
     phone.get_by_role("button", name="审核通过并发布").click()
     phone.wait_for_selector("text=已发布")
     phone.get_by_role("button", name="退出").click()

@@ -61,11 +61,29 @@ def test_publishing_is_scoped(client_for, sibling_county_cadre, staff):
 
 
 @pytest.mark.django_db
-def test_policy_library_search(client, county_chair, unit):
+def test_an_author_cannot_publish_her_own_piece(client_for, county_chair, province_chair, unit):
+    from django.core.exceptions import ValidationError
+
+    article = services.article_save(actor=county_chair, unit=unit("正定县"), title="通知", body="……",
+                                    category="notice")
+    services.article_submit(actor=county_chair, article=article)
+    with pytest.raises(ValidationError):
+        services.article_review(actor=county_chair, article=article, approve=True)
+    page = client_for(county_chair).post(reverse("publish_detail", args=[article.pk]), {"action": "publish"})
+    assert page.status_code in (200, 302)
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.REVIEW
+    services.article_review(actor=province_chair, article=article, approve=True)  # a leader above may
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_policy_library_search(client, county_chair, staff, unit):
     for title, issuer in [("河北省妇女权益保障条例", "河北省人大常委会"), ("反家庭暴力法", "全国人大常委会")]:
-        article = services.article_save(actor=county_chair, unit=unit("正定县"), title=title, body="……",
+        article = services.article_save(actor=staff, unit=unit("正定县"), title=title, body="……",
                                         category="policy", issuer=issuer)
-        services.article_submit(actor=county_chair, article=article)
+        services.article_submit(actor=staff, article=article)
         services.article_review(actor=county_chair, article=article, approve=True)
     found = client.get(reverse("news_list", args=["policy"]), {"q": "河北"}).context["page"].object_list
     assert [a.title for a in found] == ["河北省妇女权益保障条例"]
