@@ -22,7 +22,15 @@ from fulian.core.figures import figures_add, period_of
 from fulian.core.hooks import hook_call
 from fulian.core.outbox import outbox_put
 from fulian.core.phone import normalize_phone
-from fulian.core.policy import Action, allows, has_leader_role, is_leader_of, may_handle_case, unit_fits_case
+from fulian.core.policy import (
+    Action,
+    actions_of,
+    allows,
+    has_leader_role,
+    is_leader_of,
+    may_handle_case,
+    unit_fits_case,
+)
 from fulian.orgs.models import Level, Unit
 
 from .models import Case, CaseHandler, CaseKind, CaseStatus, DeadlineRule, Partner, Referral, TimelineEntry, Urgency
@@ -487,6 +495,21 @@ def case_handlers_release(*, actor, user, now=None) -> int:
         audit_record(actor=actor, action="case.handlers_release", obj=user,
                      changes={"cases": [r.case_id for r in rows]})
     return len(rows)
+
+
+def deadline_rule_set(*, actor, kind: str, urgency: str, first_action_hours: int, resolve_days: int) -> DeadlineRule:
+    """Deadlines apply to every unit: only the platform's superusers change them (core.policy MANAGE_SETTINGS)."""
+    if Action.MANAGE_SETTINGS not in actions_of(actor):
+        raise PermissionError("settings for every unit change only at the top")
+    if first_action_hours < 1 or resolve_days < 1:
+        raise ValidationError(_("时限必须大于零。"), code="deadline_positive")
+    with transaction.atomic():
+        rule, _created = DeadlineRule.objects.update_or_create(
+            kind=kind, urgency=urgency,
+            defaults={"first_action_hours": first_action_hours, "resolve_days": resolve_days})
+        audit_record(actor=actor, action="deadline_rule.set", obj=rule,
+                     changes={"first_action_hours": first_action_hours, "resolve_days": resolve_days})
+    return rule
 
 
 def partner_create(*, actor, unit: Unit, name: str, kind: str, phone: str = "", email: str = "") -> Partner:

@@ -11,12 +11,24 @@ from django.utils.translation import gettext as _
 from fulian.core.audit import audit_record
 from fulian.core.figures import figures_add, period_of
 from fulian.core.outbox import outbox_put
-from fulian.core.policy import Action, allows, has_any_role
+from fulian.core.policy import Action, actions_of, allows, has_any_role
 from fulian.people.models import Woman
 
 from .models import Assignment, ContactLog, FieldWeek, LevelQuota, Need, NeedCategory, NeedStatus
 
 DEFAULT_QUOTAS = {1: 10, 2: 20, 3: 30, 4: 50, 5: 100}
+
+
+def level_quota_set(*, actor, level: int, quota: int) -> LevelQuota:
+    """Contact quotas apply to every unit: only the platform's superusers change them (MANAGE_SETTINGS)."""
+    if Action.MANAGE_SETTINGS not in actions_of(actor):
+        raise PermissionError("settings for every unit change only at the top")
+    if quota < 1:
+        raise ValidationError(_("联系人数标准必须大于零。"), code="quota_positive")
+    with transaction.atomic():
+        row, _created = LevelQuota.objects.update_or_create(level=level, defaults={"quota": quota})
+        audit_record(actor=actor, action="level_quota.set", obj=row, changes={"level": level, "quota": quota})
+    return row
 
 
 def quota_for(cadre) -> int:

@@ -13,8 +13,8 @@ def test_the_platform_superuser_sets_the_quota_per_level_and_it_is_audited(clien
     response = client_for(top).post(f"/admin/contacts/levelquota/{quota.pk}/change/", {"level": 5, "quota": 40})
     assert response.status_code == 302
     assert quota_for(village_cadre) == 40
-    event = AuditEvent.objects.get(action="admin.change", object_type="contacts.levelquota")
-    assert event.actor == top and event.changes == {"quota": "40"}
+    event = AuditEvent.objects.get(action="level_quota.set")
+    assert event.actor == top and event.changes == {"level": 5, "quota": 40}
 
 
 @pytest.mark.django_db

@@ -75,19 +75,24 @@ def test_accounts_and_tokens_cannot_be_changed_in_the_admin(client_for, county_a
 
 
 @pytest.mark.django_db
-def test_a_partner_cannot_be_added_outside_her_subtree_and_every_save_is_audited(client_for, county_admin, unit):
+def test_partners_and_units_change_only_through_their_pages(client_for, county_admin, unit, their_records):
     admin = client_for(county_admin)
-    outside = admin.post("/admin/cases/partner/add/", {"name": "别处的中心", "kind": "legal_aid",
-                                                       "unit": unit("行唐县").pk, "is_active": "on"})
-    assert outside.status_code == 200 and not Partner.objects.filter(name="别处的中心").exists()
-    inside = admin.post("/admin/cases/partner/add/", {"name": "正定县妇女儿童庇护站", "kind": "shelter",
-                                                      "unit": unit("正定县").pk, "is_active": "on"})
-    assert inside.status_code == 302
-    partner = Partner.objects.get(name="正定县妇女儿童庇护站")
-    event = AuditEvent.objects.get(action="admin.add", object_id=str(partner.pk))
-    assert event.actor == county_admin and event.unit_path == unit("正定县").path
-    admin.post(f"/admin/cases/partner/{partner.pk}/delete/", {"post": "yes"})
-    assert AuditEvent.objects.filter(action="admin.delete", object_id=str(partner.pk)).exists()
+    added = admin.post("/admin/cases/partner/add/", {"name": "正定县妇女儿童庇护站", "kind": "shelter",
+                                                     "unit": unit("正定县").pk, "is_active": "on"})
+    assert added.status_code == 403 and not Partner.objects.filter(name="正定县妇女儿童庇护站").exists()
+    renamed = admin.post(f"/admin/orgs/unit/{unit('正定县').pk}/change/", {"name": "改名县"})
+    assert renamed.status_code == 403
+    assert admin.get(f"/admin/cases/partner/{their_records['partner'].pk}/change/").status_code == 200  # shown
+
+
+@pytest.mark.django_db
+def test_every_admin_save_is_audited(client_for):
+    from fulian.contacts.models import LevelQuota
+
+    top = User.objects.create(username="platform", is_superuser=True)
+    quota = LevelQuota.objects.get(level=4)
+    assert client_for(top).post(f"/admin/contacts/levelquota/{quota.pk}/change/", {"quota": 60}).status_code == 302
+    assert AuditEvent.objects.filter(action="level_quota.set", actor=top).exists()
 
 
 @pytest.mark.django_db
