@@ -9,6 +9,7 @@ from fulian.accounts.forms import LoginForm
 from fulian.api.api import api
 from fulian.cases import views as case_views
 from fulian.contacts import views as contact_views
+from fulian.core import views as core_views
 from fulian.evaluation import views as evaluation_views
 from fulian.orgs import views as org_views
 from fulian.orgs import views_building as building_views
@@ -52,8 +53,8 @@ urlpatterns = [
     path("assignments/<int:assignment_id>/end/", contact_views.assignment_end, name="assignment_end"),
     path("needs/<int:need_id>/resolve/", contact_views.need_resolve, name="need_resolve"),
     path("cadres/<int:cadre_id>/transfer/", contact_views.cadre_transfer, name="cadre_transfer"),
-    path("imports/<int:job_id>/", people_views.import_job_detail, name="import_job_detail"),
-    path("imports/<int:job_id>/errors.xlsx", people_views.import_job_errors, name="import_job_errors"),
+    path("imports/<int:job_id>/", core_views.import_job_detail, name="import_job_detail"),
+    path("imports/<int:job_id>/errors.xlsx", core_views.import_job_errors, name="import_job_errors"),
     path("today/", contact_views.today, name="today"),
     path("field-weeks/", contact_views.field_weeks, name="field_weeks"),
     path("field-weeks/<int:week_id>/", contact_views.field_week_detail, name="field_week_detail"),
@@ -78,7 +79,7 @@ urlpatterns = [
     path("partners/", case_views.partners, name="partners"),
     path("cases/<int:case_id>/", case_views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/<str:action>/", case_views.case_action, name="case_action"),
-    path("notices/", case_views.notices, name="notices"),
+    path("notices/", core_views.notices, name="notices"),
     path("needs/<int:need_id>/case/", case_views.need_to_case, name="need_to_case"),
     path("units/<int:unit_id>/building/", building_views.unit_building, name="unit_building"),
     path("volunteers/<int:volunteer_id>/certificate/", building_views.volunteer_certificate,

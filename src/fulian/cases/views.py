@@ -214,17 +214,6 @@ def referral_ack(request, code: str):
 
 
 @login_required
-def notices(request):
-    from fulian.core.models import Notice
-
-    items = Notice.objects.filter(user=request.user)[:50]
-    Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return render(request, "cases/notices.html", {"items": items})
-
-
-
-
-@login_required
 def need_to_case(request, need_id: int):
     """A need found on a visit becomes a service case: she picks its kind and confirms (the need's status and
     sealing follow through the "need.became_case" hook)."""

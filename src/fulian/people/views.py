@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -157,20 +157,6 @@ def women_import(request):
                 return redirect("import_job_detail", job_id=job.pk)
     jobs = imports.ImportJob.objects.filter(created_by=request.user, kind="women")[:10]
     return render(request, "people/women_import.html", {"form": form, "jobs": jobs})
-
-
-@login_required
-def import_job_detail(request, job_id: int):
-    job = imports.access_import_job(request.user, job_id)
-    template = "people/_import_progress.html" if request.htmx else "people/import_job.html"
-    return render(request, template, {"job": job})
-
-
-@login_required
-def import_job_errors(request, job_id: int):
-    job = imports.access_import_job(request.user, job_id)
-    return FileResponse(imports.import_errors_open(actor=request.user, job=job), as_attachment=True,
-                        filename=f"导入错误报告-{job.pk}.xlsx")
 
 
 @login_required

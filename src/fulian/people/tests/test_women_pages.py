@@ -161,7 +161,7 @@ def test_import_through_the_page_runs_in_the_background_and_offers_the_error_fil
     errors = read_xlsx(b"".join(client.get(reverse("import_job_errors", args=[job.pk])).streaming_content))
     assert errors[0][:4] == ("行号", "列", "填写的内容", "问题")
     assert errors[1][0] == 3 and errors[1][1] == "姓名" and errors[1][3] == "姓名为空。"
-    assert client.get(job_url, HTTP_HX_REQUEST="true").templates[0].name == "people/_import_progress.html"
+    assert client.get(job_url, HTTP_HX_REQUEST="true").templates[0].name == "core/_import_progress.html"
 
 
 @pytest.mark.django_db

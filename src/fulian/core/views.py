@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import render
+
+from . import imports
+from .notices import notices_for, notices_mark_read
+
+
+@login_required
+def notices(request):
+    """消息: her notifications, newest first; opening the page marks them read."""
+    items = notices_for(request.user)
+    notices_mark_read(user=request.user)
+    return render(request, "core/notices.html", {"items": items})
+
+
+@login_required
+def import_job_detail(request, job_id: int):
+    """Progress of an uploaded roster (any kind: women, organisation rosters, the modules to come)."""
+    job = imports.access_import_job(request.user, job_id)
+    template = "core/_import_progress.html" if request.htmx else "core/import_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def import_job_errors(request, job_id: int):
+    job = imports.access_import_job(request.user, job_id)
+    return FileResponse(imports.import_errors_open(actor=request.user, job=job), as_attachment=True,
+                        filename=f"导入错误报告-{job.pk}.xlsx")
