@@ -29,3 +29,16 @@ def access_account_by_id(user, account_id: int) -> User:
     if account is None:
         raise Http404("account not found")
     return account
+
+
+def cadres_for(user, *, need: str = Action.VIEW):
+    """Active cadres of the units where she may `need` (the handler and contact-person pickers)."""
+    return User.objects.filter(scope_q(user, field="unit__path", action=need), is_active=True, unit__isnull=False)
+
+
+def access_cadre_by_id(user, cadre_id, *, need: str = Action.VIEW) -> User:
+    """A cadre of her scope, for naming her handler or contact person; 404 otherwise."""
+    from fulian.core.access import access_by_id
+
+    return access_by_id(user, User, cadre_id, need=need, path_field="unit.path",
+                        queryset=User.objects.filter(is_active=True, unit__isnull=False))

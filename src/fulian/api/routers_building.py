@@ -1,11 +1,11 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from fulian.core.policy import Action, scope_q
+from fulian.core.access import access_by_id
+from fulian.core.policy import Action
 from fulian.orgs import building
 from fulian.orgs.models import Body, Election, MediaAccount, Volunteer
 from fulian.orgs.selectors import access_unit_by_id
@@ -76,10 +76,7 @@ class FollowersIn(Schema):
 
 
 def _own(model, request, object_id):
-    obj = model.objects.filter(scope_q(request.auth, field="unit_path", action=Action.EDIT), pk=object_id).first()
-    if obj is None:
-        raise Http404("not found")
-    return obj
+    return access_by_id(request.auth, model, object_id, need=Action.EDIT)
 
 
 @router.get("/units/{unit_id}/building", response={200: dict, 404: ErrorOut})

@@ -3,16 +3,14 @@ import datetime as dt
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from fulian.accounts.models import User
+from fulian.accounts.selectors import access_cadre_by_id
 from fulian.cases import selectors, services
 from fulian.cases.models import Source
 from fulian.core.context import client_ip
-from fulian.core.policy import scope_q
-from fulian.orgs.models import Unit
+from fulian.orgs.selectors import help_place_by_code, unit_by_code_for
 
 from .schemas import ErrorOut
 from .schemas_people import Id
@@ -113,7 +111,9 @@ def public_case(request, payload: PublicCaseIn):
     if cache.get_or_set(key, 0, 3600) >= settings.HELP_REQUESTS_PER_HOUR:
         return Status(429, {"detail": "too many requests from this address; call 12338"})
     cache.incr(key)
-    unit = get_object_or_404(Unit, code=payload.unit_code)
+    unit = help_place_by_code(payload.unit_code)
+    if unit is None:
+        raise Http404("unit")
     case = services.case_intake(kind=payload.kind, home_unit=unit, description=payload.description,
                                 source=Source.API, anonymous=payload.anonymous, client_token=payload.client_token,
                                 contact={"name": payload.name, "phone": payload.phone,
@@ -146,7 +146,7 @@ def list_cases(request, status: str = "open", unit_id: int | None = None):
 
 @router.post("/cases", response={201: CaseOut, 400: ErrorOut, 404: ErrorOut})
 def create_case(request, payload: CadreCaseIn):
-    unit = Unit.objects.filter(scope_q(request.auth), code=payload.unit_code).first()
+    unit = unit_by_code_for(request.auth, payload.unit_code)
     if unit is None:
         raise Http404("unit")
     woman = None
@@ -179,9 +179,7 @@ def act_on_case(request, case_id: int, payload: ActionIn):
     elif payload.action == "triage":
         services.case_triage(actor=actor, case=case, urgency=payload.urgency, version=version)
     elif payload.action == "assign":
-        handler = User.objects.filter(scope_q(actor, field="unit__path"), pk=payload.handler_id or 0).first()
-        if handler is None:
-            raise Http404("handler")
+        handler = access_cadre_by_id(actor, payload.handler_id)
         services.case_assign(actor=actor, case=case, handler=handler, version=version)
     elif payload.action == "refer":
         partner = selectors.partners_for(case).filter(pk=payload.partner_id or 0).first()

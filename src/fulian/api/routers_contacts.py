@@ -1,14 +1,11 @@
-from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from fulian.accounts.models import User
 from fulian.contacts import selectors, services
-from fulian.core.policy import Action, scope_q
+from fulian.core.policy import Action
 from fulian.orgs.selectors import access_unit_by_id
-from fulian.people.models import Woman
-from fulian.people.selectors import access_woman_by_id
+from fulian.people.selectors import access_woman_by_id, women_of_unit
 
 from .pagination import CappedPagination
 from .schemas import ErrorOut
@@ -35,10 +32,7 @@ router = Router(tags=["contacts 联系网"])
 
 
 def _cadres(request, ids):
-    cadres = list(User.objects.filter(scope_q(request.auth, field="unit__path"), pk__in=ids, unit__isnull=False))
-    if len(cadres) != len(set(ids)):
-        raise Http404("cadre not found")
-    return cadres
+    return selectors.cadres_by_ids(request.auth, ids)
 
 
 @router.get("/women/{woman_id}/contacts", response=list[ContactOut])
@@ -96,9 +90,7 @@ def end_assignment(request, assignment_id: int):
 def spread_assignments(request, unit_id: int, payload: SpreadIn):
     """Spread the unit's women who have no cadre evenly across the given cadres."""
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
-    from fulian.core.tree import subtree_q
-
-    women = Woman.objects.filter(subtree_q(unit.path, "unit_path"), merged_into__isnull=True)
+    women = women_of_unit(request.auth, unit)
     return services.assign_women_round_robin(actor=request.auth, women=women,
                                              cadres=_cadres(request, payload.cadre_ids), today=timezone.localdate())
 

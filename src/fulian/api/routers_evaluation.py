@@ -1,14 +1,12 @@
 import datetime as dt
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from fulian.core.policy import Action
 from fulian.evaluation import selectors, services
-from fulian.evaluation.models import Survey
-from fulian.orgs.models import Unit
-from fulian.orgs.selectors import access_unit_by_id
+from fulian.orgs.selectors import access_unit_by_id, help_place_by_code, unit_by_code_for
 from fulian.people.selectors import access_woman_by_id
 
 from .schemas import ErrorOut
@@ -165,9 +163,9 @@ def submit_response(request, survey_id: int, payload: ResponseIn):
     if woman is not None:
         unit = woman.home_unit
     else:
-        unit = access_unit_by_id(
-            request.auth, get_object_or_404(Unit, code=payload.unit_code or "").pk, need=Action.EDIT
-        )
+        unit = unit_by_code_for(request.auth, payload.unit_code or "", need=Action.EDIT)
+        if unit is None:
+            raise Http404("unit")
     response = services.response_submit(
         survey=survey,
         unit=unit,
@@ -215,7 +213,7 @@ def rankings(
 
 @public_router.get("/public/surveys/{token}", response={200: SurveyOut, 404: ErrorOut}, auth=None)
 def public_survey(request, token: str):
-    return get_object_or_404(Survey, public_token=token, status=Survey.Status.OPEN)
+    return selectors.survey_by_token(token, open_only=True)
 
 
 @public_router.post(
@@ -223,8 +221,10 @@ def public_survey(request, token: str):
 )
 def public_response(request, token: str, payload: PublicResponseIn):
     """For the app and mini-program: a woman answers herself; her phone number keeps it to one answer."""
-    survey = get_object_or_404(Survey, public_token=token)
-    unit = get_object_or_404(Unit, code=payload.unit_code)
+    survey = selectors.survey_by_token(token)
+    unit = help_place_by_code(payload.unit_code)
+    if unit is None:
+        raise Http404("unit")
     response = services.response_submit(
         survey=survey, unit=unit, answers=payload.answers, channel="api", phone=payload.phone, code=payload.code
     )
@@ -234,6 +234,6 @@ def public_response(request, token: str, payload: PublicResponseIn):
 @public_router.post("/public/surveys/{token}/code", response={204: None, 400: ErrorOut, 404: ErrorOut}, auth=None)
 def public_survey_code(request, token: str, payload: CodeRequestIn):
     """Send a one-time code to her phone; answering with it makes her answer count in the rates."""
-    get_object_or_404(Survey, public_token=token, status=Survey.Status.OPEN)
+    selectors.survey_by_token(token, open_only=True)
     services.survey_code_send(phone=payload.phone)
     return Status(204, None)

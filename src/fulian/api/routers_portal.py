@@ -2,15 +2,13 @@ import datetime as dt
 import time
 
 from django.core import signing
-from django.db.models import Q
-from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from fulian.core.policy import Action, scope_q
+from fulian.core.policy import Action
 from fulian.orgs.selectors import access_unit_by_id
-from fulian.portal import services
-from fulian.portal.models import Article, ArticleStatus, WomanAccount
+from fulian.portal import selectors, services
+from fulian.portal.models import WomanAccount
 
 from .auth import count_bad_token
 from .schemas import ErrorOut
@@ -88,29 +86,18 @@ class MyCaseOut(Schema):
 
 
 def _mine(request, article_id, need=Action.VIEW):
-    article = Article.objects.filter(scope_q(request.auth, field="unit_path", action=need), pk=article_id).first()
-    if article is None:
-        raise Http404("article")
-    return article
+    return selectors.access_article_by_id(request.auth, article_id, need=need)
 
 
 @public_router.get("/public/articles", response=list[ArticleOut], auth=None)
 def public_articles(request, category: str = "", q: str = ""):
     """Published pieces, newest first; `q` searches title, text and issuing body (the policy library)."""
-    articles = Article.objects.filter(status=ArticleStatus.PUBLISHED)
-    if category:
-        articles = articles.filter(category=category)
-    if q:
-        articles = articles.filter(Q(title__contains=q) | Q(body__contains=q) | Q(issuer__contains=q))
-    return list(articles[:100])
+    return list(selectors.articles_published(category=category, q=q)[:100])
 
 
 @public_router.get("/public/articles/{article_id}", response={200: ArticleOut, 404: ErrorOut}, auth=None)
 def public_article(request, article_id: int):
-    article = Article.objects.filter(status=ArticleStatus.PUBLISHED, pk=article_id).first()
-    if article is None:
-        raise Http404("article")
-    return article
+    return selectors.article_published(article_id)
 
 
 @public_router.post("/public/me/code", response={204: None, 400: ErrorOut}, auth=None)
@@ -149,10 +136,7 @@ def delete_me(request):
 
 @router.get("/articles", response=list[ArticleOut])
 def list_articles(request, status: str = ""):
-    articles = Article.objects.filter(scope_q(request.auth, field="unit_path"))
-    if status:
-        articles = articles.filter(status=status)
-    return list(articles.order_by("-id")[:200])
+    return list(selectors.articles_for(request.auth, status=status).order_by("-id")[:200])
 
 
 @router.post("/units/{unit_id}/articles", response={201: ArticleOut, 400: ErrorOut, 404: ErrorOut})

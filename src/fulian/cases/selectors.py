@@ -4,11 +4,12 @@ from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 
+from fulian.core.access import access_by_id
 from fulian.core.audit import read_record
-from fulian.core.policy import leader_scope_q
+from fulian.core.policy import Action, leader_scope_q
 from fulian.core.tree import ancestor_paths, subtree_q
 
-from .models import Case, CaseKind, CaseStatus, Partner, Urgency
+from .models import Case, CaseKind, CaseStatus, Partner, Referral, Urgency
 from .services import may_handle, unseal
 
 
@@ -44,11 +45,24 @@ def case_public_status(tracking: str) -> Case | None:
     return Case.objects.filter(tracking_code=(tracking or "").strip().upper()).first()
 
 
-def partners_for(case: Case):
-    """Partners of the case's unit and of the units above it."""
-    from fulian.core.tree import ancestor_paths
+def partners_of_unit(path: str):
+    """The active partners of a unit and of the units above it (its directory)."""
+    return (Partner.objects.filter(unit_path__in=ancestor_paths(path), is_active=True).select_related("unit")
+            .order_by("kind", "name"))
 
-    return Partner.objects.filter(unit_path__in=ancestor_paths(case.unit_path), is_active=True).order_by("kind", "name")
+
+def partners_for(case: Case):
+    """Partners a case may be referred to: those of its unit and of the units above it."""
+    return partners_of_unit(case.unit_path)
+
+
+def access_partner_by_id(user, partner_id, *, need: str = Action.VIEW) -> Partner:
+    return access_by_id(user, Partner, partner_id, need=need)
+
+
+def referral_by_ack_code(code: str):
+    """A referral by the code its partner was sent (public link); None if there is none."""
+    return Referral.objects.filter(ack_code=(code or "")[:40]).select_related("case", "partner").first()
 
 
 def case_dashboard(user, *, unit, now=None) -> dict:

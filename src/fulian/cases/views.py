@@ -13,18 +13,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from fulian.accounts.models import User
+from fulian.accounts.selectors import access_cadre_by_id, cadres_for
 from fulian.core.access import access_by_id
 from fulian.core.context import client_ip
 from fulian.core.excel import xlsx_response
 from fulian.core.params import param_int
-from fulian.core.policy import Action, scope_q
-from fulian.orgs.models import Kind, Level, Unit
-from fulian.orgs.selectors import access_unit_by_id, unit_home_for
+from fulian.core.policy import Action
+from fulian.orgs.selectors import (
+    access_unit_by_id,
+    help_place_by_code,
+    help_places_matching,
+    unit_by_code_for,
+    unit_home_for,
+)
 
 from . import exports, selectors, services
 from .forms import CadreIntakeForm, HelpForm, PartnerForm
-from .models import CaseKind, CaseStatus, Partner, Source, Urgency
+from .models import CaseKind, CaseStatus, Source, Urgency
 
 
 def _woman_account(request):
@@ -55,8 +60,7 @@ def help_form(request):
     form = HelpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        place = Unit.objects.filter(code=data["place"].split(" ")[0], level__in=(Level.TOWNSHIP, Level.VILLAGE),
-                                    kind=Kind.GEOGRAPHIC).first()
+        place = help_place_by_code(data["place"].split(" ")[0])
         if form.looks_automated():
             form.add_error(None, _("提交太快了，请稍候再试。"))
         elif place is None:
@@ -83,8 +87,7 @@ def help_places(request):
     q = request.GET.get("place", "").strip()
     units = []
     if len(q) >= 2:
-        units = (Unit.objects.filter(name__contains=q, level__in=(Level.TOWNSHIP, Level.VILLAGE), kind=Kind.GEOGRAPHIC)
-                 .select_related("parent", "parent__parent").order_by("code")[:20])
+        units = help_places_matching(q)
     return _survivor_safe(render(request, "cases/_places.html", {"units": units}))
 
 
@@ -123,7 +126,7 @@ def case_new(request):
     form = CadreIntakeForm(request.POST or None, initial={"client_token": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        unit = Unit.objects.filter(scope_q(request.user), code=data["unit_code"]).first()
+        unit = unit_by_code_for(request.user, data["unit_code"])
         if unit is None:
             form.add_error("unit_code", _("不在您的工作范围内，或没有这个代码。"))
         else:
@@ -144,8 +147,7 @@ def case_new(request):
 @login_required
 def case_detail(request, case_id: int):
     case, sealed = selectors.access_case_by_id(request.user, case_id, purpose="view")
-    handlers_choice = User.objects.filter(scope_q(request.user, field="unit__path"), is_active=True,
-                                          unit__isnull=False).order_by("unit__path", "username")[:200]
+    handlers_choice = cadres_for(request.user).order_by("unit__path", "username")[:200]
     return render(request, "cases/case_detail.html", {
         "case": case, "sealed": sealed, "details": sealed.get("details", {}),
         "fields": [(f, services.FIELD_LABELS[f]) for f in services.KIND_FIELDS.get(case.kind, [])],
@@ -178,10 +180,7 @@ def case_action(request, case_id: int, action: str):
     version = param_int(request.POST, "version", hi=2**31 - 1)
     try:
         if action == "assign":
-            handler = User.objects.filter(scope_q(request.user, field="unit__path"),
-                                          pk=request.POST.get("handler") or 0).first()
-            if handler is None:
-                raise Http404("handler")
+            handler = access_cadre_by_id(request.user, request.POST.get("handler"))
             services.case_assign(actor=request.user, case=case, handler=handler, version=version)
         elif action == "refer":
             partner = selectors.partners_for(case).filter(pk=request.POST.get("partner") or 0).first()
@@ -203,9 +202,7 @@ def case_action(request, case_id: int, action: str):
 @never_cache
 def referral_ack(request, code: str):
     """The partner confirms it received the referral (a link or code sent to it)."""
-    from .models import Referral
-
-    referral = Referral.objects.filter(ack_code=code).select_related("case", "partner").first()
+    referral = selectors.referral_by_ack_code(code)
     if referral is None:
         raise Http404("referral")
     if request.method == "POST":
@@ -257,9 +254,7 @@ def partners(request):
     form = PartnerForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("retire"):
-            partner = Partner.objects.filter(pk=request.POST["retire"], unit=unit).first()
-            if partner is None:
-                raise Http404("partner")
+            partner = selectors.access_partner_by_id(request.user, request.POST["retire"], need=Action.EDIT)
             services.partner_retire(actor=request.user, partner=partner)
             return redirect("partners")
         if form.is_valid():
@@ -270,8 +265,6 @@ def partners(request):
             else:
                 messages.success(request, _("已添加。"))
                 return redirect("partners")
-    from fulian.core.tree import ancestor_paths
-
-    items = Partner.objects.filter(unit_path__in=ancestor_paths(unit.path), is_active=True).select_related("unit")
-    return render(request, "cases/partners.html", {"items": items.order_by("kind", "name"), "form": form,
+    items = selectors.partners_of_unit(unit.path)
+    return render(request, "cases/partners.html", {"items": items, "form": form,
                                                    "unit": unit})

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from fulian.accounts import selectors as accounts_selectors
 from fulian.accounts.models import User
 from fulian.core.policy import Action, allows, scope_q
 from fulian.core.tree import SEGMENT, subtree_q
@@ -95,11 +96,19 @@ def unit_coverage(unit, *, today: dt.date) -> dict:
 
 
 def cadres_for(user, unit=None):
-    """Active cadre accounts she may assign women to: in her scope, under `unit` when given."""
-    cadres = User.objects.filter(scope_q(user, field="unit__path"), is_active=True, unit__isnull=False)
+    """Active cadre accounts she may assign women to: in her scope, of `unit` when given."""
+    cadres = accounts_selectors.cadres_for(user)
     if unit is not None:
         cadres = cadres.filter(unit=unit)
     return cadres.order_by("unit__path", "username")
+
+
+def cadres_by_ids(user, ids) -> list:
+    """The cadres named by id, all of her scope, or 404 (one unknown id fails them all)."""
+    cadres = list(accounts_selectors.cadres_for(user).filter(pk__in=list(ids)))
+    if len(cadres) != len(set(ids)):
+        raise Http404("cadre not found")
+    return cadres
 
 
 def contact_logs_for(user, *, woman=None):

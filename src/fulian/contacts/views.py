@@ -4,19 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fulian.accounts.models import User
+from fulian.accounts.selectors import access_cadre_by_id
 from fulian.core.params import param_int
-from fulian.core.policy import Action, allows, scope_q
-from fulian.core.tree import subtree_q
+from fulian.core.policy import Action, allows
 from fulian.orgs.selectors import access_unit_by_id
-from fulian.people.models import Woman
-from fulian.people.selectors import access_woman_by_id
+from fulian.people.selectors import access_woman_by_id, women_of_unit
 
 from . import selectors, services
 from .forms import ContactForm, FieldWeekForm, SpreadForm, SummaryForm
@@ -88,9 +85,7 @@ def need_resolve(request, need_id: int):
 @require_POST
 def assignment_add(request, woman_id: int):
     woman = access_woman_by_id(request.user, woman_id, need=Action.EDIT)
-    cadre = User.objects.filter(scope_q(request.user, field="unit__path"), pk=request.POST.get("cadre") or 0).first()
-    if cadre is None:
-        raise Http404("cadre not found")
+    cadre = access_cadre_by_id(request.user, request.POST.get("cadre"))
     try:
         _assignment, warning = services.assignment_create(actor=request.user, woman=woman, cadre=cadre,
                                                           today=timezone.localdate())
@@ -118,11 +113,9 @@ def assign_spread(request, unit_id: int):
     unit = access_unit_by_id(request.user, unit_id, need=Action.EDIT)
     cadres = selectors.cadres_for(request.user).filter(unit__path__in=_paths_above(unit))
     form = SpreadForm(request.POST or None, cadres=cadres)
-    unassigned = Woman.objects.filter(merged_into__isnull=True, is_assigned=False).filter(
-        scope_q(request.user, field="unit_path")).filter(subtree_q(unit.path, "unit_path")).count()
+    unassigned = women_of_unit(request.user, unit).filter(is_assigned=False).count()
     if request.method == "POST" and form.is_valid():
-        women = Woman.objects.filter(subtree_q(unit.path, "unit_path"), merged_into__isnull=True).filter(
-            scope_q(request.user, field="unit_path", action=Action.EDIT))
+        women = women_of_unit(request.user, unit)
         try:
             result = services.assign_women_round_robin(actor=request.user, women=women,
                                                        cadres=list(form.cleaned_data["cadres"]),
@@ -145,9 +138,7 @@ def _paths_above(unit):
 
 @login_required
 def cadre_transfer(request, cadre_id: int):
-    cadre = User.objects.filter(scope_q(request.user, field="unit__path", action=Action.EDIT), pk=cadre_id).first()
-    if cadre is None or cadre.unit is None:
-        raise Http404("cadre not found")
+    cadre = access_cadre_by_id(request.user, cadre_id, need=Action.EDIT)
     others = selectors.cadres_for(request.user).filter(unit__path__in=_paths_above(cadre.unit)).exclude(pk=cadre.pk)
     form = SpreadForm(request.POST or None, cadres=others)
     if request.method == "POST" and form.is_valid():

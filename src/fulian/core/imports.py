@@ -94,6 +94,11 @@ def import_job_attach_errors(job: ImportJob, content: bytes) -> None:
     ImportJob.objects.filter(pk=job.pk).update(error_file=job.error_file.name)
 
 
+def import_jobs_of(user, *, kind: str):
+    """Her own uploads of one kind, newest first."""
+    return ImportJob.objects.filter(created_by_id=getattr(user, "pk", None), kind=kind).order_by("-created_at")
+
+
 def access_import_job(user, job_id: int) -> ImportJob:
     """Only the cadre who uploaded a roster sees its job and error report (it holds full ID numbers)."""
     job = ImportJob.objects.filter(pk=job_id).first()

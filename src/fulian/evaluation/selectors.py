@@ -3,10 +3,10 @@
 from django.http import Http404
 
 from fulian.core.policy import Action, allows, scope_q
-from fulian.core.tree import ancestor_paths
-from fulian.orgs.models import Unit
+from fulian.core.tree import ancestor_paths, subtree_q
+from fulian.orgs.models import Level, Unit
 
-from .models import Rate, Survey
+from .models import Rate, Response, Survey
 from .tallies import figures_for, rates_of
 
 DEFAULT_WEIGHTS = {r.value: 25 for r in Rate}
@@ -56,6 +56,27 @@ def rankings(user, *, level: int, year: int, weights: dict[str, float], under: U
     if units.count() > RANKING_MAX_UNITS:
         raise ValueError("too many units")
     return _ranked(list(units.order_by("code")), year, weights)
+
+
+def survey_by_token(token: str, *, open_only: bool = False) -> Survey:
+    """A survey by its public token (the link women answer through); 404 when there is none."""
+    surveys = Survey.objects.filter(public_token=(token or "")[:40])
+    if open_only:
+        surveys = surveys.filter(status=Survey.Status.OPEN)
+    survey = surveys.first()
+    if survey is None:
+        raise Http404("survey not found")
+    return survey
+
+
+def survey_answer_unit(scope: Unit, code: str) -> Unit | None:
+    """The village or township of `scope`'s subtree a survey link names (answers are collected per village)."""
+    return Unit.objects.filter(subtree_q(scope.path), code=(code or "").strip()[:12],
+                               level__in=(Level.TOWNSHIP, Level.VILLAGE)).first()
+
+
+def survey_response_count(survey: Survey, *, under: Unit) -> int:
+    return Response.objects.filter(subtree_q(under.path, "unit_path"), survey=survey).count()
 
 
 def surveys_open(*, today):

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,14 +11,13 @@ from django.views.decorators.http import require_POST
 from fulian.core.excel import export_download
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
-from fulian.core.tree import subtree_q
-from fulian.orgs.models import Level, Unit
-from fulian.orgs.selectors import access_unit_by_id, unit_home_for
+from fulian.orgs.models import Level
+from fulian.orgs.selectors import access_unit_by_id, help_place_by_code, unit_home_for
 from fulian.people.selectors import access_woman_by_id
 
 from . import selectors, services
 from .forms import AnswerForm, SurveyForm, WeightsForm, parse_question_lines
-from .models import Rate, Response, Survey
+from .models import Rate
 
 RATE_LABELS = [(r.value, r.label) for r in Rate]
 
@@ -168,9 +167,7 @@ def survey_detail(request, survey_id: int):
     link_unit = None  # answers are collected per village (or township): the link names one
     wanted = request.GET.get("u", "").strip()
     if wanted:
-        link_unit = Unit.objects.filter(
-            subtree_q(scope.path), code=wanted, level__in=(Level.TOWNSHIP, Level.VILLAGE)
-        ).first()
+        link_unit = selectors.survey_answer_unit(scope, wanted)
     elif scope.level in (Level.TOWNSHIP, Level.VILLAGE):
         link_unit = scope
     return render(
@@ -182,7 +179,7 @@ def survey_detail(request, survey_id: int):
             "scope": scope,
             "link_unit": link_unit,
             "wanted": wanted,
-            "responses": Response.objects.filter(subtree_q(scope.path, "unit_path"), survey=survey).count(),
+            "responses": selectors.survey_response_count(survey, under=scope),
             "can_edit": allows(request.user, Action.EDIT, survey.unit_path),
             "public_url": request.build_absolute_uri(f"/s/{survey.public_token}/?u={link_unit.code}")
             if link_unit
@@ -229,9 +226,9 @@ def survey_answer_for(request, survey_id: int, woman_id: int):
 def survey_public(request, token: str):
     """The public answering page (no login): a link per village, distributed by its cadres or as a QR code;
     reached from the portal without one, she first picks her village."""
-    survey = get_object_or_404(Survey, public_token=token)
+    survey = selectors.survey_by_token(token)
     code = request.GET.get("u", "").strip().split(" ")[0]
-    unit = Unit.objects.filter(code=code).first() if code else None
+    unit = help_place_by_code(code) if code else None
     if unit is None:
         return render(request, "evaluation/public_choose.html", {"survey": survey, "code": code})
     form = AnswerForm(request.POST or None, survey=survey, ask_phone=True)

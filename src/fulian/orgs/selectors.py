@@ -106,3 +106,29 @@ def unit_summary(unit: Unit) -> dict:
         "conversion_rate": (villages["converted"] / villages["n"]) if villages["n"] else None,
         "organisations": organisations,
     }
+
+
+def help_place_by_code(code: str) -> Unit | None:
+    """A village or township named on the public help form (division codes are public)."""
+    return Unit.objects.filter(code=(code or "").strip()[:12], level__in=(Level.TOWNSHIP, Level.VILLAGE),
+                               kind=Kind.GEOGRAPHIC).first()
+
+
+def help_places_matching(q: str, *, limit: int = 20):
+    """Villages and townships whose name holds `q`, for the help form's suggestions (public data)."""
+    return (Unit.objects.filter(name__contains=q, level__in=(Level.TOWNSHIP, Level.VILLAGE), kind=Kind.GEOGRAPHIC)
+            .select_related("parent", "parent__parent").order_by("code")[:limit])
+
+
+def home_units_for(user):
+    """Villages and townships of her scope (where a woman may live)."""
+    return Unit.objects.filter(scope_q(user), level__in=(Level.TOWNSHIP, Level.VILLAGE), kind=Kind.GEOGRAPHIC)
+
+
+def access_building_record(user, model, record_id, *, unit: Unit | None = None, need: str = Action.EDIT):
+    """A leadership body, election, volunteer, media account … by id, if she may `need` it (and of `unit` when the
+    form is that unit's page); 404 otherwise."""
+    from fulian.core.access import access_by_id
+
+    rows = model._default_manager.filter(unit=unit) if unit is not None else None
+    return access_by_id(user, model, record_id, need=need, queryset=rows)

@@ -24,7 +24,7 @@ from .models import (
     SocialOrganisation,
     Volunteer,
 )
-from .selectors import access_unit_by_id
+from .selectors import access_building_record, access_unit_by_id
 
 
 def _date(value):
@@ -39,9 +39,7 @@ def _handle(request, unit, today):
             actor=actor, unit=unit, kind=p["kind"], term_start=_date(p["term_start"]), term_end=_date(p["term_end"])
         )
     elif section == "member":
-        body = Body.objects.filter(unit=unit, pk=p.get("body") or 0).first()
-        if body is None:
-            raise Http404("body")
+        body = access_building_record(actor, Body, p.get("body"), unit=unit)
         building.member_add(
             actor=actor,
             body=body,
@@ -55,9 +53,7 @@ def _handle(request, unit, today):
     elif section == "election":
         building.election_plan(actor=actor, unit=unit, planned_on=_date(p["planned_on"]))
     elif section == "held":
-        election = Election.objects.filter(unit=unit, pk=p.get("election") or 0).first()
-        if election is None:
-            raise Http404("election")
+        election = access_building_record(actor, Election, p.get("election"), unit=unit)
         building.election_hold(actor=actor, election=election, held_on=_date(p["held_on"]), today=today)
     elif section == "post":
         _post, warning = building.post_set(
@@ -75,9 +71,7 @@ def _handle(request, unit, today):
             team=p.get("team", ""),
         )
     elif section == "hours":
-        volunteer = Volunteer.objects.filter(unit=unit, pk=p.get("volunteer") or 0).first()
-        if volunteer is None:
-            raise Http404("volunteer")
+        volunteer = access_building_record(actor, Volunteer, p.get("volunteer"), unit=unit)
         building.service_record_add(
             actor=actor,
             volunteer=volunteer,
@@ -100,9 +94,7 @@ def _handle(request, unit, today):
             actor=actor, unit=unit, platform=p.get("platform", ""), name=p.get("name", ""), url=p.get("url", "")
         )
     elif section == "followers":
-        account = MediaAccount.objects.filter(unit=unit, pk=p.get("account") or 0).first()
-        if account is None:
-            raise Http404("account")
+        account = access_building_record(actor, MediaAccount, p.get("account"), unit=unit)
         building.follower_count_record(
             actor=actor, account=account, counted_on=_date(p["counted_on"]), followers=int(p["followers"])
         )
@@ -154,15 +146,7 @@ def _rosters():
 @login_required
 def volunteer_certificate(request, volunteer_id: int):
     """A printable certificate of her registered service hours (志愿服务时长证明)."""
-    from fulian.core.policy import scope_q
-
-    volunteer = (
-        Volunteer.objects.filter(scope_q(request.user, field="unit_path"), pk=volunteer_id)
-        .select_related("unit")
-        .first()
-    )
-    if volunteer is None:
-        raise Http404("volunteer")
+    volunteer = access_building_record(request.user, Volunteer, volunteer_id, need=Action.VIEW)
     records = volunteer.records.all()
     return render(
         request,

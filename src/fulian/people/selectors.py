@@ -21,6 +21,12 @@ from .models import Woman
 _LAST4 = re.compile(r"^[0-9]{3}[0-9Xx]$")
 
 
+def women_of_unit(user, unit, *, need: str = Action.EDIT):
+    """The women of a unit's subtree on whom she may `need` (e.g. spreading them over cadres)."""
+    return Woman.objects.filter(subtree_q(unit.path, "unit_path"), scope_q(user, field="unit_path", action=need),
+                                merged_into__isnull=True)
+
+
 def women_for(user, *, q: str = "", unit=None, tag: str = "", include_merged: bool = False):
     """Women she may see, by village; `q` is a name, pinyin initials or syllables, the last four characters of
     the ID number or phone, a whole phone or ID number (all indexed), or part of a phone number."""

@@ -14,8 +14,7 @@ from fulian.core import imports
 from fulian.core.panels import panels_for
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
-from fulian.orgs.models import Level, Unit
-from fulian.orgs.selectors import access_unit_by_id
+from fulian.orgs.selectors import access_unit_by_id, home_units_for
 
 from . import exports, selectors, services
 from .forms import ImportForm, MergeForm, WomanForm
@@ -43,10 +42,7 @@ def _page(queryset, number, count, more):
 
 def _home_units(user):
     """Up to 500 villages and townships in scope for the form's suggestions (code with name)."""
-    from fulian.core.policy import scope_q
-
-    return Unit.objects.filter(scope_q(user), level__in=(Level.TOWNSHIP, Level.VILLAGE), kind="geo").order_by(
-        "path").only("code", "name")[:500]
+    return home_units_for(user).order_by("path").only("code", "name")[:500]
 
 
 @login_required
@@ -155,7 +151,7 @@ def women_import(request):
                 form.add_error("file", exc)
             else:
                 return redirect("import_job_detail", job_id=job.pk)
-    jobs = imports.ImportJob.objects.filter(created_by=request.user, kind="women")[:10]
+    jobs = imports.import_jobs_of(request.user, kind="women")[:10]
     return render(request, "people/women_import.html", {"form": form, "jobs": jobs})
 
 

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -14,17 +13,13 @@ from django.views.decorators.http import require_POST
 
 from fulian.core.panels import panels_for
 from fulian.core.params import param_int
-from fulian.core.policy import Action, scope_q
+from fulian.core.policy import Action
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 
-from . import services
-from .models import Article, ArticleStatus, Category, WomanAccount
+from . import selectors, services
+from .models import Category, WomanAccount
 
 SESSION_KEY = "woman_account"
-
-
-def _published():
-    return Article.objects.filter(status=ArticleStatus.PUBLISHED).select_related("unit")
 
 
 SEEN_KEY = "woman_seen"
@@ -53,9 +48,8 @@ def _private(response):
 
 def portal_home(request):
     """The public home; other apps add their sections (open surveys, later activities …) through core.panels."""
-    latest = {
-        c: list(_published().filter(category=c)[:5]) for c in (Category.NOTICE, Category.BULLETIN, Category.PRACTICE)
-    }
+    columns = (Category.NOTICE, Category.BULLETIN, Category.PRACTICE)
+    latest = {c: list(selectors.articles_published(category=c)[:5]) for c in columns}
     return render(request, "portal/home.html", {"latest": latest, "categories": Category,
                                                 "sections": panels_for("portal.home", request, None)})
 
@@ -64,17 +58,13 @@ def news_list(request, category: str):
     if category not in Category.values:
         raise Http404("category")
     q = request.GET.get("q", "").strip()
-    articles = _published().filter(category=category)
-    if q:
-        articles = articles.filter(Q(title__contains=q) | Q(body__contains=q) | Q(issuer__contains=q))
+    articles = selectors.articles_published(category=category, q=q)
     page = Paginator(articles, 20).get_page(request.GET.get("page"))
     return render(request, "portal/news_list.html", {"page": page, "category": Category(category), "q": q})
 
 
 def news_detail(request, article_id: int):
-    article = _published().filter(pk=article_id).first()
-    if article is None:
-        raise Http404("article")
+    article = selectors.article_published(article_id)
     return render(request, "portal/news_detail.html", {"article": article})
 
 
@@ -126,7 +116,7 @@ def me_delete(request):
 
 @login_required
 def publish_list(request):
-    articles = Article.objects.filter(scope_q(request.user, field="unit_path")).select_related("unit", "author")
+    articles = selectors.articles_for(request.user)
     page = Paginator(articles.order_by("status", "-id"), 30).get_page(request.GET.get("page"))
     return render(request, "portal/publish_list.html", {"page": page})
 
@@ -135,11 +125,7 @@ def publish_list(request):
 def publish_edit(request, article_id: int | None = None):
     article = None
     if article_id is not None:
-        article = Article.objects.filter(
-            scope_q(request.user, field="unit_path", action=Action.EDIT), pk=article_id
-        ).first()
-        if article is None:
-            raise Http404("article")
+        article = selectors.access_article_by_id(request.user, article_id, need=Action.EDIT)
     unit = article.unit if article else unit_home_for(request.user)
     unit_id = param_int(request.GET, "unit")
     if unit_id is not None:
@@ -185,13 +171,7 @@ def publish_edit(request, article_id: int | None = None):
 
 @login_required
 def publish_detail(request, article_id: int):
-    article = (
-        Article.objects.filter(scope_q(request.user, field="unit_path"), pk=article_id)
-        .select_related("unit", "author", "reviewer")
-        .first()
-    )
-    if article is None:
-        raise Http404("article")
+    article = selectors.access_article_by_id(request.user, article_id)
     if request.method == "POST":
         try:
             action = request.POST.get("action")
