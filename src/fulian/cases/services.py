@@ -25,10 +25,10 @@ from fulian.core.phone import normalize_phone
 from fulian.core.policy import (
     Action,
     actions_of,
-    allows,
     has_leader_role,
     is_leader_of,
     may_handle_case,
+    require,
     unit_fits_case,
 )
 from fulian.orgs.models import Level, Unit
@@ -154,8 +154,8 @@ def case_intake(
         raise ValidationError(_("请简单说明发生了什么、需要什么帮助。"), code="case_description")
     if home_unit.level not in (Level.TOWNSHIP, Level.VILLAGE) or not home_unit.is_geographic:
         raise ValidationError(_("请选择您所在的村(社区)或乡镇(街道)。"), code="case_unit")
-    if actor is not None and not allows(actor, Action.EDIT, home_unit.path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    if actor is not None:
+        require(actor, Action.EDIT, home_unit.path)
     contact = {k: (v or "").strip()[:200] for k, v in (contact or {}).items()}
     if not anonymous and not (contact.get("phone") or woman is not None):
         raise ValidationError(_("请留下联系电话，或选择匿名求助。"), code="case_contact")
@@ -513,8 +513,7 @@ def deadline_rule_set(*, actor, kind: str, urgency: str, first_action_hours: int
 
 
 def partner_create(*, actor, unit: Unit, name: str, kind: str, phone: str = "", email: str = "") -> Partner:
-    if not allows(actor, Action.EDIT, unit.path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, unit.path)
     if Partner.objects.filter(unit=unit, name=name.strip(), is_active=True).exists():
         raise ValidationError(_("已有同名合作单位。"), code="partner_duplicate")
     with transaction.atomic():
@@ -525,8 +524,7 @@ def partner_create(*, actor, unit: Unit, name: str, kind: str, phone: str = "", 
 
 
 def partner_retire(*, actor, partner: Partner) -> None:
-    if not allows(actor, Action.EDIT, partner.unit_path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, partner.unit_path)
     with transaction.atomic():
         Partner.objects.filter(pk=partner.pk).update(is_active=False)
         audit_record(actor=actor, action="partner.retire", obj=partner)

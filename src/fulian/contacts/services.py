@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from fulian.core.audit import audit_record
 from fulian.core.figures import figures_add, period_of
 from fulian.core.outbox import outbox_put
-from fulian.core.policy import Action, actions_of, allows, has_any_role
+from fulian.core.policy import Action, OutOfScope, actions_of, allows, has_any_role, require
 from fulian.people.models import Woman
 
 from .models import Assignment, ContactLog, FieldWeek, LevelQuota, Need, NeedCategory, NeedStatus
@@ -55,8 +55,7 @@ def _refresh_is_assigned(woman_ids) -> None:
 
 def assignment_create(*, actor, woman: Woman, cadre, today: dt.date) -> tuple[Assignment, str | None]:
     """Link a cadre to a woman. Returns the assignment and a warning when she is now over her quota."""
-    if not allows(actor, Action.EDIT, woman.unit_path) or not allows(actor, Action.VIEW, cadre.unit.path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, woman.unit_path) or not allows(actor, Action.VIEW, cadre.unit.path)
     _check_cadre_covers(cadre, woman)
     with transaction.atomic():
         existing = Assignment.objects.filter(woman=woman, cadre=cadre, ended_on__isnull=True).first()
@@ -77,8 +76,7 @@ def _quota_warning(cadre) -> str | None:
 
 
 def assignment_end(*, actor, assignment: Assignment, today: dt.date) -> None:
-    if not allows(actor, Action.EDIT, assignment.woman.unit_path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, assignment.woman.unit_path)
     with transaction.atomic():
         Assignment.objects.filter(pk=assignment.pk, ended_on__isnull=True).update(ended_on=today)
         _refresh_is_assigned([assignment.woman_id])
@@ -92,8 +90,7 @@ def assign_women_round_robin(*, actor, women, cadres: list, today: dt.date) -> d
     if not cadres:
         raise ValidationError(_("没有可以分配的干部。"), code="no_cadres")
     for cadre in cadres:
-        if not allows(actor, Action.VIEW, cadre.unit.path):
-            raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+        require(actor, Action.VIEW, cadre.unit.path)
     loads = {c.pk: Assignment.objects.filter(cadre=c, ended_on__isnull=True).count() for c in cadres}
     cadres.sort(key=lambda c: (loads[c.pk], c.pk))
     rows, skipped = [], 0
@@ -120,10 +117,7 @@ def assign_women_round_robin(*, actor, women, cadres: list, today: dt.date) -> d
 
 def assignments_transfer(*, actor, from_cadre, to_cadres: list, today: dt.date) -> dict:
     """A cadre leaves: end all her links and hand her women to the others, evenly."""
-    if not allows(actor, Action.MANAGE_ACCOUNTS, from_cadre.unit.path) and not allows(
-        actor, Action.EDIT, from_cadre.unit.path
-    ):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, from_cadre.unit.path)
     to_cadres = [c for c in to_cadres if c.pk != from_cadre.pk]
     with transaction.atomic():
         active = Assignment.objects.filter(cadre=from_cadre, ended_on__isnull=True).select_related("woman")
@@ -159,7 +153,7 @@ def contact_log_create(
         if done is not None:
             return done
     if not may_log_contact(actor, woman):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+        raise OutOfScope("may not log a contact with her")
     if contacted_on > today:
         raise ValidationError(_("联系日期不能在今天之后。"), code="contact_future")
     if follow_up_on and follow_up_on < contacted_on:
@@ -204,8 +198,7 @@ def _refresh_contact_dates(woman: Woman) -> None:
 
 
 def need_resolve(*, actor, need: Need, resolution: str, today: dt.date) -> Need:
-    if not allows(actor, Action.EDIT, need.unit_path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, need.unit_path)
     if need.status != NeedStatus.OPEN:
         raise ValidationError(_("这项需求已经处理过了。"), code="need_closed")
     with transaction.atomic():
@@ -221,8 +214,7 @@ def need_resolve(*, actor, need: Need, resolution: str, today: dt.date) -> Need:
 
 
 def field_week_create(*, actor, unit, title: str, starts_on: dt.date, ends_on: dt.date, participants=()) -> FieldWeek:
-    if not allows(actor, Action.EDIT, unit.path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, unit.path)
     if ends_on < starts_on:
         raise ValidationError(_("结束日期不能早于开始日期。"), code="field_week_dates")
     if (ends_on - starts_on).days > 13:
@@ -239,8 +231,7 @@ def field_week_create(*, actor, unit, title: str, starts_on: dt.date, ends_on: d
 
 
 def field_week_summarize(*, actor, week: FieldWeek, summary: str) -> FieldWeek:
-    if not allows(actor, Action.EDIT, week.unit_path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, week.unit_path)
     with transaction.atomic():
         FieldWeek.objects.filter(pk=week.pk).update(summary=summary)
         week.summary = summary

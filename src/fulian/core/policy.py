@@ -8,6 +8,7 @@ or at `is_superuser`. The table of `core/tests/test_policy.py` covers every role
 """
 
 from django.db.models import Q, TextChoices
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from .tree import subtree_q
@@ -101,6 +102,17 @@ def has_leader_role(user) -> bool:
 def has_any_role(user) -> bool:
     """A cadre with at least one role (an account without roles works for nobody)."""
     return _active(user) and bool(getattr(user, "roles", None))
+
+
+class OutOfScope(Http404):
+    """Raised by a service asked to act outside the actor's scope: answered 404 like a record that does not exist,
+    on pages and in the API alike, so a refusal discloses nothing."""
+
+
+def require(user, action: str, path: str) -> None:
+    """For services: go on only if she may `action` at `path`."""
+    if not allows(user, action, path):
+        raise OutOfScope("out of scope")
 
 
 def is_leader_of(user, path: str) -> bool:

@@ -15,7 +15,7 @@ from fulian.core.context import current_origin
 from fulian.core.crypto import keyed_hash
 from fulian.core.otp import otp_check, otp_send
 from fulian.core.phone import normalize_phone
-from fulian.core.policy import Action, allows
+from fulian.core.policy import Action, require
 from fulian.core.ratelimit import rate_hit
 from fulian.orgs.models import Level
 
@@ -35,8 +35,7 @@ def survey_create(
     standard: bool = False,
 ) -> Survey:
     """A survey of `unit`'s subtree for a period: the standard four-rate questionnaire or custom questions."""
-    if not allows(actor, Action.EDIT, unit.path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, unit.path)
     if ends_on < starts_on:
         raise ValidationError(_("结束日期不能早于开始日期。"), code="survey_dates")
     if not (title or "").strip():
@@ -91,8 +90,7 @@ def _clean_question(spec: dict, n: int) -> dict:
 
 
 def survey_set_status(*, actor, survey: Survey, status: str) -> Survey:
-    if not allows(actor, Action.EDIT, survey.unit_path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, survey.unit_path)
     if status not in Survey.Status.values:
         raise ValidationError(_("状态不正确。"))
     with transaction.atomic():
@@ -167,8 +165,8 @@ def response_submit(
         raise ValidationError(_("这份问卷现在不接受填写。"), code="survey_closed")
     if not unit.path.startswith(survey.unit_path) or unit.level not in (Level.TOWNSHIP, Level.VILLAGE):
         raise ValidationError(_("所在村(社区)不在这份问卷的范围内。"), code="survey_unit")
-    if entered_by is not None and not allows(entered_by, Action.EDIT, unit.path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    if entered_by is not None:
+        require(entered_by, Action.EDIT, unit.path)
     phone = normalize_phone(phone) if phone else (woman.phone if woman is not None else "")
     key = respondent_key(phone=phone, woman=woman)
     if Response.objects.filter(survey=survey, respondent_key=key).exists():  # before a code is used up
@@ -226,8 +224,7 @@ def _deltas(path: str, period: int, scored, sign: int, *, verified: bool):
 
 def response_delete(*, actor, response: Response) -> None:
     """Withdraw an answer sheet (e.g. entered for the wrong woman); its counts leave the figures with it."""
-    if not allows(actor, Action.EDIT, response.unit_path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, response.unit_path)
     with transaction.atomic():
         answers = list(response.answers.select_related("question"))
         scored = [(a.question, a.value, a.is_positive) for a in answers]

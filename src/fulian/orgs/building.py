@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
 from fulian.core.links import clean_link
-from fulian.core.policy import Action, allows
+from fulian.core.policy import Action, require
 from fulian.core.tree import subtree_q
 
 from .models import (
@@ -35,8 +35,7 @@ TERM_YEARS = 5  # a federation's bodies are elected for five years
 
 
 def _may_edit(actor, unit) -> None:
-    if not allows(actor, Action.EDIT, unit.path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, unit.path)
 
 
 def body_create(*, actor, unit: Unit, kind: str, term_start: dt.date, term_end: dt.date) -> Body:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
 from fulian.core.phone import normalize_phone
-from fulian.core.policy import Action, allows, scope_q
+from fulian.core.policy import Action, require, scope_q
 
 from .models import HomeActivity, WomensHome
 
@@ -46,8 +46,7 @@ def home_save(
     photo=None,
 ) -> WomensHome:
     """Register a Women's Home of `unit` (or update `home`)."""
-    if not allows(actor, Action.EDIT, unit.path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, unit.path)
     if not (name or "").strip() or not (address or "").strip():
         raise ValidationError(_("请填写名称和地址。"), code="home_required")
     values = {
@@ -81,8 +80,7 @@ def home_save(
 
 
 def home_activity_add(*, actor, home: WomensHome, held_on, title: str, participants: int) -> HomeActivity:
-    if not allows(actor, Action.EDIT, home.unit_path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, home.unit_path)
     if participants < 0:
         raise ValidationError(_("参加人数不能为负数。"), code="participants_negative")
     if not (title or "").strip():

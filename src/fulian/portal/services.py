@@ -11,7 +11,7 @@ from fulian.core.audit import audit_record
 from fulian.core.otp import otp_check, otp_forget, otp_send
 from fulian.core.outbox import outbox_put
 from fulian.core.phone import normalize_phone
-from fulian.core.policy import Action, allows, may_review_article
+from fulian.core.policy import Action, may_review_article, require
 
 from .models import Article, ArticleStatus, Category, WomanAccount
 
@@ -31,8 +31,7 @@ def article_save(
     *, actor, unit, title: str, body: str, category: str, issuer: str = "", channels=(), article: Article | None = None
 ) -> Article:
     """Write or edit a draft (an article sent back from review is a draft again)."""
-    if not allows(actor, Action.EDIT, unit.path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, unit.path)
     channels = sorted(set(channels))
     _check_article(title, body, category, channels)
     values = {
@@ -56,8 +55,7 @@ def article_save(
 
 
 def article_submit(*, actor, article: Article) -> Article:
-    if not allows(actor, Action.EDIT, article.unit_path):
-        raise ValidationError(_("不在您的工作范围内。"), code="out_of_scope")
+    require(actor, Action.EDIT, article.unit_path)
     if article.status != ArticleStatus.DRAFT:
         raise ValidationError(_("只有草稿可以提交审核。"), code="article_not_draft")
     with transaction.atomic():

@@ -9,6 +9,7 @@ from fulian.accounts.tests.factories import UserFactory
 from fulian.contacts import selectors, services
 from fulian.contacts.models import Assignment, ContactLog, FieldWeek, Need, NeedStatus
 from fulian.core.idnumber import parse_id_number
+from fulian.core.policy import OutOfScope
 from fulian.people.models import Woman
 from fulian.people.services import WomanData, woman_create
 from fulian.people.tests.helpers import female_id
@@ -130,7 +131,7 @@ def test_an_assigned_volunteer_may_log_contacts_with_her_women_only(county_chair
     services.assignment_create(actor=county_chair, woman=village_women[0], cadre=volunteer, today=TODAY)
     services.contact_log_create(actor=volunteer, woman=village_women[0], contacted_on=TODAY, channel="phone",
                                 today=TODAY)
-    with pytest.raises(ValidationError):
+    with pytest.raises(OutOfScope):  # answered 404, like a woman who does not exist
         services.contact_log_create(actor=volunteer, woman=village_women[1], contacted_on=TODAY, channel="phone",
                                     today=TODAY)
 
