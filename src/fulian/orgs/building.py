@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
-from fulian.core.audit import audit_record
+from fulian.core.audit import audit_record, changed_fields
 from fulian.core.links import clean_link
 from fulian.core.policy import Action, require
 from fulian.core.tree import subtree_q
@@ -206,6 +206,18 @@ def follower_count_record(*, actor, account: MediaAccount, counted_on: dt.date, 
             account=account, counted_on=counted_on, defaults={"followers": followers}
         )
     return count
+
+
+def building_record_update(*, actor, record, values: dict) -> dict:
+    """Change fields of a roster record (volunteer, organisation, home, media account) of her scope, e.g. from a
+    re-imported roster; returns {field: [old, new]} that changed (nothing is written when nothing changed)."""
+    require(actor, Action.EDIT, record.unit_path)
+    changes = changed_fields(record, values)
+    if changes:
+        with transaction.atomic():
+            type(record).objects.filter(pk=record.pk).update(**values)
+            audit_record(actor=actor, action=f"{record._meta.model_name}.update", obj=record, changes=changes)
+    return changes
 
 
 def building_summary(unit: Unit, *, today: dt.date) -> dict:

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fulian.core.audit import audit_record
 from fulian.core.excel import Column, Roster, RowError, error_xlsx, template_xlsx
 from fulian.core.imports import import_job_attach_errors, import_job_progress, register
 from fulian.core.links import clean_link
@@ -286,12 +285,7 @@ class PostSpec(Spec):
 
 
 def _update(actor, obj, values: dict) -> str:
-    changes = {k: [str(getattr(obj, k)), str(v)] for k, v in values.items() if getattr(obj, k) != v}
-    if not changes:
-        return "unchanged"
-    type(obj).objects.filter(pk=obj.pk).update(**values)
-    audit_record(actor=actor, action=f"{obj._meta.model_name}.import_update", obj=obj, changes=changes)
-    return "updated"
+    return "updated" if building.building_record_update(actor=actor, record=obj, values=values) else "unchanged"
 
 
 SPECS = {

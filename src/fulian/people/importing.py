@@ -14,10 +14,8 @@ from django.utils.translation import gettext as _
 
 from fulian.accounts.models import User
 from fulian.core.audit import audit_record
-from fulian.core.crypto import encrypt, keyed_hash
+from fulian.core.crypto import keyed_hash
 from fulian.core.excel import Column, Roster, RowError, error_xlsx, template_xlsx
-from fulian.core.figures import figures_add, period_of
-from fulian.core.hooks import hook_call
 from fulian.core.imports import import_job_attach_errors, import_job_progress
 from fulian.core.params import is_ascii_digits
 from fulian.core.phone import normalize_phone
@@ -34,7 +32,11 @@ from .services import (
     clean_name,
     clean_occupation,
     clean_tags,
+    woman_apply,
+    woman_build,
     woman_values,
+    women_moved,
+    women_registered,
 )
 from .vocabularies import Occupation, TagCode
 
@@ -184,16 +186,14 @@ class WomenImport:
             return
         existing = {w.id_hash: w for w in Woman.objects.filter(
             id_hash__in=[h for _n, _d, h in good], merged_into__isnull=True).prefetch_related("tags")}
-        new, changed, updated, moved, tallies = [], [], {}, [], []
+        new, changed, updated, moved = [], [], {}, []
         new_tags: list[tuple[Woman, list[str]]] = []
         now = timezone.now()
         for number, data, hash_ in good:
             values = woman_values(data)
             woman = existing.get(hash_)
             if woman is None:
-                woman = Woman(created_by=self.actor, id_encrypted=encrypt(data.id_number.number), id_hash=hash_,
-                              id_masked=data.id_number.masked, id_last4=data.id_number.last4,
-                              birth_date=data.id_number.birth_date, **values)
+                woman = woman_build(actor=self.actor, data=data)
                 new.append(woman)
                 new_tags.append((woman, data.tags))
                 continue
@@ -201,20 +201,17 @@ class WomenImport:
                 self._fail(number, originals[number], "id_number", data.id_number.masked,
                            _("这个身份证号已登记在您工作范围以外的组织，请联系上级妇联处理。"))
                 continue
-            diff = {k: v for k, v in values.items() if getattr(woman, k) != v}
             tags_now = sorted(t.code for t in woman.tags.all())
+            old_path = woman.unit_path
+            diff = woman_apply(woman, values, now=now)
             if not diff and tags_now == data.tags:
                 self.counts["unchanged_count"] += 1
                 continue
             if "unit_path" in diff:
-                period = period_of(woman.created_at)
-                tallies += [(woman.unit_path, period, "women_registered", -1),
-                            (diff["unit_path"], period, "women_registered", 1)]
-                moved.append((woman, woman.unit_path))
-            for k, v in diff.items():
-                setattr(woman, k, v)
-            woman.version += 1
-            woman.updated_at = now
+                moved.append((woman, old_path))
+            if not diff:  # only her tags changed: still a new version of her record
+                woman.version += 1
+                woman.updated_at = now
             changed.append(woman)
             if tags_now != data.tags:
                 Woman.tags.through.objects.filter(woman=woman).delete()
@@ -234,10 +231,8 @@ class WomenImport:
         Woman.tags.through.objects.bulk_create([
             Woman.tags.through(woman_id=w.pk, tag_id=self.tags[code].pk) for w, codes in new_tags for code in codes
         ], batch_size=CHUNK)
-        tallies += [(w.unit_path, period_of(w.created_at), "women_registered", 1) for w in new]
-        figures_add(tallies)
-        for woman, old_path in moved:
-            hook_call("woman.moved", woman=woman, old_path=old_path)
+        women_registered(new)
+        women_moved(moved)
         if new or changed:
             # one audit row per chunk, naming every record it created or changed (and which fields)
             audit_record(actor=self.actor, action="woman.import", now=now,

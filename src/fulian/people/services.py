@@ -190,6 +190,40 @@ def woman_values(data: WomanData) -> dict:
     }
 
 
+def woman_build(*, actor, data: WomanData) -> Woman:
+    """A new, unsaved record for `data` — the one way a woman's fields are filled, for the form, the API and the
+    roster import (which saves many at once)."""
+    return Woman(created_by=actor if getattr(actor, "pk", None) else None, **woman_values(data),
+                 **_identifier_fields(data.id_number))
+
+
+def woman_apply(woman: Woman, values: dict, *, now) -> dict:
+    """Set changed values on a loaded record with its version bumped; returns {field: new value} that changed."""
+    diff = {k: v for k, v in values.items() if getattr(woman, k) != v}
+    for k, v in diff.items():
+        setattr(woman, k, v)
+    if diff:
+        woman.version += 1
+        woman.updated_at = now
+    return diff
+
+
+def women_registered(women) -> None:
+    """Newly registered women count where they live, in the month they were registered (core.figures)."""
+    figures_add([(w.unit_path, period_of(w.created_at), "women_registered", 1) for w in women])
+
+
+def women_moved(moves) -> None:
+    """Women who moved village, as (woman, old unit path): her registration figure moves with her and the apps that
+    follow her (contacts: history and links) are told — the same for one edit and for a whole roster."""
+    moves = list(moves)
+    figures_add([delta for woman, old_path in moves for delta in (
+        (old_path, period_of(woman.created_at), "women_registered", -1),
+        (woman.unit_path, period_of(woman.created_at), "women_registered", 1))])
+    for woman, old_path in moves:
+        hook_call("woman.moved", woman=woman, old_path=old_path)
+
+
 def find_by_id_number(number: IdNumber) -> Woman | None:
     return Woman.objects.filter(id_hash=keyed_hash(number.number), merged_into__isnull=True).first()
 
@@ -208,10 +242,10 @@ def woman_create(*, actor, data: WomanData) -> Woman:
                 visible = existing if actor is None or allows(actor, Action.VIEW, existing.unit_path) else None
                 raise DuplicateWoman(_("这个身份证号已经登记过了。") if visible else
                                      _("这个身份证号已登记在您工作范围以外的组织，请联系上级妇联处理。"), visible)
-        woman = Woman.objects.create(created_by=actor if getattr(actor, "pk", None) else None,
-                                     **woman_values(data), **_identifier_fields(data.id_number))
+        woman = woman_build(actor=actor, data=data)
+        woman.save()
         _set_tags(woman, data.tags)
-        figures_add([(woman.unit_path, period_of(woman.created_at), "women_registered", 1)])
+        women_registered([woman])
         audit_record(actor=actor, action="woman.create", obj=woman, changes={"unit": data.home_unit.code})
     return woman
 
@@ -240,9 +274,7 @@ def woman_update(*, actor, woman: Woman, data: WomanData, version: int) -> Woman
         woman.refresh_from_db()
         _set_tags(woman, data.tags)
         if moved:
-            period = period_of(woman.created_at)
-            figures_add([(old_path, period, "women_registered", -1), (woman.unit_path, period, "women_registered", 1)])
-            hook_call("woman.moved", woman=woman, old_path=old_path)
+            women_moved([(woman, old_path)])
         audit_record(actor=actor, action="woman.update", obj=woman, changes=changes)
     return woman
 
