@@ -183,6 +183,7 @@ OTP_REQUESTS_PER_PHONE = envint("OTP_REQUESTS_PER_PHONE", "5")
 OTP_REQUESTS_PER_ADDRESS = envint("OTP_REQUESTS_PER_ADDRESS", "20")
 OTP_VERIFY_PER_ADDRESS = envint("OTP_VERIFY_PER_ADDRESS", "30")
 OTP_FAILURES_PER_PHONE = envint("OTP_FAILURES_PER_PHONE", "10")
+CERTIFICATE_CHECKS_PER_HOUR = envint("CERTIFICATE_CHECKS_PER_HOUR", "60")  # public certificate checks per address
 SURVEY_ANSWERS_PER_ADDRESS = envint("SURVEY_ANSWERS_PER_ADDRESS", "30")  # public answers per address per hour
 OTP_ECHO = envbool("OTP_ECHO", "true" if DEBUG else "false")
 HELP_MIN_SECONDS = envint("HELP_MIN_SECONDS", "3")  # a form filled in faster than this is a bot

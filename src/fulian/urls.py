@@ -80,6 +80,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", case_views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/<str:action>/", case_views.case_action, name="case_action"),
     path("notices/", core_views.notices, name="notices"),
+    path("verify/<str:code>/", core_views.certificate_verify, name="certificate_verify"),
     path("needs/<int:need_id>/case/", case_views.need_to_case, name="need_to_case"),
     path("units/<int:unit_id>/building/", building_views.unit_building, name="unit_building"),
     path("volunteers/<int:volunteer_id>/certificate/", building_views.volunteer_certificate,

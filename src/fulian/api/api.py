@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from .auth import TokenAuth, session_auth
 from .routers_accounts import router as accounts_router
+from .routers_building import public_router as building_public_router
 from .routers_building import router as building_router
 from .routers_cases import public_router as cases_public_router
 from .routers_cases import router as cases_router
@@ -102,5 +103,6 @@ api.add_router("/", cases_public_router)
 api.add_router("/", homes_router)
 api.add_router("/", homes_public_router)
 api.add_router("/", building_router)
+api.add_router("/", building_public_router)
 api.add_router("/", portal_router)
 api.add_router("/", portal_public_router)

@@ -1,10 +1,12 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from fulian.core.access import access_by_id
+from fulian.core.certificates import certificate_by_code, certificate_code, masked_holder
 from fulian.core.policy import Action
 from fulian.orgs import building
 from fulian.orgs.models import Body, Election, MediaAccount, Volunteer
@@ -13,6 +15,7 @@ from fulian.orgs.selectors import access_unit_by_id
 from .schemas import ErrorOut
 
 router = Router(tags=["building 组织建设"])
+public_router = Router(tags=["public 公开"])
 
 
 class Created(Schema):
@@ -139,6 +142,41 @@ def set_post(request, unit_id: int, kind: str, payload: PostIn):
 def add_volunteer(request, unit_id: int, payload: VolunteerIn):
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     return Status(201, {"id": building.volunteer_add(actor=request.auth, unit=unit, **payload.dict()).pk})
+
+
+class CertificateOut(Schema):
+    number: str
+    code: str = Field(description="the verification code printed on the certificate")
+    verify_url: str
+    holder: str = Field(description="masked on the public check")
+    title: str
+    unit_name: str
+    issued_at: dt.datetime
+    is_valid: bool
+
+
+def _certificate_out(request, certificate, *, holder: str) -> dict:
+    code = certificate_code(certificate)
+    return {"number": certificate.number, "code": code, "verify_url": request.build_absolute_uri(f"/verify/{code}/"),
+            "holder": holder, "title": certificate.title, "unit_name": certificate.unit_name,
+            "issued_at": certificate.issued_at, "is_valid": certificate.revoked_at is None}
+
+
+@router.post("/volunteers/{volunteer_id}/certificate", response={200: CertificateOut, 404: ErrorOut})
+def volunteer_certificate(request, volunteer_id: int):
+    """Issue (or fetch again) the numbered certificate of her registered hours, with its public check link."""
+    volunteer = _own(Volunteer, request, volunteer_id)
+    certificate = building.volunteer_certificate_issue(actor=request.auth, volunteer=volunteer)
+    return _certificate_out(request, certificate, holder=certificate.holder)
+
+
+@public_router.get("/public/certificates/{code}", response={200: CertificateOut, 404: ErrorOut}, auth=None)
+def check_certificate(request, code: str):
+    """Anyone checks a certificate by the code printed on it (the holder's name comes back masked)."""
+    certificate = certificate_by_code(code)
+    if certificate is None:
+        raise Http404("certificate")
+    return _certificate_out(request, certificate, holder=masked_holder(certificate.holder))
 
 
 @router.post("/volunteers/{volunteer_id}/hours", response={201: Created, 400: ErrorOut, 404: ErrorOut})

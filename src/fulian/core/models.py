@@ -171,3 +171,28 @@ class OneTimeCode(models.Model):
 
     def __str__(self):
         return f"{self.phone[-4:]} {self.expires_at:%H:%M}"
+
+
+class Certificate(models.Model):
+    """A numbered certificate (service hours, later trainings and awards) that anyone can check online: the printed
+    page carries its verification code and a QR code of the public verification link (core.certificates)."""
+
+    number = models.CharField(_("证书编号"), max_length=24, unique=True)
+    kind = models.CharField(_("类别"), max_length=30)
+    subject_key = models.CharField(max_length=120, help_text="what it certifies, so issuing twice gives the same one")
+    holder = models.CharField(_("持有人"), max_length=60)
+    title = models.CharField(_("证明内容"), max_length=200)
+    unit_path = models.CharField(max_length=64, db_index=True)
+    unit_name = models.CharField(_("出具单位"), max_length=100)
+    issued_at = models.DateTimeField(_("出具时间"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("证书")
+        verbose_name_plural = _("证书")
+        constraints = [models.UniqueConstraint(fields=["kind", "subject_key"], name="one_certificate_per_subject")]
+
+    def __str__(self):
+        return f"{self.number} {self.holder}"

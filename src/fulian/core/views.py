@@ -1,9 +1,14 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from . import imports
+from .certificates import certificate_by_code, masked_holder
+from .context import client_ip
 from .notices import notices_for, notices_mark_read
+from .ratelimit import rate_hit
 
 
 @login_required
@@ -27,3 +32,15 @@ def import_job_errors(request, job_id: int):
     job = imports.access_import_job(request.user, job_id)
     return FileResponse(imports.import_errors_open(actor=request.user, job=job), as_attachment=True,
                         filename=f"导入错误报告-{job.pk}.xlsx")
+
+
+@never_cache
+def certificate_verify(request, code: str):
+    """Public: is this certificate genuine and does it still stand? (rate-limited per address)"""
+    if not rate_hit("certificate-verify", client_ip(request), limit=settings.CERTIFICATE_CHECKS_PER_HOUR, seconds=3600):
+        return render(request, "core/certificate_verify.html", {"limited": True}, status=429)
+    certificate = certificate_by_code(code)
+    if certificate is None:
+        return render(request, "core/certificate_verify.html", {"code": code}, status=404)
+    return render(request, "core/certificate_verify.html", {
+        "certificate": certificate, "holder": masked_holder(certificate.holder)})

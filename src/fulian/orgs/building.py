@@ -10,6 +10,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record, changed_fields
+from fulian.core.certificates import certificate_issue
 from fulian.core.links import clean_link
 from fulian.core.policy import Action, require
 from fulian.core.tree import subtree_q
@@ -206,6 +207,14 @@ def follower_count_record(*, actor, account: MediaAccount, counted_on: dt.date, 
             account=account, counted_on=counted_on, defaults={"followers": followers}
         )
     return count
+
+
+def volunteer_certificate_issue(*, actor, volunteer: Volunteer, now=None):
+    """A numbered certificate of her registered hours (core.certificates): one per volunteer and total."""
+    total = volunteer.records.aggregate(h=Sum("hours"))["h"] or 0
+    return certificate_issue(
+        actor=actor, kind="volunteer_hours", subject_key=f"volunteer:{volunteer.pk}:{total}", holder=volunteer.name,
+        title=_("巾帼志愿者，累计登记志愿服务%(total)s小时") % {"total": f"{total:.1f}"}, unit=volunteer.unit, now=now)
 
 
 def building_record_update(*, actor, record, values: dict) -> dict:

@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fulian.core.certificates import certificate_code, certificate_qr
 from fulian.core.excel import export_download, xlsx_response
-from fulian.core.policy import Action, allows
+from fulian.core.models import Certificate
+from fulian.core.policy import Action, OutOfScope, allows
 
 from . import building
 from .models import (
@@ -145,17 +147,31 @@ def _rosters():
 
 @login_required
 def volunteer_certificate(request, volunteer_id: int):
-    """A printable certificate of her registered service hours (志愿服务时长证明)."""
+    """A printable certificate of her registered service hours (志愿服务时长证明); 出具证明 (POST) gives it a number,
+    a verification code and a QR code anyone can check at /verify/."""
     volunteer = access_building_record(request.user, Volunteer, volunteer_id, need=Action.VIEW)
+    if request.method == "POST":
+        try:
+            building.volunteer_certificate_issue(actor=request.user, volunteer=volunteer)
+        except OutOfScope:
+            messages.error(request, _("出具证明需要本级或上级妇联的编辑权限。"))
+        return redirect("volunteer_certificate", volunteer_id=volunteer.pk)
     records = volunteer.records.all()
+    total = records.aggregate(h=Sum("hours"))["h"] or 0
+    certificate = Certificate.objects.filter(kind="volunteer_hours", subject_key=f"volunteer:{volunteer.pk}:{total}",
+                                             revoked_at__isnull=True).first()
     return render(
         request,
         "orgs/certificate.html",
         {
             "volunteer": volunteer,
             "records": records,
-            "total": records.aggregate(h=Sum("hours"))["h"] or 0,
+            "total": total,
             "today": timezone.localdate(),
+            "certificate": certificate,
+            "code": certificate_code(certificate) if certificate else "",
+            "qr": certificate_qr(certificate, base_url=request.build_absolute_uri("/")) if certificate else "",
+            "can_issue": allows(request.user, Action.EDIT, volunteer.unit_path),
         },
     )
 

@@ -28,6 +28,8 @@ PUBLIC = {
     "/api/v1/public/surveys/{token}/code": "a one-time code for answering a survey, by token",
     "/api/v1/public/cases/{code}": "a woman follows her request with its tracking code",
     "/api/v1/public/cases/{code}/rating": "a woman rates her closed request with its tracking code",
+    "verify/<str:code>/": "anyone checks a certificate by the signed code printed on it (holder masked)",
+    "/api/v1/public/certificates/{code}": "anyone checks a certificate by the signed code printed on it",
 }
 # Routes whose parameters are not record ids (a kind of roster, an action name): scoped by who asks, tested apart.
 NOT_IDS = {"news/<str:category>/", "rosters/<str:kind>/template.xlsx", "rosters/<str:kind>/export.xlsx",
