@@ -73,11 +73,7 @@ def export_women(request, q: str = "", unit_id: int | None = None, tag: str = ""
     """The same scoped list as GET /women, as an Excel file (ID numbers masked). Each export is audited."""
     filters = {"q": q, "unit": _unit(request, unit_id), "tag": tag}
     women = selectors.women_for(request.auth, **filters)
-    exports.women_export_check(women)
-    exports.women_export_audit(actor=request.auth, filters=filters)
-    response = HttpResponse(b"".join(exports.women_xlsx_chunks(women)), content_type=exports.XLSX)
-    response["Content-Disposition"] = exports.attachment("women.xlsx")
-    return response
+    return exports.women_export(actor=request.auth, women=women, filters=filters, filename="women.xlsx")
 
 
 @router.post("/women/merge", response={200: WomanOut, 400: ErrorOut, 404: ErrorOut})

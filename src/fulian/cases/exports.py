@@ -1,13 +1,10 @@
 """Case exports: no contact details, a stated reason, and a read-log row for every case exported."""
 
-import io
-
 from django.db import transaction
 from django.utils import timezone
 
-from fulian.core.audit import audit_record
 from fulian.core.context import current_origin
-from fulian.core.excel import export_xlsx
+from fulian.core.excel import export_download
 from fulian.core.models import ReadLog
 
 TITLES = [
@@ -26,28 +23,11 @@ TITLES = [
 ]
 
 
-def cases_xlsx(*, actor, cases, reason: str) -> bytes:
+def cases_export(*, actor, cases, reason: str):
+    """Cases leave only with a stated reason: every case exported gets a read-log row, the export its audit row
+    (through the one audited export of core)."""
     now = timezone.now()
     origin = current_origin()
-    with transaction.atomic():
-        audit_record(actor=actor, action="case.export", changes={"reason": reason[:200], "cases": len(cases)})
-        ReadLog.objects.bulk_create(
-            [
-                ReadLog(
-                    at=now,
-                    actor=actor,
-                    actor_label=actor.get_username(),
-                    object_type="cases.case",
-                    object_id=str(c.pk),
-                    object_repr=str(c)[:200],
-                    purpose=f"export: {reason}"[:200],
-                    ip=origin.ip,
-                    channel=origin.channel,
-                )
-                for c in cases
-            ],
-            batch_size=1000,
-        )
     rows = (
         [
             c.tracking_code,
@@ -65,6 +45,24 @@ def cases_xlsx(*, actor, cases, reason: str) -> bytes:
         ]
         for c in cases
     )
-    buffer = io.BytesIO()
-    export_xlsx(TITLES, rows, sheet_title="个案", stream=buffer)
-    return buffer.getvalue()
+    with transaction.atomic():
+        ReadLog.objects.bulk_create(
+            [
+                ReadLog(
+                    at=now,
+                    actor=actor,
+                    actor_label=actor.get_username(),
+                    object_type="cases.case",
+                    object_id=str(c.pk),
+                    object_repr=str(c)[:200],
+                    purpose=f"export: {reason}"[:200],
+                    ip=origin.ip,
+                    channel=origin.channel,
+                    unit_path=c.unit_path,
+                )
+                for c in cases
+            ],
+            batch_size=1000,
+        )
+        return export_download(actor=actor, action="case.export", filename="个案.xlsx", titles=TITLES, rows=rows,
+                               sheet_title="个案", changes={"reason": reason[:200], "cases": len(cases)})

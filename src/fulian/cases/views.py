@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from fulian.accounts.selectors import access_cadre_by_id, cadres_for
 from fulian.core.access import access_by_id
 from fulian.core.context import client_ip
-from fulian.core.excel import xlsx_response
 from fulian.core.params import param_int
 from fulian.core.policy import Action
 from fulian.orgs.selectors import (
@@ -241,8 +240,7 @@ def case_export(request):
     status = request.POST.get("status", "")
     cases = list(selectors.cases_for(request.user, status=status if status in ("open", *CaseStatus.values) else "")
                  .select_related("home_unit"))
-    content = exports.cases_xlsx(actor=request.user, cases=cases, reason=reason)
-    return xlsx_response(content, "个案.xlsx")
+    return exports.cases_export(actor=request.user, cases=cases, reason=reason)
 
 
 @login_required

@@ -1,9 +1,6 @@
 """Exports of the women registry: scoped like the list, ID numbers masked, each export audited."""
 
-import io
-
-from fulian.core.audit import audit_record
-from fulian.core.excel import XLSX, attachment, export_xlsx  # noqa: F401  (XLSX, attachment: re-exported)
+from fulian.core.excel import XLSX, attachment, export_download  # noqa: F401  (XLSX, attachment: re-exported)
 
 EXPORT_MAX_ROWS = 200_000  # an Excel sheet holds 1,048,576 rows; a province-wide list is filtered first
 TITLES = ["姓名", "身份证号(脱敏)", "出生日期", "手机号", "村(社区)", "村(社区)代码", "民族", "职业", "标签",
@@ -17,18 +14,13 @@ def women_rows(women):
                w.next_follow_up_on]
 
 
-def women_xlsx_chunks(women):
-    """The workbook is written to memory then sent in pieces (xlsx is a zip: it cannot stream row by row)."""
-    buffer = io.BytesIO()
-    export_xlsx(TITLES, women_rows(women), sheet_title="妇女名册", stream=buffer)
-    buffer.seek(0)
-    while chunk := buffer.read(256 * 1024):
-        yield chunk
-
-
-def women_export_audit(*, actor, filters: dict) -> None:
-    audit_record(actor=actor, action="woman.export", changes={
-        "q": filters.get("q", ""), "unit": getattr(filters.get("unit"), "code", ""), "tag": filters.get("tag", "")})
+def women_export(*, actor, women, filters: dict, filename: str):
+    """The scoped list as an Excel download (ID numbers masked), through the one audited export of core."""
+    women_export_check(women)
+    return export_download(actor=actor, action="woman.export", filename=filename, titles=TITLES,
+                           rows=women_rows(women), sheet_title="妇女名册", changes={
+                               "q": filters.get("q", ""), "unit": getattr(filters.get("unit"), "code", ""),
+                               "tag": filters.get("tag", "")})
 
 
 def women_export_check(women) -> None:

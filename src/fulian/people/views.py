@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -169,15 +169,11 @@ def women_export(request):
     filters = _filters(request, request.POST)
     women = selectors.women_for(request.user, **filters)
     try:
-        exports.women_export_check(women)
+        return exports.women_export(actor=request.user, women=women, filters=filters, filename="妇女名册.xlsx")
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         query = {k: v for k, v in request.POST.items() if k in ("q", "unit", "tag")}
         return redirect(f"{reverse('women_list')}?{urlencode(query)}")
-    exports.women_export_audit(actor=request.user, filters=filters)
-    response = StreamingHttpResponse(exports.women_xlsx_chunks(women), content_type=exports.XLSX)
-    response["Content-Disposition"] = exports.attachment("妇女名册.xlsx")
-    return response
 
 
 @login_required

@@ -342,7 +342,8 @@ def test_exporting_cases_asks_for_a_reason_and_logs_every_case(clock, tree, unit
     rows = read_xlsx(response.content)
     assert [r[0] for r in rows[1:]] == [ours.tracking_code]
     assert "13800001234" not in str(rows) and "秘密" not in str(rows)
-    assert AuditEvent.objects.get(action="case.export").changes == {"reason": "季度统计上报", "cases": 1}
+    assert AuditEvent.objects.get(action="case.export").changes == {"reason": "季度统计上报", "cases": 1,
+                                                                     "file": "个案.xlsx"}
     assert ReadLog.objects.filter(object_id=str(ours.pk), purpose="export: 季度统计上报").exists()
     theirs = read_xlsx(client_for(sibling_county_cadre).post(reverse("case_export"), {"reason": "本县统计"}).content)
     assert [r[4] for r in theirs[1:]] == ["南关村"]

@@ -74,7 +74,7 @@ def test_export_holds_only_her_scope_with_masked_ids_and_is_audited(client_for, 
     from fulian.core.models import AuditEvent
 
     response = client_for(village_cadre).post(reverse("women_export"))
-    rows = read_xlsx(b"".join(response.streaming_content))
+    rows = read_xlsx(response.content)
     assert [r[0] for r in rows[1:]] == ["王秀兰"]
     assert rows[1][1] == female_id(1)[:3] + "*" * 11 + female_id(1)[-4:]
     assert female_id(1) not in str(rows)
