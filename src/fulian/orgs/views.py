@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fulian.core.panels import panels_for
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 
@@ -45,6 +46,7 @@ def unit_detail(request, unit_id: int):
         "can_add_organisation": can_edit and unit.may_have_organisations,
         "can_add_account": allows(request.user, Action.MANAGE_ACCOUNTS, unit.path),
         "is_village": unit.level == Level.VILLAGE and unit.is_geographic,
+        "sections": panels_for("unit.sections", request, unit),  # the next modules add theirs (core.panels)
     })
 
 
