@@ -135,11 +135,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
-# Rate limits and lockouts are counted in this cache: it must be shared by every worker (Redis) in production.
-if envbool("CACHE_REDIS", "true" if PRODUCTION else "false"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits and lockouts are counted in this cache: it must be shared by every worker. CACHE_BACKEND=redis (the
+# default in production, REDIS_URL), db (the database, when there is no Redis: run `manage.py createcachetable`)
+# or locmem (one process: development and tests). CACHE_REDIS=true is the older spelling of redis.
+CACHE_BACKEND = env("CACHE_BACKEND", "redis" if PRODUCTION or envbool("CACHE_REDIS", "false") else "locmem")
+CACHES = {"default": {
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    "db": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "fulian_cache"},
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}[CACHE_BACKEND]}
 
 # Background work through the Django Tasks API: the database backend by default (worker:
 # `manage.py db_worker`), RQ on Redis for scale-out (TASKS_BACKEND=rq, worker: `manage.py rqworker default`).

@@ -6,6 +6,8 @@ from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 
+from fulian.core.errors import Conflict
+
 from .auth import TokenAuth, session_auth
 from .routers_accounts import router as accounts_router
 from .routers_building import public_router as building_public_router
@@ -41,7 +43,8 @@ api = NinjaAPI(
 
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc):
-    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=400)
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409 if isinstance(exc, Conflict)
+                               else 400)
 
 
 @api.exception_handler(MultiPartParserError)

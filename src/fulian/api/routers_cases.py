@@ -1,15 +1,11 @@
 import datetime as dt
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from fulian.accounts.selectors import access_cadre_by_id
 from fulian.cases import selectors, services
 from fulian.cases.models import Source
-from fulian.core.context import client_ip
 from fulian.orgs.selectors import help_place_by_code, unit_by_code_for
 
 from .schemas import ErrorOut
@@ -104,20 +100,22 @@ def _full(case, sealed):
     return data
 
 
-@public_router.post("/public/cases", response={201: TrackingOut, 400: ErrorOut, 429: ErrorOut}, auth=None)
+@public_router.post("/public/cases", response={201: TrackingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                                               429: ErrorOut}, auth=None)
 def public_case(request, payload: PublicCaseIn):
     """For the app and mini-program: ask for help without an account; keep the tracking code it returns."""
-    key = f"help-rate-api:{client_ip(request)}:{timezone.now():%Y%m%d%H}"
-    if cache.get_or_set(key, 0, 3600) >= settings.HELP_REQUESTS_PER_HOUR:
-        return Status(429, {"detail": "too many requests from this address; call 12338"})
-    cache.incr(key)
     unit = help_place_by_code(payload.unit_code)
     if unit is None:
         raise Http404("unit")
-    case = services.case_intake(kind=payload.kind, home_unit=unit, description=payload.description,
-                                source=Source.API, anonymous=payload.anonymous, client_token=payload.client_token,
-                                contact={"name": payload.name, "phone": payload.phone,
-                                         "safe_time": payload.safe_time})
+    try:
+        case = services.case_intake(kind=payload.kind, home_unit=unit, description=payload.description,
+                                    source=Source.API, anonymous=payload.anonymous, client_token=payload.client_token,
+                                    contact={"name": payload.name, "phone": payload.phone,
+                                             "safe_time": payload.safe_time})
+    except services.TooManyRequests as exc:
+        return Status(429, {"detail": " ".join(exc.messages)})
+    except services.TokenReused as exc:
+        return Status(409, {"detail": " ".join(exc.messages)})
     return Status(201, {"tracking_code": case.tracking_code, "status": case.status, "events": _events(case)})
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -17,7 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from fulian.accounts.models import User
 from fulian.core.audit import audit_record
+from fulian.core.context import current_origin
 from fulian.core.crypto import decrypt, encrypt
+from fulian.core.errors import Conflict
 from fulian.core.figures import figures_add, period_of
 from fulian.core.hooks import hook_call
 from fulian.core.outbox import outbox_put
@@ -31,6 +34,7 @@ from fulian.core.policy import (
     require,
     unit_fits_case,
 )
+from fulian.core.ratelimit import rate_hit
 from fulian.orgs.models import Level, Unit
 
 from .models import Case, CaseHandler, CaseKind, CaseStatus, DeadlineRule, Partner, Referral, TimelineEntry, Urgency
@@ -80,7 +84,24 @@ ACTION_LABELS = {
 }
 
 
-class StaleCase(ValidationError):
+class TokenReused(Conflict):
+    """The same client token came with a different request: answered 409, never with another woman's case."""
+
+    def __init__(self):
+        super().__init__(_("这个提交编号已用于另一条求助。请刷新页面后重新填写提交。"), code="client_token_reused")
+
+
+class TooManyRequests(ValidationError):
+    def __init__(self):
+        super().__init__(_("这个网络提交的求助太多了，请稍后再试，或直接拨打12338妇女维权热线。"), code="help_rate")
+
+
+def _same_request(case: Case, *, kind: str, home_unit, description: str) -> bool:
+    return (case.kind == kind and case.home_unit_id == home_unit.pk
+            and unseal(case).get("description") == (description or "").strip()[:4000])
+
+
+class StaleCase(Conflict):
     def __init__(self):
         super().__init__(_("这个个案刚被其他人修改过，您的修改没有保存。请刷新查看最新内容后再改。"), code="stale")
 
@@ -146,8 +167,13 @@ def case_intake(
     now = now or timezone.now()
     if client_token:
         existing = Case.objects.filter(client_token=client_token).first()
-        if existing is not None:
+        if existing is not None:  # a double click or a retried request: the same case, only for the same content
+            if not _same_request(existing, kind=kind, home_unit=home_unit, description=description):
+                raise TokenReused()
             return existing
+    if actor is None and not rate_hit("help-request-address", current_origin().ip,
+                                      limit=settings.HELP_REQUESTS_PER_HOUR, seconds=3600, now=now.timestamp()):
+        raise TooManyRequests()  # one budget per address for the page and the API, in the shared cache
     if kind not in CaseKind.values:
         raise ValidationError(_("请选择求助类别。"), code="case_kind")
     if not (description or "").strip():
@@ -200,7 +226,10 @@ def case_intake(
                 hook_call("need.became_case", need_id=need.pk)
     except IntegrityError:
         if client_token:
-            return Case.objects.get(client_token=client_token)
+            existing = Case.objects.get(client_token=client_token)
+            if not _same_request(existing, kind=kind, home_unit=home_unit, description=description):
+                raise TokenReused() from None
+            return existing
         raise
     return case
 
@@ -226,20 +255,23 @@ def is_on_time(case: Case) -> bool:
 
 
 def _act(case: Case, *, actor, now, version: int | None) -> Case:
-    """Common to every handling action: need-to-know, the optimistic lock, the first action clock."""
+    """Common to every handling action (called inside the action's transaction): need-to-know, then the case row
+    locked so concurrent actions run one after the other on its current state (the first-action figure is counted
+    once, a closed case stays closed), then the optimistic check of `version` when the caller sent one."""
     if not may_handle(actor, case):
         raise ValidationError(_("您不是这个个案的承办人或上级领导。"), code="not_handler")
-    if case.status == CaseStatus.CLOSED:
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if version is not None and current.version != version:
+        raise StaleCase()
+    if current.status == CaseStatus.CLOSED:
         raise ValidationError(_("个案已办结。"), code="case_closed")
     changes = {"version": F("version") + 1}
-    first = case.first_action_at is None
+    first = current.first_action_at is None
     if first:
         changes["first_action_at"] = now
-    if case.status == CaseStatus.NEW:
+    if current.status == CaseStatus.NEW:
         changes["status"] = CaseStatus.IN_PROGRESS
-    filters = {"pk": case.pk} if version is None else {"pk": case.pk, "version": version}
-    if not Case.objects.filter(**filters).update(**changes):
-        raise StaleCase()
+    Case.objects.filter(pk=case.pk).update(**changes)
     case.refresh_from_db()
     if first:  # counted where she lives, in the month the case came in
         path, period = case.home_unit.path, period_of(case.created_at)

@@ -1,9 +1,7 @@
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -15,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from fulian.accounts.selectors import access_cadre_by_id, cadres_for
 from fulian.core.access import access_by_id
-from fulian.core.context import client_ip
 from fulian.core.params import param_int
 from fulian.core.policy import Action
 from fulian.orgs.selectors import (
@@ -45,15 +42,6 @@ def _survivor_safe(response):
     return response
 
 
-def _too_many(request) -> bool:
-    key = f"help-rate:{client_ip(request)}:{timezone.now():%Y%m%d%H}"
-    count = cache.get_or_set(key, 0, 3600)
-    if count >= settings.HELP_REQUESTS_PER_HOUR:
-        return True
-    cache.incr(key)
-    return False
-
-
 @never_cache
 def help_form(request):
     form = HelpForm(request.POST or None)
@@ -64,8 +52,6 @@ def help_form(request):
             form.add_error(None, _("提交太快了，请稍候再试。"))
         elif place is None:
             form.add_error("place", _("请从列表中选择您所在的村(社区)。"))
-        elif _too_many(request):
-            form.add_error(None, _("这个网络提交的求助太多了，请稍后再试，或直接拨打12338妇女维权热线。"))
         else:
             try:
                 case = services.case_intake(

@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.forms import DateInput
 from fulian.core.params import is_ascii_digits
 
 from .models import Rate
@@ -10,8 +11,8 @@ from .models import Rate
 
 class SurveyForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=120, initial="妇女群众四率调查")
-    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+    ends_on = forms.DateField(label=_("结束日期"), widget=DateInput())
     standard = forms.BooleanField(label=_("使用标准四率问卷"), required=False, initial=True)
     questions = forms.CharField(
         label=_("自定义题目"),

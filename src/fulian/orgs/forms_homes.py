@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.forms import DateInput
+
 
 class HomeForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
@@ -15,7 +17,7 @@ class HomeForm(forms.Form):
 
 
 class ActivityForm(forms.Form):
-    held_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("日期"), widget=DateInput())
     title = forms.CharField(label=_("活动"), max_length=120)
     participants = forms.IntegerField(label=_("参加人数"), min_value=0, initial=0)
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.forms import DateInput
+
 from .vocabularies import ETHNICITIES, Occupation, TagCode
 
 
@@ -20,7 +22,7 @@ class WomanForm(forms.Form):
                                      widget=forms.CheckboxSelectMultiple)
     consent_purpose = forms.CharField(label=_("同意用途"), max_length=200, required=False,
                                       help_text=_("本人同意登记信息的用途（个人信息保护法）"))
-    consent_on = forms.DateField(label=_("同意日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    consent_on = forms.DateField(label=_("同意日期"), required=False, widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def apply_errors(self, error_dict: dict) -> None:

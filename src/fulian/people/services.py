@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
 from fulian.core.crypto import encrypt, keyed_hash
+from fulian.core.errors import Conflict
 from fulian.core.figures import figures_add, period_of
 from fulian.core.hooks import hook_call
 from fulian.core.idnumber import IdNumber, parse_id_number
@@ -33,7 +34,7 @@ class DuplicateWoman(ValidationError):
         self.existing = existing
 
 
-class StaleEdit(ValidationError):
+class StaleEdit(Conflict):
     def __init__(self):
         super().__init__(
             _("这条记录刚被其他人修改过。您的修改没有保存，请刷新后查看最新内容再修改。"), code="stale"

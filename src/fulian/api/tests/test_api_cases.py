@@ -57,7 +57,43 @@ def test_handling_through_the_api_with_a_stale_version(tree, unit, api_for, coun
     late = api_for(township_chair).post(f"/api/v1/cases/{case_id}/actions",
                                         {"action": "close", "outcome": "x", "version": 1},
                                         content_type="application/json")
-    assert late.status_code == 400 and "刚被其他人修改过" in late.json()["detail"]
+    assert late.status_code == 409 and "刚被其他人修改过" in late.json()["detail"]
     closed = chair.post(f"/api/v1/cases/{case_id}/actions", {"action": "close", "outcome": "申请了保护令",
                                                               "version": 2}, content_type="application/json")
     assert closed.json()["status"] == "closed"
+
+
+@pytest.mark.django_db
+def test_a_reused_token_with_other_content_is_a_conflict_not_a_strangers_case(tree):
+    app = Client()
+    first = ask(app, token="shared-token")
+    stranger = ask(Client(), token="shared-token", description="我需要法律援助")
+    assert stranger.status_code == 409 and first.json()["tracking_code"] not in stranger.content.decode()
+    assert ask(app, token="shared-token").json()["tracking_code"] == first.json()["tracking_code"]
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_page_and_the_api_share_one_budget_per_address(tree, settings):
+    from fulian.cases.tests.test_cases import public_help
+
+    settings.HELP_REQUESTS_PER_HOUR = 2
+    settings.HELP_MIN_SECONDS = 0
+    client = Client()
+    assert ask(client, token="a1", anonymous=True).status_code == 201
+    public_help(client, anonymous="on", client_token="page-1")
+    assert Case.objects.count() == 2
+    assert ask(client, token="a2", anonymous=True).status_code == 429
+    refused = public_help(client, anonymous="on", client_token="page-2")
+    assert "太多" in refused.content.decode() and Case.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_stale_version_on_a_case_action_is_409(tree, unit, api_for, county_chair):
+    case_id = Case.objects.get(tracking_code=ask(Client()).json()["tracking_code"]).pk
+    api = api_for(county_chair)
+    version = api.get(f"/api/v1/cases/{case_id}").json()["version"]
+    body = {"action": "note", "text": "已电话联系", "version": version}
+    assert api.post(f"/api/v1/cases/{case_id}/actions", body, content_type="application/json").status_code == 200
+    again = api.post(f"/api/v1/cases/{case_id}/actions", body, content_type="application/json")
+    assert again.status_code == 409

@@ -39,3 +39,19 @@ def test_ui_is_chinese_by_default_and_english_on_request(client):
 def test_an_english_browser_still_gets_chinese_until_she_switches(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "干部登录" in page and 'lang="zh-hans"' in page
+
+
+@pytest.mark.parametrize("extra,backend", [({}, "RedisCache"), ({"CACHE_BACKEND": "db"}, "DatabaseCache")])
+def test_production_counts_limits_in_a_shared_cache(tmp_path, extra, backend):
+    """Rate limits and lockouts must be seen by every worker: never a per-process cache in production."""
+    env = {**os.environ, "FULIAN_ENV": "production", "SECRET_KEY": "x" * 30 + "production-secret-0123456789-abcdefg",
+           "ALLOWED_HOSTS": "fulian.example.cn", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "FIELD_ENCRYPTION_KEYS": "x" * 43 + "=", "ID_HASH_KEY": "y" * 40, **extra}
+    if not extra:
+        env.pop("CACHE_BACKEND", None)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c",
+         "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"],
+        env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.stdout.strip().endswith(backend), result.stdout + result.stderr
