@@ -66,6 +66,7 @@ urlpatterns = [
     path("units/<int:unit_id>/surveys/new/", evaluation_views.survey_new, name="survey_new"),
     path("surveys/<int:survey_id>/", evaluation_views.survey_detail, name="survey_detail"),
     path("surveys/<int:survey_id>/status/", evaluation_views.survey_status, name="survey_status"),
+    path("surveys/<int:survey_id>/qr-sheet/", evaluation_views.survey_qr_sheet, name="survey_qr_sheet"),
     path("surveys/<int:survey_id>/women/<int:woman_id>/", evaluation_views.survey_answer_for,
          name="survey_answer_for"),
     path("s/<str:token>/", evaluation_views.survey_public, name="survey_public"),

@@ -75,6 +75,11 @@ def survey_answer_unit(scope: Unit, code: str) -> Unit | None:
                                level__in=(Level.TOWNSHIP, Level.VILLAGE)).first()
 
 
+def survey_villages(township: Unit):
+    """The villages and communities a township's survey links go to."""
+    return Unit.objects.filter(parent=township, level=Level.VILLAGE, kind="geo").order_by("code")
+
+
 def survey_response_count(survey: Survey, *, under: Unit) -> int:
     return Response.objects.filter(subtree_q(under.path, "unit_path"), survey=survey).count()
 

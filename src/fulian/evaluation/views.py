@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from fulian.core.excel import export_download
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
+from fulian.core.qr import qr_svg
 from fulian.orgs.models import Level
-from fulian.orgs.selectors import access_unit_by_id, help_place_by_code, unit_home_for
+from fulian.orgs.selectors import access_unit_by_id, help_place_by_code, unit_by_code_for, unit_home_for
 from fulian.people.selectors import access_woman_by_id
 
 from . import selectors, services
@@ -181,9 +182,8 @@ def survey_detail(request, survey_id: int):
             "wanted": wanted,
             "responses": selectors.survey_response_count(survey, under=scope),
             "can_edit": allows(request.user, Action.EDIT, survey.unit_path),
-            "public_url": request.build_absolute_uri(f"/s/{survey.public_token}/?u={link_unit.code}")
-            if link_unit
-            else "",
+            "public_url": _survey_link(request, survey, link_unit) if link_unit else "",
+            "public_qr": qr_svg(_survey_link(request, survey, link_unit)) if link_unit else "",
         },
     )
 
@@ -221,6 +221,23 @@ def survey_answer_for(request, survey_id: int, woman_id: int):
             messages.success(request, _("已为%(name)s提交问卷。") % {"name": woman.name})
             return redirect("woman_detail", woman_id=woman.pk)
     return render(request, "evaluation/answer.html", {"survey": survey, "form": form, "woman": woman})
+
+
+def _survey_link(request, survey, unit) -> str:
+    return request.build_absolute_uri(f"/s/{survey.public_token}/?u={unit.code}")
+
+
+@login_required
+def survey_qr_sheet(request, survey_id: int):
+    """A printable sheet: one QR code per village (or community) of a township, to post where women gather."""
+    survey = selectors.access_survey_by_id(request.user, survey_id)
+    township = unit_by_code_for(request.user, request.GET.get("u", ""))
+    if township is None or not township.path.startswith(survey.unit_path):
+        raise Http404("township")
+    villages = [(v, qr_svg(_survey_link(request, survey, v), scale=2))
+                for v in selectors.survey_villages(township)[:200]]
+    return render(request, "evaluation/qr_sheet.html", {"survey": survey, "township": township,
+                                                        "villages": villages})
 
 
 def survey_public(request, token: str):

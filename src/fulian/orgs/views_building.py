@@ -135,6 +135,7 @@ def unit_building(request, unit_id: int):
             "post_kinds": PostKind.choices,
             "categories": SocialOrganisation.Category.choices,
             "platforms": MediaAccount.Platform.choices,
+            "rosters": _rosters(),
         },
     )
 

@@ -1,0 +1,46 @@
+"""Field-ready fixes found by using the product as its people do (issue: phones, slow networks, desks)."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_every_roster_import_is_reachable_from_the_building_page(client_for, county_chair, unit):
+    from fulian.orgs.rosters import SPECS
+
+    page = client_for(county_chair).get(reverse("unit_building", args=[unit("正定县").pk])).content.decode()
+    for kind, spec in SPECS.items():
+        assert spec.title in page and reverse("roster_import", args=[kind]) in page, kind
+
+
+@pytest.mark.django_db
+def test_page_titles_name_the_platform_in_chinese_not_the_code_name(client):
+    page = client.get(reverse("portal_home")).content.decode()
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert title == "网上妇女之家" and "fulian" not in page.split("<body")[1].lower().replace("/static/fulian", "")
+
+
+def test_no_phone_rule_hides_a_table_column():
+    css = (ROOT / "static" / "fulian" / "site.css").read_text(encoding="utf-8")
+    assert "nth-child" not in css  # a column hidden on phones hid 紧急 on the case queue and the unit names
+
+
+@pytest.mark.django_db
+def test_a_survey_link_comes_with_a_copy_button_and_a_qr_code_and_a_township_sheet(client_for, county_chair, unit):
+    import datetime as dt
+
+    from fulian.evaluation.services import survey_create, survey_set_status
+
+    survey = survey_create(actor=county_chair, unit=unit("正定县"), title="四率调查", starts_on=dt.date(2026, 1, 1),
+                           ends_on=dt.date(2026, 12, 31), standard=True)
+    survey_set_status(actor=county_chair, survey=survey, status="open")
+    client = client_for(county_chair)
+    page = client.get(reverse("survey_detail", args=[survey.pk]), {"u": "130123100001"}).content.decode()
+    assert "<svg" in page and "data-copy" in page and "/s/" in page
+    sheet = client.get(reverse("survey_qr_sheet", args=[survey.pk]), {"u": "130123100000"}).content.decode()
+    assert sheet.count("<svg") == 2 and "恒东社区" in sheet and "张家庄村" in sheet
+    assert client.get(reverse("survey_qr_sheet", args=[survey.pk]), {"u": "130125100000"}).status_code == 404
