@@ -92,6 +92,12 @@ class Case(models.Model):
         return f"{self.get_kind_display()} {self.tracking_code}"
 
     @property
+    def tracking_display(self) -> str:
+        """The code as she reads it aloud or copies it: ABCDE-FGHJK (spaces, dashes and case are ignored)."""
+        code = self.tracking_code
+        return f"{code[:5]}-{code[5:]}" if len(code) > 5 else code
+
+    @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
 

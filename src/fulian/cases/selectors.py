@@ -10,7 +10,7 @@ from fulian.core.policy import Action, leader_scope_q
 from fulian.core.tree import ancestor_paths, subtree_q
 
 from .models import Case, CaseKind, CaseStatus, Partner, Referral, Urgency
-from .services import may_handle, unseal
+from .services import may_handle, normalize_tracking, unseal
 
 
 def cases_for(user, *, status: str = "", unit=None):
@@ -42,7 +42,7 @@ def access_case_by_id(user, case_id: int, *, purpose: str = "case") -> tuple[Cas
 
 
 def case_public_status(tracking: str) -> Case | None:
-    return Case.objects.filter(tracking_code=(tracking or "").strip().upper()).first()
+    return Case.objects.filter(tracking_code=normalize_tracking(tracking)).first()
 
 
 def partners_of_unit(path: str):

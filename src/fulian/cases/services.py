@@ -110,6 +110,11 @@ def tracking_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
 
 
+def normalize_tracking(text: str) -> str:
+    """What she typed, as stored: case, spaces and dashes ignored (ABCDE-FGHJK = abcde fghjk = ABCDEFGHJK)."""
+    return "".join(ch for ch in (text or "").upper() if ch.isascii() and ch.isalnum())[:12]
+
+
 def seal(data: dict) -> str:
     return encrypt(json.dumps(data, ensure_ascii=False))
 
@@ -378,7 +383,7 @@ def case_close(*, actor, case: Case, outcome: str, version: int | None = None, n
 
 def case_rate(*, tracking: str, score: int, now=None) -> Case:
     """The woman rates how her case was handled, with her tracking code, once it is closed."""
-    case = Case.objects.filter(tracking_code=tracking.strip().upper()).first()
+    case = Case.objects.filter(tracking_code=normalize_tracking(tracking)).first()
     if case is None:
         raise ValidationError(_("没有这个查询码。"), code="tracking_unknown")
     if case.status != CaseStatus.CLOSED:

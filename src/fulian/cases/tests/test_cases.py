@@ -54,7 +54,7 @@ def test_dv_request_from_the_public_form_escalates_and_stays_need_to_know(
         "started": form["started"].value(), "client_token": form["client_token"].value()})
     assert done["Cache-Control"].startswith("no-store")
     case = Case.objects.get()
-    assert done.context["case"] == case and case.tracking_code in done.content.decode()
+    assert done.context["case"] == case and case.tracking_display in done.content.decode()
     assert (case.unit, case.urgency, case.status) == (unit("恒东社区"), "urgent", CaseStatus.NEW)
     assert "丈夫" not in case.sealed  # stored encrypted
 

@@ -44,3 +44,21 @@ def test_a_survey_link_comes_with_a_copy_button_and_a_qr_code_and_a_township_she
     sheet = client.get(reverse("survey_qr_sheet", args=[survey.pk]), {"u": "130123100000"}).content.decode()
     assert sheet.count("<svg") == 2 and "恒东社区" in sheet and "张家庄村" in sheet
     assert client.get(reverse("survey_qr_sheet", args=[survey.pk]), {"u": "130125100000"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_tracking_code_is_found_however_she_types_it_and_never_lands_in_a_url(client, tree, unit):
+    from fulian.cases import services
+    from fulian.cases.selectors import case_public_status
+
+    case = services.case_intake(kind="dv", home_unit=unit("恒东社区"), description="x", source="portal",
+                                anonymous=True)
+    shown = case.tracking_display
+    assert len(shown) == 11 and shown[5] == "-" and not set(case.tracking_code) & set("01OIL")
+    for typed in (shown, shown.lower(), " ".join(shown.replace("-", "")), case.tracking_code[:5] + " - " +
+                  case.tracking_code[5:]):
+        assert case_public_status(typed) == case, typed
+    page = client.post(reverse("help_status"), {"code": shown.lower()}).content.decode()
+    assert "待受理" in page or case.get_status_display() in page
+    me = (ROOT / "portal" / "templates" / "portal" / "me.html").read_text(encoding="utf-8")
+    assert "?code=" not in me  # it would sit in the browser history
