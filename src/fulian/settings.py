@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "fulian.core.middleware.HostileInputMiddleware",
     "fulian.core.middleware.SecurityHeadersMiddleware",
+    "fulian.core.middleware.DatabaseDownMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fulian.core.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -174,3 +174,34 @@ def allow_geolocation(view):
         return response
 
     return wrapped
+
+
+class DatabaseDownMiddleware:
+    """When the database is unreachable (restart, failover): the API answers JSON 503 with Retry-After, a page
+    answers 503 with a retry button — and a form she posted comes back filled with what she typed (hidden fields of
+    this page, never browser storage), so pressing 再试一次 sends it again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+        from django.http import HttpResponse
+        from django.middleware.csrf import get_token
+        from django.template.loader import render_to_string
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": "the service is briefly unavailable; try again shortly"}, status=503)
+        else:
+            kept = [(k, v) for k, values in request.POST.lists() for v in values if k != "csrfmiddlewaretoken"]
+            # rendered without the request's context processors: they would ask the database again
+            html = render_to_string("core/unavailable.html", {"kept": kept, "action": request.path,
+                                                              "csrf": get_token(request)})
+            response = HttpResponse(html, status=503)
+        response["Retry-After"] = "30"
+        return response

@@ -62,3 +62,26 @@ def test_a_tracking_code_is_found_however_she_types_it_and_never_lands_in_a_url(
     assert "待受理" in page or case.get_status_display() in page
     me = (ROOT / "portal" / "templates" / "portal" / "me.html").read_text(encoding="utf-8")
     assert "?code=" not in me  # it would sit in the browser history
+
+
+@pytest.mark.django_db
+def test_a_database_outage_keeps_what_she_typed_and_tells_programs_to_retry(client, tree, monkeypatch, settings):
+    from django.db import OperationalError
+
+    from fulian.cases import services
+    from fulian.cases.tests.test_cases import public_help
+
+    def down(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "case_intake", down)
+    monkeypatch.setattr("fulian.cases.views.services.case_intake", down)
+    client.raise_request_exception = False
+    settings.HELP_MIN_SECONDS = 0
+    page = public_help(client, description="丈夫昨晚又动手了", client_token="keep-1")
+    text = page.content.decode()
+    assert page.status_code == 503 and page["Retry-After"] == "30"
+    assert 'value="丈夫昨晚又动手了"' in text and 'value="keep-1"' in text and "再试一次" in text
+    api = client.post("/api/v1/public/cases", {"kind": "dv", "unit_code": "130123100001", "description": "x",
+                                               "client_token": "t"}, content_type="application/json")
+    assert api.status_code == 503 and api.json()["detail"] and api["Retry-After"] == "30"
