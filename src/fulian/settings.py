@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "fulian.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fulian.portal.middleware.WomanAccountMiddleware",
+    "fulian.core.middleware.HtmxSignInMiddleware",  # outside the idle timeout, which answers with a redirect
     "fulian.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

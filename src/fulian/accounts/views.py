@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fulian.core.policy import Action, actions_of
+from fulian.core.policy import Action, actions_of, landing_is_today
 from fulian.orgs.selectors import access_unit_by_id, unit_by_code_for
 
 from . import selectors, services
@@ -56,6 +57,17 @@ def token_revoke_all(request):
     services.tokens_revoke_all(user=request.user)
     messages.success(request, _("全部令牌已撤销。"))
     return redirect("account_me")
+
+
+class SignIn(auth_views.LoginView):
+    """Sign-in; with nowhere asked for, a village cadre lands on 今日工作 (her phone's start), others on 工作台."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if landing_is_today(self.request.user):
+            return reverse("today")
+        return super().get_default_redirect_url()
 
 
 class PasswordChange(auth_views.PasswordChangeView):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -205,3 +205,27 @@ class DatabaseDownMiddleware:
             response = HttpResponse(html, status=503)
         response["Retry-After"] = "30"
         return response
+
+
+class HtmxSignInMiddleware:
+    """An htmx request whose session has ended is sent to sign in as a whole page (HX-Redirect), coming back to the
+    page she was on — instead of the sign-in form pasted into a table row."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or response.status_code not in (301, 302):
+            return response
+        from django.shortcuts import resolve_url
+        from django.utils.http import urlencode
+
+        login = resolve_url(settings.LOGIN_URL)
+        if not response["Location"].startswith(login):
+            return response
+        current = urlsplit(request.headers.get("HX-Current-URL", "") or "/")
+        back = current.path + (f"?{current.query}" if current.query else "")
+        redirect = HttpResponse(status=204)
+        redirect["HX-Redirect"] = f"{login}?{urlencode({'next': back})}"
+        return redirect

@@ -162,3 +162,9 @@ def may_change_own_standing(actor, account) -> bool:
 def home_unit_path(user) -> str | None:
     """Where her work starts: her unit's path; '' for a superuser without a unit (everywhere); None for nobody."""
     return scope_path(user)
+
+
+def landing_is_today(user) -> bool:
+    """A village cadre's work is her women: she starts on 今日工作."""
+    unit = getattr(user, "unit", None)
+    return _active(user) and unit is not None and unit.level == 5

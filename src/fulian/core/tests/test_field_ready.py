@@ -85,3 +85,35 @@ def test_a_database_outage_keeps_what_she_typed_and_tells_programs_to_retry(clie
     api = client.post("/api/v1/public/cases", {"kind": "dv", "unit_code": "130123100001", "description": "x",
                                                "client_token": "t"}, content_type="application/json")
     assert api.status_code == 503 and api.json()["detail"] and api["Retry-After"] == "30"
+
+
+@pytest.mark.django_db
+def test_an_expired_session_on_an_htmx_request_signs_in_as_a_whole_page_and_comes_back(client_for, village_cadre,
+                                                                                      settings):
+    import datetime as dt
+
+    import time_machine
+
+    client = client_for(village_cadre)
+    client.get(reverse("today"))
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=settings.SESSION_IDLE_MINUTES + 5)
+    with time_machine.travel(later, tick=False):
+        answer = client.get(reverse("today"), HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/today/")
+    assert answer.status_code == 204 and "登录" not in answer.content.decode()
+    assert answer["HX-Redirect"] == "/accounts/login/?next=%2Ftoday%2F"
+
+
+@pytest.mark.django_db
+def test_a_village_cadre_lands_on_todays_work_after_signing_in(client, village_cadre, county_chair):
+    from fulian.accounts.tests.factories import PASSWORD
+
+    landed = client.post(reverse("login"), {"username": village_cadre.username, "password": PASSWORD})
+    assert landed["Location"] == reverse("today")
+    client.post(reverse("logout"))
+    landed = client.post(reverse("login"), {"username": county_chair.username, "password": PASSWORD})
+    assert landed["Location"] == reverse("home")
+
+
+def test_tapping_record_contact_twice_opens_one_form():
+    rows = (ROOT / "contacts" / "templates" / "contacts" / "_work_rows.html").read_text(encoding="utf-8")
+    assert 'hx-swap="innerHTML"' in rows and "beforeend" not in rows and "hx-disabled-elt" in rows

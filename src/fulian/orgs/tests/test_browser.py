@@ -96,7 +96,7 @@ def sign_in(page, server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("Browser2026pass")
     page.get_by_role("button", name="登录").click()
-    page.wait_for_selector("text=您好")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)  # 工作台, or 今日工作 for a village cadre
 
 
 def test_county_chair_signs_in_walks_the_tree_and_finds_a_village_by_pinyin(server, phone):
