@@ -27,10 +27,12 @@ $(VENDOR)/.built: package.json package-lock.json
 
 static: $(VENDOR)/.built
 
+# the background worker (imports) and the outbox (notifications) run beside the server; Ctrl-C stops all three
 demo: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo_setup --url http://$(HOST):$(PORT)
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py db_worker & w=$$!; $(BIN)/python manage.py outbox_send --loop & o=$$!; \
+	  trap 'kill $$w $$o 2>/dev/null' EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest -q

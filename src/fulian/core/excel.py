@@ -16,6 +16,16 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+HEADER_SEARCH_ROWS = 3
+SAMPLE_MARK = "示例"  # the template's example row starts with it, and the importer skips such rows
+
+
+def _untyped(value):
+    """A leading apostrophe typed to force text in Excel ('130123…) is part of no value: drop it."""
+    if isinstance(value, str) and value[:1] in ("'", "＇", "‘"):
+        return value[1:]
+    return value
+
 
 @dataclass(frozen=True)
 class Column:
@@ -49,16 +59,26 @@ class Roster:
         self.sheet = self.workbook.worksheets[0]
         self.columns = columns
         rows = self.sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        self._rows = rows
+        by_title = {c.title: c for c in columns}
+        header, self.header_row = None, 0
+        for number in range(1, HEADER_SEARCH_ROWS + 1):  # a title row or two above the header is recognised
+            candidate = next(rows, None)
+            if candidate is None:
+                break
+            index = {by_title[t].key: i for i, t in enumerate(self._title(h) for h in candidate) if t in by_title}
+            if header is None or len(index) > len(self.index):
+                header, self.index, self.header_row = candidate, index, number
+            if all(c.key in index for c in columns if c.required):
+                break
         if header is None:
             raise ValidationError(_("文件是空的。"))
-        titles = [self._title(h) for h in header]
-        by_title = {c.title: c for c in columns}
-        self.index = {by_title[t].key: i for i, t in enumerate(titles) if t in by_title}
+        if self.header_row > 1:  # rows read past the header are read again below
+            rows = self.sheet.iter_rows(min_row=self.header_row + 1, values_only=True)
+        self._rows = rows
         missing = [c.title for c in columns if c.required and c.key not in self.index]
         if missing:
-            raise ValidationError(_("缺少必填列：%(columns)s。请使用模板的表头。") % {"columns": "、".join(missing)})
+            raise ValidationError(_("缺少必填列：%(columns)s。表头应在第1行，请使用模板的表头。")
+                                  % {"columns": "、".join(missing)})
         self.header = list(header)
         self.max_rows = settings.IMPORT_MAX_ROWS
         if self.estimated_rows > self.max_rows:
@@ -76,11 +96,14 @@ class Roster:
         return max((self.sheet.max_row or 1) - 1, 0)
 
     def __iter__(self) -> Iterator[tuple[int, dict, tuple]]:
-        for number, values in enumerate(self._rows, start=2):
-            if number - 1 > self.max_rows:  # the sheet's declared size was wrong; rows before this were imported
+        for number, values in enumerate(self._rows, start=self.header_row + 1):
+            if number - self.header_row > self.max_rows:  # the declared size was wrong; earlier rows were imported
                 raise ValidationError(self._too_many())
             if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
+            values = tuple(_untyped(v) for v in values)
+            if isinstance(values[0], str) and values[0].startswith(SAMPLE_MARK):
+                continue  # the template's example row never imports
             record = {key: (values[i] if i < len(values) else None) for key, i in self.index.items()}
             yield number, record, values
 
@@ -107,7 +130,8 @@ def template_xlsx(columns: list[Column], *, sheet_title: str, notes: list[str]) 
     for i, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=i, value=column.title + ("*" if column.required else ""))
         cell.font = Font(bold=True)
-        ws.cell(row=2, column=i, value=column.example)
+        example = f"{SAMPLE_MARK}：{column.example}" if i == 1 else column.example  # skipped when imported
+        ws.cell(row=2, column=i, value=example)
         letter = cell.column_letter
         ws.column_dimensions[letter].width = column.width
         if column.text:

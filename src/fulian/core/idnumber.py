@@ -73,7 +73,7 @@ def parse_id_number(raw, *, today: dt.date | None = None) -> IdNumber:
     expected = check_char(text[:17])
     if text[17] != expected:
         raise ValidationError(
-            _("身份证号校验位错误：最后一位应为%(expected)s，请核对号码是否抄错。") % {"expected": expected},
+            _("身份证号校验不通过：号码中有一位抄错了（不一定是最后一位）。请对照身份证逐位核对全部18位。"),
             code="id_check_char",
         )
     return IdNumber(number=text, birth_date=birth, is_female=int(text[16]) % 2 == 0)

@@ -28,7 +28,7 @@ BAD_ROWS = [
     (row(id_number="13012319900307004"), "身份证号", "应为18位，现为17位"),
     (row(id_number="１３０１２３１９９００３０７００４８"), "身份证号", "全角"),
     (row(id_number="13012319900307A048"), "身份证号", "只能由数字组成"),
-    (row(id_number=female_id(1)[:17] + ("1" if female_id(1)[17] != "1" else "2")), "身份证号", "校验位错误"),
+    (row(id_number=female_id(1)[:17] + ("1" if female_id(1)[17] != "1" else "2")), "身份证号", "逐位核对全部18位"),
     (row(id_number=fix("13012319900230004")), "身份证号", "19900230不存在"),
     (row(id_number=fix("13012320300101004")), "身份证号", "在今天之后"),
     (row(id_number=fix("13012318990101004")), "身份证号", "早于1900年"),
@@ -144,3 +144,34 @@ def test_imported_women_are_stored_encrypted_masked_and_tagged(county_chair):
     assert woman.id_masked == number[:3] + "*" * 11 + number[-4:]
     assert woman.birth_date == dt.date(1990, 3, 7) and woman.unit_path == woman.home_unit.path
     assert sorted(woman.tags.values_list("code", flat=True)) == ["left_behind", "single_mother"]
+
+
+@pytest.mark.django_db
+def test_the_templates_example_row_never_imports(county_chair):
+    from openpyxl import load_workbook
+
+    from fulian.people.importing import women_template
+
+    template = load_workbook(io.BytesIO(women_template())).worksheets[0]
+    example = [c.value for c in template[2]]
+    assert str(example[0]).startswith("示例")
+    result = WomenImport(actor=county_chair, today=TODAY).run(Roster(io.BytesIO(roster_bytes([example])), COLUMNS))
+    assert not result.errors and not Woman.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_typed_apostrophe_and_a_title_row_above_the_header_are_understood(county_chair):
+    from .helpers import HEADER
+
+    content = roster_bytes([HEADER, row(id_number="'" + female_id(7), unit_code="'130123100001")],
+                           header=["正定县妇女名册（2026年）"])
+    result = WomenImport(actor=county_chair, today=TODAY).run(Roster(io.BytesIO(content), COLUMNS))
+    assert not result.errors and Woman.objects.count() == 1
+
+
+def test_a_missing_header_says_where_it_belongs():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        Roster(io.BytesIO(roster_bytes([["x"]], header=["随便写的", "表"])), COLUMNS)
+    assert "表头应在第1行" in refused.value.messages[0]

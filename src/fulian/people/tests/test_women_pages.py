@@ -117,7 +117,7 @@ def test_registering_with_a_wrong_id_number_says_why_and_keeps_what_she_typed(cl
     response = client_for(village_cadre).post(reverse("woman_new"), {
         "name": "周玉", "id_number": bad, "phone": "13800001111", "unit_code": "130123100001"})
     html = response.content.decode()
-    assert response.status_code == 200 and "校验位错误" in html
+    assert response.status_code == 200 and "逐位核对全部18位" in html
     assert 'value="13800001111"' in html and 'value="周玉"' in html
     assert not Woman.objects.exists()
 
