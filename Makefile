@@ -7,7 +7,7 @@ VENDOR := src/fulian/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo serve test test-pg lint bench static messages clean install schemathesis
+.PHONY: demo serve test test-pg lint bench static messages clean install schemathesis rq-check
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,9 @@ test: install
 
 schemathesis: install
 	bash scripts/schemathesis_ci.sh
+
+rq-check: install
+	bash scripts/rq_check.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
