@@ -31,7 +31,7 @@ static: $(VENDOR)/.built
 demo: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo_setup --url http://$(HOST):$(PORT)
-	$(BIN)/python manage.py db_worker & w=$$!; $(BIN)/python manage.py outbox_send --loop & o=$$!; \
+	$(BIN)/python manage.py tasks_worker & w=$$!; $(BIN)/python manage.py outbox_send --loop & o=$$!; \
 	  trap 'kill $$w $$o 2>/dev/null' EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

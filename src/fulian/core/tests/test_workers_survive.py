@@ -1,0 +1,49 @@
+"""Workers keep running when the database restarts: they wait (a growing pause) and reconnect."""
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError
+
+from fulian.core.management.commands import outbox_send as outbox_command
+from fulian.core.management.commands import tasks_worker as worker_command
+
+
+def test_the_task_worker_restarts_after_the_database_comes_back(monkeypatch):
+    calls, pauses = [], []
+
+    def db_worker(name, **options):
+        calls.append(name)
+        if len(calls) <= 2:
+            raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(worker_command, "call_command", db_worker)
+    monkeypatch.setattr(worker_command.time, "sleep", pauses.append)
+    call_command("tasks_worker")
+    assert calls == ["db_worker"] * 3 and pauses == [1.0, 2.0]
+
+
+def test_the_task_worker_gives_up_only_when_told(monkeypatch):
+    def down(name, **options):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(worker_command, "call_command", down)
+    monkeypatch.setattr(worker_command.time, "sleep", lambda s: None)
+    with pytest.raises(OperationalError):
+        call_command("tasks_worker", max_restarts=3)
+
+
+def test_the_outbox_loop_survives_a_database_restart(monkeypatch):
+    answers = iter([OperationalError("terminating connection"), {"sent": 1, "failed": 0}, SystemExit(0)])
+    pauses = []
+
+    def send(**kwargs):
+        answer = next(answers)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(outbox_command, "outbox_send", send)
+    monkeypatch.setattr(outbox_command.time, "sleep", pauses.append)
+    with pytest.raises(SystemExit):
+        call_command("outbox_send", loop=True, interval=5)
+    assert pauses == [5, 5]  # one pause after the failure, one after the send
