@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 
 from .audit import audit_record
-from .models import AuditEvent, ReadLog
+from .models import AuditEvent, Outbox, ReadLog
 from .policy import Action, actions_of, scope_q
 
 # how a related record's unit path is reached, for the records that have one under another name
@@ -111,3 +111,15 @@ class ReadLogAdmin(ReadOnlyAdmin):
     list_filter = ("object_type",)
     search_fields = ("actor_label", "object_id")
     date_hierarchy = "at"
+
+
+@admin.register(Outbox)
+class OutboxAdmin(ReadOnlyAdmin):
+    """What the outbox sent, gave up on or let expire (text of one-time codes is never stored); requeue failed
+    messages with `manage.py outbox_failed --requeue`."""
+
+    scope_field = "user__unit__path"
+    list_display = ("created_at", "channel", "status", "attempts", "last_error", "sent_at", "expires_at")
+    list_filter = ("status", "channel")
+    fields = ("channel", "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at", "expires_at",
+              "link")

@@ -136,12 +136,22 @@ class Outbox(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # past this moment the message is worthless (a one-time code): never sent, marked expired
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("待发消息")
+        verbose_name_plural = _("待发消息")
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):
         return f"{self.channel} {self.subject}"
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same for every attempt at this message: a sender passes it to its provider, so a retry after the
+        provider accepted (and the worker died before recording it) is not delivered twice."""
+        return f"fulian-outbox-{self.pk}"
 
 
 class Notice(models.Model):

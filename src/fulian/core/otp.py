@@ -75,6 +75,7 @@ def otp_send(*, phone: str, now=None) -> None:
             subject=_("网上妇女之家验证码：%(code)s，%(m)d分钟内有效。") % {"code": PLACEHOLDER, "m": CODE_MINUTES},
             link=LINK_PREFIX + nonce,
             now=now,
+            expires_at=now + dt.timedelta(minutes=CODE_MINUTES),  # a late code is worthless: never sent
         )
     if settings.OTP_ECHO:
         logger.warning("one-time code for %s: %s (OTP_ECHO, development only)", phone, code)

@@ -23,10 +23,19 @@ MAX_ATTEMPTS = 8
 
 
 def outbox_put(*, channel: str, subject: str, user=None, address: str = "", body: str = "", link: str = "",
-               now=None) -> Outbox:
+               now=None, expires_at=None) -> Outbox:
     now = now or timezone.now()
     return Outbox.objects.create(channel=channel, user=user, address=address, subject=subject[:200], body=body,
-                                 link=link[:200], next_attempt_at=now, created_at=now)
+                                 link=link[:200], next_attempt_at=now, created_at=now, expires_at=expires_at)
+
+
+def outbox_requeue(*, message_ids=None, now=None) -> int:
+    """Give failed messages another round of attempts (all of them, or those named); expired ones stay expired."""
+    now = now or timezone.now()
+    failed = Outbox.objects.filter(status="failed").exclude(expires_at__lte=now)
+    if message_ids:
+        failed = failed.filter(pk__in=list(message_ids))
+    return failed.update(status="pending", attempts=0, next_attempt_at=now, last_error="")
 
 
 def send_in_app(message: Outbox) -> None:
@@ -66,6 +75,11 @@ def outbox_send(*, now=None, limit: int = 500) -> dict:
             message = (Outbox.objects.select_for_update(skip_locked=True, of=("self",))
                        .filter(pk=message_id, status="pending").select_related("user").first())
             if message is None:
+                continue
+            if message.expires_at is not None and message.expires_at <= now:
+                message.status = "expired"
+                message.save(update_fields=["status"])
+                counts["expired"] = counts.get("expired", 0) + 1
                 continue
             # a one-time code is put into the text only now, in memory; the row keeps the placeholder
             message.subject = otp_render(message.subject, message.link)

@@ -164,3 +164,28 @@ def test_signing_out_everywhere_kills_her_app_tokens(tree):
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5), tick=False):
         assert me.post("/api/v1/public/me/signout").status_code == 204
         assert me.get("/api/v1/public/me/cases").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_code_not_sent_in_time_is_never_sent(tree):
+    from fulian.core.outbox import outbox_send
+    from fulian.portal import services
+
+    start = dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC)
+    services.code_request(phone=PHONE, now=start)
+    counts = outbox_send(now=start + dt.timedelta(minutes=10))  # the SMS gateway was down for ten minutes
+    assert counts.get("expired") == 1 and Outbox.objects.get().status == "expired"
+
+
+@pytest.mark.django_db
+def test_failed_messages_are_listed_and_requeued(county_chair):
+    from django.core.management import call_command
+
+    from fulian.core.outbox import outbox_put
+
+    message = outbox_put(channel="sms", address=PHONE, subject="提醒")
+    Outbox.objects.filter(pk=message.pk).update(status="failed", attempts=8, last_error="gateway down")
+    call_command("outbox_failed", requeue=[])
+    message.refresh_from_db()
+    assert message.status == "pending" and message.attempts == 0
+    assert message.idempotency_key == f"fulian-outbox-{message.pk}"
