@@ -21,6 +21,7 @@ urlpatterns = [
     path("", portal_views.portal_home, name="portal_home"),
     path("news/<int:article_id>/", portal_views.news_detail, name="news_detail"),
     path("news/<str:category>/", portal_views.news_list, name="news_list"),
+    path("tips/", portal_views.neutral_page, name="neutral_page"),
     path("me/", portal_views.me, name="portal_me"),
     path("me/signout/", portal_views.me_signout, name="portal_signout"),
     path("me/delete/", portal_views.me_delete, name="portal_delete"),

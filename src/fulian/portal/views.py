@@ -54,6 +54,12 @@ def portal_home(request):
                                                 "sections": panels_for("portal.home", request, None)})
 
 
+def neutral_page(request):
+    """A page with nothing about the federation or help on it: the help pages put it in the browser history in
+    their own place, so "back" on a shared phone never shows them."""
+    return _private(render(request, "portal/neutral.html"))
+
+
 def news_list(request, category: str):
     if category not in Category.values:
         raise Http404("category")
