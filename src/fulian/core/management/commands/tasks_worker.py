@@ -28,7 +28,6 @@ class Command(BaseCommand):
                     pause = 1.0  # it ran a good while: start the back-off again
                 logger.warning("database unreachable (%s); worker restarts in %.0f s", exc, pause)
                 for connection in connections.all():
-                    connection.close_if_unusable_or_obsolete()
                     connection.close()
                 if max_restarts is not None and restarts > max_restarts:
                     raise
