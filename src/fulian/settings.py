@@ -207,6 +207,7 @@ IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", str(400 * 1024 * 1024))
 IMPORT_MAX_SHARED_STRINGS_BYTES = envint("IMPORT_MAX_SHARED_STRINGS_BYTES", str(64 * 1024 * 1024))
 IMPORT_RETENTION_DAYS = envint("IMPORT_RETENTION_DAYS", "7")
+IMPORT_STALE_MINUTES = envint("IMPORT_STALE_MINUTES", "10")  # a running import silent this long has died
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Hostile input: a request body over this is refused (uploads: rosters ≤ IMPORT_MAX_BYTES, photos ≤ 5 MB); so is a
 # query value over MAX_QUERY_VALUE characters.

@@ -56,6 +56,7 @@ urlpatterns = [
     path("cadres/<int:cadre_id>/transfer/", contact_views.cadre_transfer, name="cadre_transfer"),
     path("imports/<int:job_id>/", core_views.import_job_detail, name="import_job_detail"),
     path("imports/<int:job_id>/errors.xlsx", core_views.import_job_errors, name="import_job_errors"),
+    path("imports/<int:job_id>/retry/", core_views.import_job_retry, name="import_job_retry"),
     path("today/", contact_views.today, name="today"),
     path("field-weeks/", contact_views.field_weeks, name="field_weeks"),
     path("field-weeks/<int:week_id>/", contact_views.field_week_detail, name="field_week_detail"),

@@ -127,6 +127,14 @@ def get_import(request, job_id: int):
     return imports.access_import_job(request.auth, job_id)
 
 
+@router.post("/imports/{job_id}/retry", response={200: ImportJobOut, 400: ErrorOut, 404: ErrorOut},
+             tags=["imports 导入"])
+def retry_import(request, job_id: int):
+    """Run a failed import's file again (e.g. after its worker died); nothing is registered twice."""
+    imports.import_jobs_recover()
+    return imports.import_job_retry(actor=request.auth, job=imports.access_import_job(request.auth, job_id))
+
+
 @router.get("/imports/{job_id}/errors.xlsx", tags=["imports 导入"])
 def get_import_errors(request, job_id: int):
     """The error report (full ID numbers): only for the uploader, each download in the read log; deleted with the

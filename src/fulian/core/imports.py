@@ -66,11 +66,14 @@ def import_job_create(*, actor, kind: str, upload, now=None) -> ImportJob:
 
 
 def import_job_execute(job_id: int) -> None:
-    """Run a job; a failure is recorded on the job with its reason, never lost."""
-    job = ImportJob.objects.get(pk=job_id)
-    if job.is_finished:
+    """Run a job; a failure is recorded on the job with its reason, never lost. A job is claimed by one worker
+    only (a second one handed the same job returns at once)."""
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, started_at=now, heartbeat_at=now)
+    if not claimed:
         return
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
+    job = ImportJob.objects.get(pk=job_id)
     try:
         _HANDLERS[job.kind](job)
     except Exception as exc:
@@ -84,6 +87,8 @@ def import_job_execute(job_id: int) -> None:
 
 
 def import_job_progress(job: ImportJob, **counts) -> None:
+    """Progress counts, and the job's sign of life (see import_jobs_recover)."""
+    counts = {**counts, "heartbeat_at": timezone.now()}
     ImportJob.objects.filter(pk=job.pk).update(**counts)
     for key, value in counts.items():
         setattr(job, key, value)
@@ -92,6 +97,35 @@ def import_job_progress(job: ImportJob, **counts) -> None:
 def import_job_attach_errors(job: ImportJob, content: bytes) -> None:
     job.error_file.save(f"errors-{job.pk}.xlsx", ContentFile(content), save=False)
     ImportJob.objects.filter(pk=job.pk).update(error_file=job.error_file.name)
+
+
+def import_jobs_recover(*, now=None) -> int:
+    """Running jobs that gave no sign of life for IMPORT_STALE_MINUTES (the worker was killed, the database
+    restarted) are marked failed with a reason; what was committed stays, and 重新导入 runs the file again (an
+    import is idempotent: nothing is registered twice)."""
+    now = now or timezone.now()
+    stale = ImportJob.objects.filter(status=ImportJob.Status.RUNNING,
+                                     heartbeat_at__lt=now - dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES))
+    return stale.update(status=ImportJob.Status.FAILED, finished_at=now, message=_(
+        "导入中断（处理进程意外停止）。已导入的部分已保存；点“重新导入”从头再导一次，不会重复登记。"))
+
+
+def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
+    """Queue a failed job's file again (the uploader only; not once its file has been deleted)."""
+    from .tasks import import_job_run
+
+    if job.created_by_id != getattr(actor, "pk", None):
+        raise Http404("import not found")
+    if job.status != ImportJob.Status.FAILED or not job.source:
+        raise ValidationError(_("只有失败且文件仍保存的导入可以重新导入。"), code="import_not_retryable")
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.QUEUED, message="", processed_rows=0, created_count=0, updated_count=0,
+            unchanged_count=0, error_count=0, started_at=None, finished_at=None, heartbeat_at=None)
+        audit_record(actor=actor, action="import.retry", obj=job)
+        transaction.on_commit(lambda: import_job_run.enqueue(job.pk))
+    job.refresh_from_db()
+    return job
 
 
 def import_jobs_of(user, *, kind: str):

@@ -91,6 +91,7 @@ class ImportJob(models.Model):
     message = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("上传时间"))
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="last sign of life of the running import")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

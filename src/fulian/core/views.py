@@ -1,8 +1,11 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from . import imports
 from .certificates import certificate_by_code, masked_holder
@@ -22,9 +25,21 @@ def notices(request):
 @login_required
 def import_job_detail(request, job_id: int):
     """Progress of an uploaded roster (any kind: women, organisation rosters, the modules to come)."""
+    imports.import_jobs_recover()
     job = imports.access_import_job(request.user, job_id)
     template = "core/_import_progress.html" if request.htmx else "core/import_job.html"
     return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def import_job_retry(request, job_id: int):
+    job = imports.access_import_job(request.user, job_id)
+    try:
+        imports.import_job_retry(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("import_job_detail", job_id=job.pk)
 
 
 @login_required

@@ -93,3 +93,28 @@ def test_a_roster_over_the_row_limit_fails_with_a_reason_and_imports_nothing(
     job = ImportJob.objects.get()
     assert job.status == "failed" and "超过 2 行" in job.message
     assert not Woman.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_import_whose_worker_died_is_marked_and_runs_again_on_one_click(client_for, county_chair, settings,
+                                                                          django_capture_on_commit_callbacks):
+    from fulian.core.imports import import_job_execute
+
+    client = client_for(county_chair)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, nobody runs it yet
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("women_import"), {"file": _upload(roster_bytes([row()]))})
+    job = ImportJob.objects.get()
+    # a worker claims it, imports nothing yet and is killed
+    ImportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=None)
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    page = client.get(reverse("import_job_detail", args=[job.pk])).content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed" and "导入中断" in job.message and "重新导入" in page
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_job_retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "done" and job.created_count == 1 and Woman.objects.count() == 1
+    import_job_execute(job.pk)  # a second worker handed the same job does nothing
+    assert Woman.objects.count() == 1

@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import InterfaceError, OperationalError, connections
 
+from fulian.core.imports import import_jobs_recover
+
 logger = logging.getLogger("fulian.worker")
 
 
@@ -20,6 +22,7 @@ class Command(BaseCommand):
         while True:
             started = time.monotonic()
             try:
+                import_jobs_recover()  # imports a killed worker left "running" are marked, ready to retry
                 call_command("db_worker", interval=1)
                 return
             except (OperationalError, InterfaceError) as exc:
