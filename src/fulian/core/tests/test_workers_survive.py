@@ -15,6 +15,7 @@ def _no_real_connections(monkeypatch):
     """The commands close their broken connections; here there are none to close (and the tests' own stay)."""
     for module in (worker_command, outbox_command):
         monkeypatch.setattr(module, "connections", SimpleNamespace(all=lambda: []))
+    monkeypatch.setattr(worker_command, "import_jobs_recover", lambda: 0)
 
 
 def test_the_task_worker_restarts_after_the_database_comes_back(monkeypatch):
