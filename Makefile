@@ -18,11 +18,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP) static
 
 # front-end libraries come from the npm registry (package.json + lock file), never from the repository
-$(VENDOR)/.built: package.json package-lock.json
+$(VENDOR)/.built: package.json package-lock.json Makefile
 	npm ci --no-audit --no-fund --silent
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
-	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css $(VENDOR)/
+	cp -r node_modules/leaflet/dist/images $(VENDOR)/
 	touch $@
 
 static: $(VENDOR)/.built

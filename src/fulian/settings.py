@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "fulian.core.middleware.HostileInputMiddleware",
     "fulian.core.middleware.SecurityHeadersMiddleware",
     "fulian.core.middleware.DatabaseDownMiddleware",
@@ -271,6 +272,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
+# Static files are served compressed (gzip) under content-hashed names with a far-future cache (WhiteNoise, after
+# `collectstatic`): ECharts goes over a 400 kbit/s village connection as ~350 KB instead of 1 MB, once.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": env("STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")},
+}
+WHITENOISE_MAX_AGE = 365 * 24 * 3600
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(DATA_DIR / "private")))
