@@ -190,6 +190,12 @@ def test_quick_exit_leaves_for_a_neutral_site_without_a_way_back(server, phone):
                                                                               content_type="text/html"))
     phone.goto(f"{server}/work/")
     phone.goto(f"{server}/help/")
+    exit_box = phone.locator("[data-quick-exit]").bounding_box()
+    for control in phone.locator("main input:visible, main textarea, main button, main label").all():
+        box = control.bounding_box()
+        overlaps = (box and box["x"] < exit_box["x"] + exit_box["width"] and exit_box["x"] < box["x"] + box["width"]
+                    and box["y"] < exit_box["y"] + exit_box["height"] and exit_box["y"] < box["y"] + box["height"])
+        assert not overlaps, control.inner_text() or control.get_attribute("name")
     phone.get_by_label("发生了什么？需要什么帮助？").fill("他又打我了")
     phone.goto(f"{server}/help/status/")  # a second help page in the same visit
     phone.keyboard.press("Escape")
