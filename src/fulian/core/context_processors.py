@@ -1,3 +1,4 @@
+from .menu import menu_for
 from .policy import Action, actions_of
 
 
@@ -11,4 +12,5 @@ def navigation(request):
         "quick_exit_url": settings.QUICK_EXIT_URL,
         "nav_can_manage_accounts": Action.MANAGE_ACCOUNTS in actions,
         "nav_can_admin": Action.ADMIN_SITE in actions,
+        "menu": menu_for(user) if getattr(user, "is_authenticated", False) else None,
     }

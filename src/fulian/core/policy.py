@@ -168,3 +168,34 @@ def landing_is_today(user) -> bool:
     """A village cadre's work is her women: she starts on 今日工作."""
     unit = getattr(user, "unit", None)
     return _active(user) and unit is not None and unit.level == 5
+
+
+# The few menu entries each kind of cadre uses first: shown on a phone without opening 更多 (core.menu has the
+# entries themselves). A village cadre's day is her women and their requests; a leader's is cases, the pieces she
+# reviews and the figures; an account manager's is accounts and the tree.
+FIRST_MENU: dict[str, tuple[str, ...]] = {
+    "village": ("today", "women", "cases", "notices"),
+    "leader": ("home", "cases", "publish", "dashboard"),
+    "staff": ("home", "women", "field_weeks", "publish"),
+    "sysadmin": ("home", "accounts", "units", "admin"),
+    "other": ("home", "today", "women", "notices"),
+}
+
+
+def menu_profile(user) -> str:
+    """Which FIRST_MENU row is hers: her unit's level first (a village chair works as a village cadre), then her
+    roles."""
+    roles = set(getattr(user, "roles", None) or [])
+    if landing_is_today(user):
+        return "village"
+    if Role.SYSADMIN in roles or getattr(user, "is_superuser", False):
+        return "sysadmin"
+    if has_leader_role(user):
+        return "leader"
+    if Role.STAFF in roles:
+        return "staff"
+    return "other"
+
+
+def menu_first(user) -> tuple[str, ...]:
+    return FIRST_MENU[menu_profile(user)] if _active(user) else ()

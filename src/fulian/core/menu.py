@@ -1,0 +1,39 @@
+"""The cadre's top menu: every page she may use, the few her role uses first in front (core.policy.menu_first),
+the rest behind one 更多 button (a <details>, so it opens without JavaScript)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .policy import Action, actions_of, menu_first
+
+# key, URL name, label, the action she needs to see it (None: every cadre)
+ENTRIES = [
+    ("home", "home", _("工作台"), None),
+    ("today", "today", _("今日工作"), None),
+    ("women", "women_list", _("妇女名册"), None),
+    ("cases", "case_queue", _("维权服务"), None),
+    ("units", "unit_root", _("组织树"), None),
+    ("field_weeks", "field_weeks", _("下基层"), None),
+    ("homes", "home_list", _("妇女之家"), None),
+    ("publish", "publish_list", _("信息发布"), None),
+    ("dashboard", "dashboard_home", _("工作评价"), None),
+    ("ranking", "ranking", _("四率排名"), None),
+    ("surveys", "survey_list", _("问卷"), None),
+    ("notices", "notices", _("通知"), None),
+    ("accounts", "account_list", _("干部账号"), Action.MANAGE_ACCOUNTS),
+    ("api", "api:openapi-view", _("API 文档"), None),
+    ("admin", "admin:index", _("数据维护"), Action.ADMIN_SITE),
+    ("me", "account_me", _("我的账号"), None),
+]
+
+
+def menu_for(user) -> dict[str, list[dict]]:
+    """{"first": [...], "more": [...]}: entries {key, url, label} she may use, her role's first ones in front."""
+    actions = actions_of(user)
+    if not actions and not getattr(user, "is_authenticated", False):
+        return {"first": [], "more": []}
+    usable = {key: {"key": key, "url": reverse(name), "label": label}
+              for key, name, label, needs in ENTRIES if needs is None or needs in actions}
+    first_keys = [key for key in menu_first(user) if key in usable]
+    return {"first": [usable[key] for key in first_keys],
+            "more": [entry for key, entry in usable.items() if key not in first_keys]}
