@@ -57,6 +57,10 @@ class Roster:
         except Exception as exc:  # noqa: BLE001  (zipfile.BadZipFile and friends: not an xlsx)
             raise ValidationError(_("无法读取这个文件：请上传 .xlsx 格式的 Excel 文件（可以先下载模板）。")) from exc
         self.sheet = self.workbook.worksheets[0]
+        self._declared_rows = max((self.sheet.max_row or 1) - 1, 0)
+        # read-only openpyxl stops at the range the file declares; some programs declare it wrong (or not at all):
+        # read to the last row and column really there, so that no row is silently left out
+        self.sheet.reset_dimensions()
         self.columns = columns
         rows = self.sheet.iter_rows(values_only=True)
         by_title = {c.title: c for c in columns}
@@ -93,7 +97,8 @@ class Roster:
 
     @property
     def estimated_rows(self) -> int:
-        return max((self.sheet.max_row or 1) - 1, 0)
+        """The rows the sheet declares below its first row: an estimate for progress, never a limit on reading."""
+        return self._declared_rows
 
     def __iter__(self) -> Iterator[tuple[int, dict, tuple]]:
         for number, values in enumerate(self._rows, start=self.header_row + 1):

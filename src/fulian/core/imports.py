@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,11 +84,17 @@ def import_job_execute(job_id: int) -> None:
         if not getattr(exc, "messages", None):
             raise
         return
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, finished_at=timezone.now())
+    # the total is what was read, not what the sheet declared (blank and example rows, a wrong or absent range)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, finished_at=timezone.now(),
+                                               total_rows=F("processed_rows"))
 
 
 def import_job_progress(job: ImportJob, **counts) -> None:
-    """Progress counts, and the job's sign of life (see import_jobs_recover)."""
+    """Progress counts, and the job's sign of life (see import_jobs_recover). The total starts as the sheet's
+    declared size, an estimate: it grows with the rows read when the sheet declared too few (or none)."""
+    if "processed_rows" in counts:
+        total = counts.get("total_rows", job.total_rows)
+        counts["total_rows"] = max(total, counts["processed_rows"])
     counts = {**counts, "heartbeat_at": timezone.now()}
     ImportJob.objects.filter(pk=job.pk).update(**counts)
     for key, value in counts.items():
