@@ -4,11 +4,12 @@ from django.core.exceptions import BadRequest, RequestDataTooBig, ValidationErro
 from django.db import DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 
 from fulian.core.errors import Conflict
 
 from .auth import TokenAuth, session_auth
+from .openapi import TAGS, FulianAPI, validation_error_out
 from .routers_accounts import router as accounts_router
 from .routers_building import public_router as building_public_router
 from .routers_building import router as building_router
@@ -26,19 +27,26 @@ from .routers_portal import router as portal_router
 from .schemas import MeOut
 from .throttles import AnonymousRateThrottle, ClientRateThrottle
 
-api = NinjaAPI(
+api = FulianAPI(
     title="fulian 网上妇女之家 API",
     version="1",
     description=(
         "Every endpoint sees only the caller's data scope (her unit's subtree). Authenticate with "
         "`Authorization: Bearer <token>` (create a token on the account page) or a signed-in session. "
-        "Errors are `{\"detail\": \"...\"}`; a record outside your scope is 404, like one that does not exist. "
+        "Every error is an `ErrorOut`: `{\"detail\": \"...\"}`, with `errors` (field → messages) on invalid "
+        "input (422); a record outside your scope is 404, like one that does not exist. "
         "Each client (token or session) and each anonymous address has its own rate limit; 429 when exceeded."
     ),
     urls_namespace="api",
     auth=[TokenAuth(), session_auth],
     throttle=[ClientRateThrottle(), AnonymousRateThrottle()],
+    openapi_extra={"tags": [{"name": name, "description": text} for name, text in TAGS]},
 )
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_input(request, exc):
+    return api.create_response(request, validation_error_out(exc), status=422)
 
 
 @api.exception_handler(ValidationError)
@@ -83,8 +91,8 @@ def _not_found(request, exc):
     return api.create_response(request, {"detail": "Not Found"}, status=404)
 
 
-@api.get("/me", response=MeOut, tags=["account 账号"])
-def me(request):
+@api.get("/me", response=MeOut, tags=["account"])
+def me_get(request):
     user = request.auth
     return {
         "username": user.username,

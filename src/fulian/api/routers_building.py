@@ -9,13 +9,22 @@ from fulian.core.access import access_by_id
 from fulian.core.certificates import certificate_by_code, certificate_code, masked_holder
 from fulian.core.policy import Action
 from fulian.orgs import building
-from fulian.orgs.models import Body, Election, MediaAccount, Volunteer
+from fulian.orgs.models import (
+    Body,
+    BodyKind,
+    Election,
+    MediaAccount,
+    MemberRole,
+    PostKind,
+    SocialOrganisation,
+    Volunteer,
+)
 from fulian.orgs.selectors import access_unit_by_id
 
-from .schemas import ErrorOut
+from .schemas import ErrorOut, enum_of
 
-router = Router(tags=["building 组织建设"])
-public_router = Router(tags=["public 公开"])
+router = Router(tags=["building"])
+public_router = Router(tags=["public"])
 
 
 class Created(Schema):
@@ -24,14 +33,14 @@ class Created(Schema):
 
 
 class BodyIn(Schema):
-    kind: str = Field(description="congress, executive or standing")
+    kind: enum_of(BodyKind)
     term_start: dt.date
     term_end: dt.date
 
 
 class MemberIn(Schema):
     name: str
-    role: str = Field(description="chair, vice_full, vice_part, member or delegate")
+    role: enum_of(MemberRole)
     is_grassroots: bool = False
     ethnicity: str = ""
     sector: str = ""
@@ -62,13 +71,13 @@ class HoursIn(Schema):
 
 class SocialOrgIn(Schema):
     name: str
-    category: str = Field(description="professional, public_welfare or service")
+    category: enum_of(SocialOrganisation.Category)
     contact: str = ""
     support: str = ""
 
 
 class MediaIn(Schema):
-    platform: str = Field(description="website, wechat, weibo or group")
+    platform: enum_of(MediaAccount.Platform)
     name: str
     url: str = ""
 
@@ -78,12 +87,86 @@ class FollowersIn(Schema):
     followers: int = Field(ge=0)
 
 
+class ChildElectionsOut(Schema):
+    unit_id: int
+    name: str
+    townships: int
+    held: int = Field(description="townships that held their election within the term")
+    rate: float | None
+
+
+class LeadersOut(Schema):
+    level: int
+    label: str
+    chairs: int
+    vice_chairs: int
+    members: int
+
+
+class PeopleOut(Schema):
+    total: int
+    grassroots: int
+    minority: int
+    young: int = Field(description="under 40")
+    older: int = Field(description="60 and over")
+
+
+class PostsOut(Schema):
+    kind: enum_of(PostKind)
+    label: str
+    quota: int
+    filled: int
+
+
+class PostsByLevelOut(Schema):
+    level: int
+    label: str
+    quota: int
+    filled: int
+
+
+class SectorOut(Schema):
+    sector: str
+    n: int
+
+
+class SocialOrgsOut(Schema):
+    category: enum_of(SocialOrganisation.Category)
+    label: str
+    n: int
+
+
+class MediaOut(Schema):
+    platform: enum_of(MediaAccount.Platform)
+    label: str
+    accounts: int
+    followers: int | None = Field(description="the latest count of each account, summed")
+
+
+class BuildingOut(Schema):
+    townships: int
+    held: int
+    election_rate: float | None
+    children: list[ChildElectionsOut]
+    levels: list[LeadersOut] = Field(description="leaders of the current bodies by level")
+    people: PeopleOut
+    posts: list[PostsOut]
+    posts_by_level: list[PostsByLevelOut]
+    sectors: list[SectorOut]
+    overruns: int = Field(description="units with more posts filled than their quota")
+    volunteers: int
+    hours: float
+    social_orgs: list[SocialOrgsOut]
+    media: list[MediaOut]
+    last_count: dt.date | None
+
+
 def _own(model, request, object_id):
     return access_by_id(request.auth, model, object_id, need=Action.EDIT)
 
 
-@router.get("/units/{unit_id}/building", response={200: dict, 404: ErrorOut})
-def building_summary(request, unit_id: int):
+@router.get("/units/{unit_id}/building", response={200: BuildingOut, 404: ErrorOut})
+def unit_building(request, unit_id: int):
     """Election completion per child, leaders by level, representativeness, staffing, volunteers, media."""
     unit = access_unit_by_id(request.auth, unit_id)
     summary = building.building_summary(unit, today=timezone.localdate())
@@ -98,48 +181,48 @@ def building_summary(request, unit_id: int):
         for r in summary["children"]
     ]
     summary["levels"] = [{**r, "level": int(r["level"]), "label": str(r["label"])} for r in summary["levels"]]
-    summary["hours"] = float(summary["hours"])
+    summary["posts_by_level"] = [{"level": r["unit__level"], "label": str(r["label"]), "quota": r["quota"],
+                                  "filled": r["filled"]} for r in summary["posts_by_level"]]
     for key in ("posts", "media", "social_orgs"):
         summary[key] = [{k: (str(v) if k == "label" else v) for k, v in row.items()} for row in summary[key]]
-    summary["last_count"] = summary["last_count"].isoformat() if summary["last_count"] else None
     return summary
 
 
 @router.post("/units/{unit_id}/bodies", response={201: Created, 400: ErrorOut, 404: ErrorOut})
-def create_body(request, unit_id: int, payload: BodyIn):
+def body_create(request, unit_id: int, payload: BodyIn):
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     return Status(201, {"id": building.body_create(actor=request.auth, unit=unit, **payload.dict()).pk})
 
 
 @router.post("/bodies/{body_id}/members", response={201: Created, 400: ErrorOut, 404: ErrorOut})
-def add_member(request, body_id: int, payload: MemberIn):
+def body_member_add(request, body_id: int, payload: MemberIn):
     body = _own(Body, request, body_id)
     return Status(201, {"id": building.member_add(actor=request.auth, body=body, **payload.dict()).pk})
 
 
 @router.post("/units/{unit_id}/elections", response={201: Created, 400: ErrorOut, 404: ErrorOut})
-def plan_election(request, unit_id: int, payload: DateIn):
+def election_plan(request, unit_id: int, payload: DateIn):
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     return Status(201, {"id": building.election_plan(actor=request.auth, unit=unit, planned_on=payload.date).pk})
 
 
 @router.post("/elections/{election_id}/held", response={200: Created, 400: ErrorOut, 404: ErrorOut})
-def hold_election(request, election_id: int, payload: DateIn):
+def election_hold(request, election_id: int, payload: DateIn):
     election = _own(Election, request, election_id)
     building.election_hold(actor=request.auth, election=election, held_on=payload.date, today=timezone.localdate())
     return {"id": election.pk}
 
 
 @router.put("/units/{unit_id}/posts/{kind}", response={200: Created, 400: ErrorOut, 404: ErrorOut})
-def set_post(request, unit_id: int, kind: str, payload: PostIn):
-    """Quota and filled posts of one kind (full_time, seconded, part_time, social_worker); warns on overrun."""
+def post_set(request, unit_id: int, kind: enum_of(PostKind), payload: PostIn):
+    """Quota and filled posts of one kind; warns on overrun."""
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     post, warning = building.post_set(actor=request.auth, unit=unit, kind=kind, **payload.dict())
     return {"id": post.pk, "warning": warning}
 
 
 @router.post("/units/{unit_id}/volunteers", response={201: Created, 400: ErrorOut, 404: ErrorOut})
-def add_volunteer(request, unit_id: int, payload: VolunteerIn):
+def volunteer_add(request, unit_id: int, payload: VolunteerIn):
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     return Status(201, {"id": building.volunteer_add(actor=request.auth, unit=unit, **payload.dict()).pk})
 
@@ -163,7 +246,7 @@ def _certificate_out(request, certificate, *, holder: str) -> dict:
 
 
 @router.post("/volunteers/{volunteer_id}/certificate", response={200: CertificateOut, 404: ErrorOut})
-def volunteer_certificate(request, volunteer_id: int):
+def volunteer_certificate_issue(request, volunteer_id: int):
     """Issue (or fetch again) the numbered certificate of her registered hours, with its public check link."""
     volunteer = _own(Volunteer, request, volunteer_id)
     certificate = building.volunteer_certificate_issue(actor=request.auth, volunteer=volunteer)
@@ -171,7 +254,7 @@ def volunteer_certificate(request, volunteer_id: int):
 
 
 @public_router.get("/public/certificates/{code}", response={200: CertificateOut, 404: ErrorOut}, auth=None)
-def check_certificate(request, code: str):
+def public_certificate_check(request, code: str):
     """Anyone checks a certificate by the code printed on it (the holder's name comes back masked)."""
     certificate = certificate_by_code(code)
     if certificate is None:
@@ -180,7 +263,7 @@ def check_certificate(request, code: str):
 
 
 @router.post("/volunteers/{volunteer_id}/hours", response={201: Created, 400: ErrorOut, 404: ErrorOut})
-def add_hours(request, volunteer_id: int, payload: HoursIn):
+def volunteer_hours_add(request, volunteer_id: int, payload: HoursIn):
     volunteer = _own(Volunteer, request, volunteer_id)
     record = building.service_record_add(
         actor=request.auth, volunteer=volunteer, today=timezone.localdate(), **payload.dict()
@@ -189,19 +272,19 @@ def add_hours(request, volunteer_id: int, payload: HoursIn):
 
 
 @router.post("/units/{unit_id}/social-orgs", response={201: Created, 400: ErrorOut, 404: ErrorOut})
-def add_social_org(request, unit_id: int, payload: SocialOrgIn):
+def social_org_add(request, unit_id: int, payload: SocialOrgIn):
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     return Status(201, {"id": building.social_org_add(actor=request.auth, unit=unit, **payload.dict()).pk})
 
 
 @router.post("/units/{unit_id}/media", response={201: Created, 400: ErrorOut, 404: ErrorOut})
-def add_media(request, unit_id: int, payload: MediaIn):
+def media_account_add(request, unit_id: int, payload: MediaIn):
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     return Status(201, {"id": building.media_account_add(actor=request.auth, unit=unit, **payload.dict()).pk})
 
 
 @router.post("/media/{account_id}/followers", response={201: Created, 400: ErrorOut, 404: ErrorOut})
-def record_followers(request, account_id: int, payload: FollowersIn):
+def media_followers_record(request, account_id: int, payload: FollowersIn):
     account = _own(MediaAccount, request, account_id)
     count = building.follower_count_record(actor=request.auth, account=account, **payload.dict())
     return Status(201, {"id": count.pk})

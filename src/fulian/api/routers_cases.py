@@ -1,22 +1,23 @@
 import datetime as dt
+from typing import Literal
 
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from fulian.accounts.selectors import access_cadre_by_id
 from fulian.cases import selectors, services
-from fulian.cases.models import Source
+from fulian.cases.models import CaseKind, CaseStatus, Source, Urgency
 from fulian.orgs.selectors import help_place_by_code, unit_by_code_for
 
-from .schemas import ErrorOut
+from .schemas import ErrorOut, enum_of
 from .schemas_people import Id
 
-router = Router(tags=["cases 维权服务"])
-public_router = Router(tags=["public 公开"])
+router = Router(tags=["cases"])
+public_router = Router(tags=["public"])
 
 
 class PublicCaseIn(Schema):
-    kind: str = Field(description="dv, mediation, legal_aid, petition, assistance, other")
+    kind: enum_of(CaseKind)
     unit_code: str = Field(description="12-digit code of her village/community or township")
     description: str
     anonymous: bool = False
@@ -26,18 +27,35 @@ class PublicCaseIn(Schema):
     client_token: str = Field(max_length=40, description="resend the same token after a timeout: one case only")
 
 
+class EventOut(Schema):
+    at: dt.datetime
+    text: str
+
+
 class TrackingOut(Schema):
     tracking_code: str
-    status: str
-    events: list[dict]
+    status: enum_of(CaseStatus)
+    events: list[EventOut] = Field(description="the entries shown to her, oldest first")
+
+
+class TimelineOut(EventOut):
+    action: str
+    actor: str
+
+
+class ContactOut(Schema):
+    name: str = ""
+    phone: str = ""
+    address: str = ""
+    safe_time: str = Field("", description="when it is safe to call her")
 
 
 class CaseRowOut(Schema):
     id: int
     tracking_code: str
-    kind: str
-    urgency: str
-    status: str
+    kind: enum_of(CaseKind)
+    urgency: enum_of(Urgency)
+    status: enum_of(CaseStatus)
     unit_id: int
     escalations: int
     first_action_due: dt.datetime
@@ -48,16 +66,16 @@ class CaseRowOut(Schema):
 
 class CaseOut(CaseRowOut):
     description: str
-    contact: dict
-    details: dict
+    contact: ContactOut = Field(description="empty for an anonymous request")
+    details: dict[str, str]
     version: int
-    timeline: list[dict]
+    timeline: list[TimelineOut]
 
 
 class CadreCaseIn(Schema):
-    kind: str
-    urgency: str | None = None
-    source: str = "hotline"
+    kind: enum_of(CaseKind)
+    urgency: enum_of(Urgency) | None = None
+    source: enum_of(Source) = "hotline"
     unit_code: str
     description: str
     anonymous: bool = False
@@ -69,12 +87,12 @@ class CadreCaseIn(Schema):
 
 
 class ActionIn(Schema):
-    action: str = Field(description="note, triage, assign, refer, pause, resume, close")
-    version: int | None = Field(None, description="the version you read; a newer one answers 400 with a conflict")
+    action: Literal["note", "triage", "assign", "refer", "pause", "resume", "close"]
+    version: int | None = Field(None, description="the version you read; a newer one answers 409, nothing written")
     text: str = ""
     public: bool = False
     details: dict[str, str] = Field(default_factory=dict)
-    urgency: str = ""
+    urgency: enum_of(Urgency, blank=True) = ""
     handler_id: Id | None = None
     partner_id: Id | None = None
     reason: str = ""
@@ -102,7 +120,7 @@ def _full(case, sealed):
 
 @public_router.post("/public/cases", response={201: TrackingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut,
                                                429: ErrorOut}, auth=None)
-def public_case(request, payload: PublicCaseIn):
+def public_case_create(request, payload: PublicCaseIn):
     """For the app and mini-program: ask for help without an account; keep the tracking code it returns."""
     unit = help_place_by_code(payload.unit_code)
     if unit is None:
@@ -120,7 +138,7 @@ def public_case(request, payload: PublicCaseIn):
 
 
 @public_router.get("/public/cases/{code}", response={200: TrackingOut, 404: ErrorOut}, auth=None)
-def public_case_status(request, code: str):
+def public_case_get(request, code: str):
     case = selectors.case_public_status(code)
     if case is None:
         raise Http404("unknown code")
@@ -128,13 +146,13 @@ def public_case_status(request, code: str):
 
 
 @public_router.post("/public/cases/{code}/rating", response={200: TrackingOut, 400: ErrorOut}, auth=None)
-def public_case_rating(request, code: str, payload: RateIn):
+def public_case_rate(request, code: str, payload: RateIn):
     case = services.case_rate(tracking=code, score=payload.score)
     return {"tracking_code": case.tracking_code, "status": case.status, "events": _events(case)}
 
 
 @router.get("/cases", response=list[CaseRowOut])
-def list_cases(request, status: str = "open", unit_id: int | None = None):
+def cases_list(request, status: Literal[("open", "", *CaseStatus.values)] = "open", unit_id: int | None = None):
     """Cases you handle, and (chairs, vice-chairs) every case of your subtree. No contact details here."""
     from fulian.orgs.selectors import access_unit_by_id
 
@@ -142,8 +160,8 @@ def list_cases(request, status: str = "open", unit_id: int | None = None):
     return list(selectors.cases_for(request.auth, status=status, unit=unit)[:500])
 
 
-@router.post("/cases", response={201: CaseOut, 400: ErrorOut, 404: ErrorOut})
-def create_case(request, payload: CadreCaseIn):
+@router.post("/cases", response={201: CaseOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def case_create(request, payload: CadreCaseIn):
     unit = unit_by_code_for(request.auth, payload.unit_code)
     if unit is None:
         raise Http404("unit")
@@ -161,14 +179,14 @@ def create_case(request, payload: CadreCaseIn):
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, 404: ErrorOut})
-def get_case(request, case_id: int):
+def case_get(request, case_id: int):
     """Need-to-know: handlers and the chairs above; every call is in the read log."""
     case, sealed = selectors.access_case_by_id(request.auth, case_id, purpose="api")
     return _full(case, sealed)
 
 
-@router.post("/cases/{case_id}/actions", response={200: CaseOut, 400: ErrorOut, 404: ErrorOut})
-def act_on_case(request, case_id: int, payload: ActionIn):
+@router.post("/cases/{case_id}/actions", response={200: CaseOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def case_act(request, case_id: int, payload: ActionIn):
     case, _sealed = selectors.access_case_by_id(request.auth, case_id, purpose=payload.action)
     actor, version = request.auth, payload.version
     if payload.action == "note":

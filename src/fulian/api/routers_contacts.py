@@ -3,12 +3,13 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from fulian.contacts import selectors, services
+from fulian.contacts.models import NeedStatus
 from fulian.core.policy import Action
 from fulian.orgs.selectors import access_unit_by_id
 from fulian.people.selectors import access_woman_by_id, women_of_unit
 
 from .pagination import CappedPagination
-from .schemas import ErrorOut
+from .schemas import ErrorOut, enum_of
 from .schemas_people import (
     AssignmentIn,
     AssignmentOut,
@@ -28,7 +29,7 @@ from .schemas_people import (
     UnitCoverageOut,
 )
 
-router = Router(tags=["contacts 联系网"])
+router = Router(tags=["contacts"])
 
 
 def _cadres(request, ids):
@@ -37,13 +38,13 @@ def _cadres(request, ids):
 
 @router.get("/women/{woman_id}/contacts", response=list[ContactOut])
 @paginate(CappedPagination)
-def list_contacts(request, woman_id: int):
+def contacts_list(request, woman_id: int):
     woman = access_woman_by_id(request.auth, woman_id)
     return selectors.contact_logs_for(request.auth, woman=woman).prefetch_related("needs")
 
 
 @router.post("/women/{woman_id}/contacts", response={201: ContactOut, 400: ErrorOut, 404: ErrorOut})
-def create_contact(request, woman_id: int, payload: ContactIn):
+def contact_create(request, woman_id: int, payload: ContactIn):
     """Record a contact with her; sending the same `client_token` again returns the first one."""
     woman = access_woman_by_id(request.auth, woman_id)
     week = selectors.access_field_week_by_id(request.auth, payload.field_week_id) if payload.field_week_id else None
@@ -58,19 +59,19 @@ def create_contact(request, woman_id: int, payload: ContactIn):
 
 @router.get("/needs", response=list[NeedOut])
 @paginate(CappedPagination)
-def list_needs(request, status: str = ""):
+def needs_list(request, status: enum_of(NeedStatus, blank=True) = ""):
     return selectors.needs_for(request.auth, status=status)
 
 
 @router.post("/needs/{need_id}/resolve", response={200: NeedOut, 400: ErrorOut, 404: ErrorOut})
-def resolve_need(request, need_id: int, payload: ResolveIn):
+def need_resolve(request, need_id: int, payload: ResolveIn):
     need = selectors.access_need_by_id(request.auth, need_id, need=Action.EDIT)
     return services.need_resolve(actor=request.auth, need=need, resolution=payload.resolution,
                                  today=timezone.localdate())
 
 
 @router.post("/women/{woman_id}/assignments", response={201: AssignmentOut, 400: ErrorOut, 404: ErrorOut})
-def create_assignment(request, woman_id: int, payload: AssignmentIn):
+def assignment_create(request, woman_id: int, payload: AssignmentIn):
     woman = access_woman_by_id(request.auth, woman_id, need=Action.EDIT)
     cadre = _cadres(request, [payload.cadre_id])[0]
     assignment, warning = services.assignment_create(actor=request.auth, woman=woman, cadre=cadre,
@@ -80,14 +81,14 @@ def create_assignment(request, woman_id: int, payload: AssignmentIn):
 
 
 @router.post("/assignments/{assignment_id}/end", response={204: None, 400: ErrorOut, 404: ErrorOut})
-def end_assignment(request, assignment_id: int):
+def assignment_end(request, assignment_id: int):
     assignment = selectors.access_assignment_by_id(request.auth, assignment_id)
     services.assignment_end(actor=request.auth, assignment=assignment, today=timezone.localdate())
     return Status(204, None)
 
 
 @router.post("/units/{unit_id}/assignments/spread", response={200: SpreadOut, 400: ErrorOut, 404: ErrorOut})
-def spread_assignments(request, unit_id: int, payload: SpreadIn):
+def assignments_spread(request, unit_id: int, payload: SpreadIn):
     """Spread the unit's women who have no cadre evenly across the given cadres."""
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     women = women_of_unit(request.auth, unit)
@@ -96,7 +97,7 @@ def spread_assignments(request, unit_id: int, payload: SpreadIn):
 
 
 @router.post("/cadres/{cadre_id}/transfer", response={200: TransferOut, 400: ErrorOut, 404: ErrorOut})
-def transfer_assignments(request, cadre_id: int, payload: SpreadIn):
+def assignments_transfer(request, cadre_id: int, payload: SpreadIn):
     """A cadre leaves: end her links and hand her women to the given cadres."""
     cadre = _cadres(request, [cadre_id])[0]
     return services.assignments_transfer(actor=request.auth, from_cadre=cadre,
@@ -104,7 +105,7 @@ def transfer_assignments(request, cadre_id: int, payload: SpreadIn):
 
 
 @router.get("/units/{unit_id}/coverage", response={200: UnitCoverageOut, 404: ErrorOut})
-def get_unit_coverage(request, unit_id: int):
+def unit_coverage(request, unit_id: int):
     unit = access_unit_by_id(request.auth, unit_id)
     cov = selectors.unit_coverage(unit, today=timezone.localdate())
     cov["children"] = [CoverageRowOut(unit_id=r["unit"].pk, unit_name=r["unit"].name,
@@ -113,12 +114,12 @@ def get_unit_coverage(request, unit_id: int):
     return cov
 
 
-@router.get("/me/coverage", response=CadreCoverageOut, tags=["account 账号"])
+@router.get("/me/coverage", response=CadreCoverageOut, tags=["account"])
 def my_coverage(request):
     return selectors.cadre_coverage(request.auth, today=timezone.localdate())
 
 
-@router.get("/me/today", response=TodayOut, tags=["account 账号"])
+@router.get("/me/today", response=TodayOut, tags=["account"])
 def my_today(request):
     """Follow-ups due and women not contacted in the recent window: "my work today"."""
     work = selectors.cadre_worklist(request.auth, today=timezone.localdate())
@@ -127,12 +128,12 @@ def my_today(request):
 
 @router.get("/field-weeks", response=list[FieldWeekOut])
 @paginate(CappedPagination)
-def list_field_weeks(request):
+def field_weeks_list(request):
     return selectors.field_weeks_for(request.auth).prefetch_related("participants")
 
 
 @router.post("/units/{unit_id}/field-weeks", response={201: FieldWeekOut, 400: ErrorOut, 404: ErrorOut})
-def create_field_week(request, unit_id: int, payload: FieldWeekIn):
+def field_week_create(request, unit_id: int, payload: FieldWeekIn):
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     week = services.field_week_create(actor=request.auth, unit=unit, title=payload.title, starts_on=payload.starts_on,
                                       ends_on=payload.ends_on,
@@ -141,12 +142,12 @@ def create_field_week(request, unit_id: int, payload: FieldWeekIn):
 
 
 @router.get("/field-weeks/{week_id}", response={200: FieldWeekOut, 404: ErrorOut})
-def get_field_week(request, week_id: int):
+def field_week_get(request, week_id: int):
     return selectors.access_field_week_by_id(request.auth, week_id)
 
 
 @router.put("/field-weeks/{week_id}/summary", response={200: FieldWeekOut, 400: ErrorOut, 404: ErrorOut})
-def summarize_field_week(request, week_id: int, payload: SummaryIn):
+def field_week_summarize(request, week_id: int, payload: SummaryIn):
     week = selectors.access_field_week_by_id(request.auth, week_id, need=Action.EDIT)
     return services.field_week_summarize(actor=request.auth, week=week, summary=payload.summary)
 

@@ -6,22 +6,23 @@ from ninja import Field, Router, Schema, Status
 
 from fulian.core.policy import Action
 from fulian.evaluation import selectors, services
+from fulian.evaluation.models import Question, Rate, Response, Survey
 from fulian.orgs.selectors import access_unit_by_id, help_place_by_code, unit_by_code_for
 from fulian.people.selectors import access_woman_by_id
 
-from .schemas import ErrorOut
+from .schemas import ErrorOut, enum_of
 from .schemas_people import Id
 
-router = Router(tags=["evaluation 工作评价"])
-public_router = Router(tags=["public 公开"])
+router = Router(tags=["evaluation"])
+public_router = Router(tags=["public"])
 
 
 class QuestionIn(Schema):
     text: str
-    kind: str = Field(description="single, multiple, scale (1–5) or text")
+    kind: enum_of(Question.Kind) = Field(description="single, multiple, scale (1–5) or text")
     choices: list[str] = Field(default_factory=list)
     required: bool = True
-    rate: str = Field("", description="awareness, participation, satisfaction, benefit, or empty")
+    rate: enum_of(Rate, blank=True) = Field("", description="the rate it counts in, or empty")
     positive: list[int] = Field(
         default_factory=list, description="choice indexes (from 0) counting as positive; scale: [lowest positive]"
     )
@@ -39,10 +40,10 @@ class QuestionOut(Schema):
     id: int
     position: int
     text: str
-    kind: str
+    kind: enum_of(Question.Kind)
     choices: list[str]
     required: bool
-    rate: str
+    rate: enum_of(Rate, blank=True)
 
 
 class SurveyOut(Schema):
@@ -52,7 +53,7 @@ class SurveyOut(Schema):
     is_standard: bool
     starts_on: dt.date
     ends_on: dt.date
-    status: str
+    status: enum_of(Survey.Status)
     public_token: str
     questions: list[QuestionOut]
 
@@ -62,7 +63,7 @@ class SurveyOut(Schema):
 
 
 class StatusIn(Schema):
-    status: str = Field(description="draft, open or closed")
+    status: enum_of(Survey.Status)
 
 
 class ResponseIn(Schema):
@@ -89,18 +90,45 @@ class ResponseOut(Schema):
     id: int
     survey_id: int
     unit_id: int
-    channel: str
+    channel: enum_of(Response.Channel)
     submitted_at: dt.datetime
     is_verified: bool = Field(description="counted in the rates (phone proved by a code, or entered by a cadre)")
+
+
+class RatesOut(Schema):
+    """The four rates, each a share from 0 to 1; null = no data (nobody answered), never 0."""
+
+    awareness: float | None
+    participation: float | None
+    satisfaction: float | None
+    benefit: float | None
+
+
+class MonthOut(Schema):
+    period: int = Field(description="YYYYMM")
+    values: dict[str, int] = Field(description="the month's counted figures by name")
+    rates: RatesOut
+
+
+class RankedOut(Schema):
+    unit_id: int
+    name: str
+    rank: int | None = Field(description="null when the unit has no data")
+    score: float | None
+    rates: RatesOut
+
+
+class ChildOut(RankedOut):
+    values: dict[str, int]
 
 
 class DashboardOut(Schema):
     unit_id: int
     year: int
-    totals: dict[str, int]
-    rates: dict[str, float | None] = Field(description="null = no data (nobody answered), never 0")
-    months: list[dict]
-    children: list[dict]
+    totals: dict[str, int] = Field(description="the year's counted figures by name")
+    rates: RatesOut
+    months: list[MonthOut]
+    children: list[ChildOut]
 
 
 def _board_json(board) -> dict:
@@ -125,12 +153,12 @@ def _board_json(board) -> dict:
 
 
 @router.get("/surveys", response=list[SurveyOut])
-def list_surveys(request):
+def surveys_list(request):
     return list(selectors.surveys_for(request.auth).prefetch_related("questions")[:200])
 
 
 @router.post("/units/{unit_id}/surveys", response={201: SurveyOut, 400: ErrorOut, 404: ErrorOut})
-def create_survey(request, unit_id: int, payload: SurveyIn):
+def survey_create(request, unit_id: int, payload: SurveyIn):
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     survey = services.survey_create(
         actor=request.auth,
@@ -145,18 +173,18 @@ def create_survey(request, unit_id: int, payload: SurveyIn):
 
 
 @router.get("/surveys/{survey_id}", response={200: SurveyOut, 404: ErrorOut})
-def get_survey(request, survey_id: int):
+def survey_get(request, survey_id: int):
     return selectors.access_survey_by_id(request.auth, survey_id)
 
 
 @router.put("/surveys/{survey_id}/status", response={200: SurveyOut, 400: ErrorOut, 404: ErrorOut})
-def set_survey_status(request, survey_id: int, payload: StatusIn):
+def survey_status_set(request, survey_id: int, payload: StatusIn):
     survey = selectors.access_survey_by_id(request.auth, survey_id, need=Action.EDIT)
     return services.survey_set_status(actor=request.auth, survey=survey, status=payload.status)
 
 
 @router.post("/surveys/{survey_id}/responses", response={201: ResponseOut, 400: ErrorOut, 404: ErrorOut})
-def submit_response(request, survey_id: int, payload: ResponseIn):
+def survey_response_submit(request, survey_id: int, payload: ResponseIn):
     """A cadre (or an app acting for her) enters a woman's answers; 400 if she has answered already."""
     survey = selectors.access_survey_by_id(request.auth, survey_id)
     woman = access_woman_by_id(request.auth, payload.woman_id, need=Action.EDIT) if payload.woman_id else None
@@ -185,8 +213,8 @@ def unit_dashboard(request, unit_id: int, year: int | None = None):
     return _board_json(selectors.dashboard(unit, year=year or timezone.localdate().year))
 
 
-@router.get("/rankings", response={200: list[dict], 400: ErrorOut})
-def rankings(
+@router.get("/rankings", response={200: list[RankedOut], 400: ErrorOut})
+def rankings_list(
     request,
     level: int = 3,
     year: int | None = None,
@@ -212,14 +240,14 @@ def rankings(
 
 
 @public_router.get("/public/surveys/{token}", response={200: SurveyOut, 404: ErrorOut}, auth=None)
-def public_survey(request, token: str):
+def public_survey_get(request, token: str):
     return selectors.survey_by_token(token, open_only=True)
 
 
 @public_router.post(
     "/public/surveys/{token}/responses", response={201: ResponseOut, 400: ErrorOut, 404: ErrorOut}, auth=None
 )
-def public_response(request, token: str, payload: PublicResponseIn):
+def public_survey_response_submit(request, token: str, payload: PublicResponseIn):
     """For the app and mini-program: a woman answers herself; her phone number keeps it to one answer."""
     survey = selectors.survey_by_token(token)
     unit = help_place_by_code(payload.unit_code)
@@ -232,7 +260,7 @@ def public_response(request, token: str, payload: PublicResponseIn):
 
 
 @public_router.post("/public/surveys/{token}/code", response={204: None, 400: ErrorOut, 404: ErrorOut}, auth=None)
-def public_survey_code(request, token: str, payload: CodeRequestIn):
+def public_survey_code_send(request, token: str, payload: CodeRequestIn):
     """Send a one-time code to her phone; answering with it makes her answer count in the rates."""
     selectors.survey_by_token(token, open_only=True)
     services.survey_code_send(phone=payload.phone)

@@ -8,8 +8,8 @@ from fulian.orgs.selectors import access_unit_by_id
 
 from .schemas import ErrorOut
 
-router = Router(tags=["homes 妇女之家"])
-public_router = Router(tags=["public 公开"])
+router = Router(tags=["homes"])
+public_router = Router(tags=["public"])
 
 
 class HomeIn(Schema):
@@ -39,18 +39,18 @@ class NearestOut(HomeOut):
 
 
 @router.get("/homes", response=list[HomeOut])
-def list_homes(request):
+def homes_list(request):
     return list(homes.homes_for(request.auth)[:1000])
 
 
 @router.post("/units/{unit_id}/homes", response={201: HomeOut, 400: ErrorOut, 404: ErrorOut})
-def create_home(request, unit_id: int, payload: HomeIn):
+def home_create(request, unit_id: int, payload: HomeIn):
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
     return Status(201, homes.home_save(actor=request.auth, unit=unit, **payload.dict()))
 
 
 @public_router.get("/public/homes/nearest", response=list[NearestOut], auth=None)
-def nearest_homes(
+def public_homes_nearest(
     request,
     lat: float = Query(..., ge=-90, le=90),
     lng: float = Query(..., ge=-180, le=180),

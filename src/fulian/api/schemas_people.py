@@ -3,6 +3,12 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from fulian.contacts.models import Channel, NeedCategory, NeedStatus
+from fulian.core.models import ImportJob
+from fulian.people.vocabularies import Occupation, TagCode
+
+from .schemas import enum_of
+
 Id = Annotated[int, Field(ge=1, le=2**53)]  # a record id: never zero, never more than a database integer holds
 
 
@@ -16,8 +22,8 @@ class WomanOut(Schema):
     home_unit_code: str
     home_unit_name: str
     ethnicity: str
-    occupation: str
-    tags: list[str]
+    occupation: enum_of(Occupation, blank=True)
+    tags: list[enum_of(TagCode)]
     consent_purpose: str
     consent_on: dt.date | None
     last_contact_on: dt.date | None
@@ -45,9 +51,8 @@ class WomanIn(Schema):
     phone: str = ""
     unit_code: str = Field(description="12-digit code of her village/community (or township) in your scope")
     ethnicity: str = ""
-    occupation: str = Field("", description="farmer, worker, enterprise, self_employed, public_service, "
-                                            "professional, student, retired, unemployed, other")
-    tags: list[str] = Field(default_factory=list, description="left_behind, migrant, poor, single_mother, …")
+    occupation: enum_of(Occupation, blank=True) = ""
+    tags: list[enum_of(TagCode)] = Field(default_factory=list)
     consent_purpose: str = ""
     consent_on: dt.date | None = None
 
@@ -67,7 +72,7 @@ class MergeIn(Schema):
 
 class ImportJobOut(Schema):
     id: int
-    status: str
+    status: enum_of(ImportJob.Status)
     source_name: str
     total_rows: int
     processed_rows: int
@@ -81,16 +86,6 @@ class ImportJobOut(Schema):
     @staticmethod
     def resolve_has_error_file(obj) -> bool:
         return bool(obj.error_file)
-
-
-class FieldErrorsOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-class DuplicateOut(Schema):
-    detail: str
-    existing_id: int | None
 
 
 class AssignmentIn(Schema):
@@ -126,13 +121,13 @@ class TransferOut(SpreadOut):
 
 
 class NeedIn(Schema):
-    category: str = Field(description="employment, legal, family, health, children, hardship, other")
+    category: enum_of(NeedCategory)
     description: str = ""
 
 
 class ContactIn(Schema):
     contacted_on: dt.date
-    channel: str = Field(description="home_visit, phone, wechat, meeting, field_week")
+    channel: enum_of(Channel)
     views: str = ""
     help_given: str = ""
     follow_up_on: dt.date | None = None
@@ -145,9 +140,9 @@ class NeedOut(Schema):
     id: int
     woman_id: int
     contact_log_id: int
-    category: str
+    category: enum_of(NeedCategory)
     description: str
-    status: str
+    status: enum_of(NeedStatus)
     resolved_on: dt.date | None
     resolution: str
 
@@ -157,7 +152,7 @@ class ContactOut(Schema):
     woman_id: int
     cadre_id: Id
     contacted_on: dt.date
-    channel: str
+    channel: enum_of(Channel)
     views: str
     help_given: str
     follow_up_on: dt.date | None
@@ -199,7 +194,7 @@ class SummaryIn(Schema):
 
 
 class NeedCountOut(Schema):
-    category: str
+    category: enum_of(NeedCategory)
     total: int
     met: int
     open: int
