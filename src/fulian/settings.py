@@ -191,6 +191,7 @@ OTP_REQUESTS_PER_ADDRESS = envint("OTP_REQUESTS_PER_ADDRESS", "20")
 OTP_VERIFY_PER_ADDRESS = envint("OTP_VERIFY_PER_ADDRESS", "30")
 OTP_FAILURES_PER_PHONE = envint("OTP_FAILURES_PER_PHONE", "10")
 CERTIFICATE_CHECKS_PER_HOUR = envint("CERTIFICATE_CHECKS_PER_HOUR", "60")  # public certificate checks per address
+PLACE_SEARCHES_PER_MINUTE = envint("PLACE_SEARCHES_PER_MINUTE", "120")  # the place picker: searches per address
 SURVEY_ANSWERS_PER_ADDRESS = envint("SURVEY_ANSWERS_PER_ADDRESS", "30")  # public answers per address per hour
 OTP_ECHO = envbool("OTP_ECHO", "true" if DEBUG else "false")
 HELP_MIN_SECONDS = envint("HELP_MIN_SECONDS", "3")  # a form filled in faster than this is a bot
@@ -258,6 +259,7 @@ AXES_VERBOSE = False
 
 # Idle timeout: a session unused for this many minutes is ended (checked by IdleTimeoutMiddleware).
 SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", "30")
+WOMAN_ACCOUNT_DORMANT_DAYS = envint("WOMAN_ACCOUNT_DORMANT_DAYS", "60")  # a number unused this long may be recycled
 SESSION_COOKIE_AGE = envint("SESSION_MAX_HOURS", "12") * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

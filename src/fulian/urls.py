@@ -14,6 +14,7 @@ from fulian.evaluation import views as evaluation_views
 from fulian.orgs import views as org_views
 from fulian.orgs import views_building as building_views
 from fulian.orgs import views_homes as home_views
+from fulian.orgs import views_places as place_views
 from fulian.people import views as people_views
 from fulian.portal import views as portal_views
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("me/", portal_views.me, name="portal_me"),
     path("me/signout/", portal_views.me_signout, name="portal_signout"),
     path("me/delete/", portal_views.me_delete, name="portal_delete"),
+    path("me/requests/", portal_views.me_requests, name="portal_requests"),
     path("publish/", portal_views.publish_list, name="publish_list"),
     path("publish/new/", portal_views.publish_edit, name="publish_new"),
     path("publish/<int:article_id>/", portal_views.publish_detail, name="publish_detail"),
@@ -73,7 +75,7 @@ urlpatterns = [
          name="survey_answer_for"),
     path("s/<str:token>/", evaluation_views.survey_public, name="survey_public"),
     path("help/", case_views.help_form, name="help_form"),
-    path("help/places/", case_views.help_places, name="help_places"),
+    path("places/search/", place_views.place_search, name="place_search"),
     path("help/status/", case_views.help_status, name="help_status"),
     path("referrals/<str:code>/", case_views.referral_ack, name="referral_ack"),
     path("cases/", case_views.case_queue, name="case_queue"),

@@ -4,6 +4,8 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from fulian.orgs.places import PlaceField
+
 from .models import CaseKind, Partner, Urgency
 
 
@@ -12,9 +14,7 @@ class HelpForm(forms.Form):
     three seconds or with the hidden field set is a bot."""
 
     kind = forms.ChoiceField(label=_("您需要什么帮助？"), choices=CaseKind.choices, widget=forms.RadioSelect)
-    place = forms.CharField(label=_("您所在的村(社区)"), max_length=100,
-                            help_text=_("输入村(社区)名称，从列表中选择"),
-                            widget=forms.TextInput(attrs={"list": "places", "autocomplete": "off"}))
+    place = PlaceField(label=_("您所在的村(社区)"), help_text=_("输入村(社区)名称或拼音首字母，从列表中点选"))
     description = forms.CharField(label=_("发生了什么？需要什么帮助？"), max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 5}))
     anonymous = forms.BooleanField(label=_("匿名求助（不留姓名和电话，只能用查询码查看进展）"), required=False)
@@ -22,6 +22,10 @@ class HelpForm(forms.Form):
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
     safe_time = forms.CharField(label=_("什么时间方便联系您？"), max_length=100, required=False)
+    sms_code = forms.BooleanField(label=_("把查询码用短信发到我的手机"), required=False,
+                                  help_text=_("拿着您手机的人也可能看到这条短信。短信里不会出现“妇联”或“求助”字样。"))
+    show_in_mine = forms.BooleanField(label=_("在“我的”里显示这次求助"), required=False,
+                                      help_text=_("不勾选，这次求助不会出现在您的账号里，只能用查询码查看。"))
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
     started = forms.CharField(widget=forms.HiddenInput)
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=40)
@@ -50,7 +54,7 @@ class CadreIntakeForm(forms.Form):
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=[("", _("按类别默认"))] + list(Urgency.choices),
                                 required=False)
     source = forms.ChoiceField(label=_("来源"), choices=[("hotline", _("热线电话")), ("walk_in", _("来访"))])
-    unit_code = forms.CharField(label=_("所在村(社区)代码"), max_length=24)
+    unit_code = PlaceField(label=_("所在村(社区)"), help_text=_("输入名称、拼音首字母或区划代码，从列表中点选"))
     description = forms.CharField(label=_("情况"), widget=forms.Textarea(attrs={"rows": 4}))
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     phone = forms.CharField(label=_("电话"), max_length=20, required=False)

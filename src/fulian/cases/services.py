@@ -166,9 +166,12 @@ def case_intake(
     need=None,
     client_token: str | None = None,
     account=None,
+    sms_tracking_code: bool = False,
 ) -> Case:
     """A request enters from any door; it lands in the queue of the unit where the woman lives.
-    The same client token twice (double submit, a retried app request) gives the same case."""
+    The same client token twice (double submit, a retried app request) gives the same case.
+    `account` shows it in her 我的 (pass it only when she ticked that); `sms_tracking_code` texts her the code
+    (only when she ticked that: whoever holds her phone can read it)."""
     now = now or timezone.now()
     if client_token:
         existing = Case.objects.filter(client_token=client_token).first()
@@ -190,6 +193,11 @@ def case_intake(
     contact = {k: (v or "").strip()[:200] for k, v in (contact or {}).items()}
     if not anonymous and not (contact.get("phone") or woman is not None):
         raise ValidationError(_("请留下联系电话，或选择匿名求助。"), code="case_contact")
+    sms_to = ""
+    if sms_tracking_code:
+        if anonymous or not contact.get("phone"):
+            raise ValidationError(_("短信要发到您留下的电话：请填写电话，或不勾选短信。"), code="case_sms_phone")
+        sms_to = normalize_phone(contact["phone"])
     urgency = urgency or default_urgency(kind)
     first_due, resolve_due = _deadlines(kind, urgency, now)
     try:
@@ -227,6 +235,8 @@ def case_intake(
             _notify(_leaders_of(home_unit), _("新的求助：%(kind)s") % {"kind": case.get_kind_display()}, case, now)
             figures_add([(home_unit.path, period_of(now), "cases_opened", 1)])
             audit_record(actor=actor, action="case.create", obj=case, changes={"source": source, "kind": kind})
+            if sms_to:
+                outbox_put(channel="sms", address=sms_to, subject=tracking_sms_text(case), now=now)
             if need is not None:
                 hook_call("need.became_case", need_id=need.pk)
     except IntegrityError:
@@ -237,6 +247,38 @@ def case_intake(
             return existing
         raise
     return case
+
+
+def tracking_sms_text(case: Case) -> str:
+    """The text that carries her tracking code. It names neither the federation nor a request for help: a phone is
+    often shared, and the person she fears may read it."""
+    return _("您的查询码：%(code)s。凭此码可在网上查询办理进度，请妥善保管。") % {"code": case.tracking_display}
+
+
+def case_link_account(*, tracking: str, account, now=None) -> Case:
+    """She shows one of her requests in 我的 by typing its tracking code while signed in: a request is linked by
+    what only she holds, never by a phone number (numbers are recycled)."""
+    now = now or timezone.now()
+    if not rate_hit("case-link-account", str(account.pk), limit=10, seconds=3600, now=now.timestamp()):
+        raise ValidationError(_("尝试次数太多，请一小时后再试。"), code="case_link_limit")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(tracking_code=normalize_tracking(tracking)).first()
+        if case is None:
+            raise ValidationError(_("没有这个查询码，请核对后再输入。"), code="case_link_unknown")
+        Case.objects.filter(pk=case.pk).update(account=account)
+        case.account = account
+        audit_record(actor=None, action="case.account_link", obj=case, changes={"account": account.pk})
+    return case
+
+
+def case_unlink_account(*, case_id, account) -> None:
+    """She takes a request out of 我的; the request itself stays with the federation."""
+    with transaction.atomic():
+        case = Case.objects.filter(pk=case_id, account=account).first()
+        if case is None:
+            return
+        Case.objects.filter(pk=case.pk).update(account=None)
+        audit_record(actor=None, action="case.account_unlink", obj=case, changes={"account": account.pk})
 
 
 def handler_fits(user, case: Case) -> bool:

@@ -15,13 +15,7 @@ from fulian.accounts.selectors import access_cadre_by_id, cadres_for
 from fulian.core.access import access_by_id
 from fulian.core.params import param_int
 from fulian.core.policy import Action
-from fulian.orgs.selectors import (
-    access_unit_by_id,
-    help_place_by_code,
-    help_places_matching,
-    unit_by_code_for,
-    unit_home_for,
-)
+from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 
 from . import exports, selectors, services
 from .forms import CadreIntakeForm, HelpForm, PartnerForm
@@ -45,35 +39,23 @@ def _survivor_safe(response):
 @never_cache
 def help_form(request):
     form = HelpForm(request.POST or None)
+    account = _woman_account(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        place = help_place_by_code(data["place"].split(" ")[0])
         if form.looks_automated():
             form.add_error(None, _("提交太快了，请稍候再试。"))
-        elif place is None:
-            form.add_error("place", _("请从列表中选择您所在的村(社区)。"))
         else:
             try:
                 case = services.case_intake(
-                    kind=data["kind"], home_unit=place, description=data["description"], source=Source.PORTAL,
+                    kind=data["kind"], home_unit=data["place"], description=data["description"], source=Source.PORTAL,
                     anonymous=data["anonymous"], client_token=data["client_token"],
                     contact={"name": data["name"], "phone": data["phone"], "safe_time": data["safe_time"]},
-                    account=_woman_account(request))
+                    account=account if data["show_in_mine"] else None, sms_tracking_code=data["sms_code"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form.add_error("sms_code" if getattr(exc, "code", "") == "case_sms_phone" else None, exc)
             else:
                 return _survivor_safe(render(request, "cases/help_done.html", {"case": case}))
-    return _survivor_safe(render(request, "cases/help_form.html", {"form": form}))
-
-
-@never_cache
-def help_places(request):
-    """Village names for the help form's suggestions (public: division names are public data)."""
-    q = request.GET.get("place", "").strip()
-    units = []
-    if len(q) >= 2:
-        units = help_places_matching(q)
-    return _survivor_safe(render(request, "cases/_places.html", {"units": units}))
+    return _survivor_safe(render(request, "cases/help_form.html", {"form": form, "signed_in": account is not None}))
 
 
 @never_cache
@@ -109,23 +91,21 @@ def case_queue(request):
 @login_required
 def case_new(request):
     form = CadreIntakeForm(request.POST or None, initial={"client_token": uuid.uuid4().hex})
+    form.fields["unit_code"].limit_to(user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        unit = unit_by_code_for(request.user, data["unit_code"])
-        if unit is None:
-            form.add_error("unit_code", _("不在您的工作范围内，或没有这个代码。"))
+        unit = data["unit_code"]
+        try:
+            case = services.case_intake(
+                kind=data["kind"], urgency=data["urgency"] or None, home_unit=unit, description=data["description"],
+                source=data["source"], actor=request.user, anonymous=data["anonymous"],
+                client_token=data["client_token"],
+                contact={"name": data["name"], "phone": data["phone"], "address": data["address"]})
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            try:
-                case = services.case_intake(
-                    kind=data["kind"], urgency=data["urgency"] or None, home_unit=unit, description=data["description"],
-                    source=data["source"], actor=request.user, anonymous=data["anonymous"],
-                    client_token=data["client_token"],
-                    contact={"name": data["name"], "phone": data["phone"], "address": data["address"]})
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("已登记，查询码 %(code)s。") % {"code": case.tracking_code})
-                return redirect("case_queue")
+            messages.success(request, _("已登记，查询码 %(code)s。") % {"code": case.tracking_code})
+            return redirect("case_queue")
     return render(request, "cases/case_new.html", {"form": form})
 
 

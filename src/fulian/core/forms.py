@@ -9,3 +9,19 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class RatingSelect(forms.RadioSelect):
+    """1–5 as a row of large buttons (≥44 px tall): plain radio inputs under styled labels, so the choice works
+    without JavaScript and with a keyboard; `low` and `high` say what 1 and 5 mean."""
+
+    template_name = "core/widgets/rating.html"
+
+    def __init__(self, *, low: str = "", high: str = "", attrs=None):
+        super().__init__(attrs=attrs)
+        self.low, self.high = low, high
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update({"low": self.low, "high": self.high})
+        return context

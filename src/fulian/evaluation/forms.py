@@ -3,8 +3,9 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fulian.core.forms import DateInput
+from fulian.core.forms import DateInput, RatingSelect
 from fulian.core.params import is_ascii_digits
+from fulian.orgs.places import PlaceField
 
 from .models import Rate
 
@@ -88,7 +89,8 @@ class AnswerForm(forms.Form):
                     required=q.required,
                     coerce=int,
                     choices=[(i, str(i)) for i in range(1, 6)],
-                    widget=forms.RadioSelect,
+                    widget=RatingSelect(low=_("很不满意") if q.rate == Rate.SATISFACTION else _("最低"),
+                                        high=_("很满意") if q.rate == Rate.SATISFACTION else _("最高")),
                 )
             else:
                 self.fields[name] = forms.CharField(
@@ -108,6 +110,12 @@ class AnswerForm(forms.Form):
             )
 
 
+class PlaceChoiceForm(forms.Form):
+    """The survey page reached without a village link: she names her village first (GET, so the link can be shared)."""
+
+    u = PlaceField(label=_("您所在的村(社区)"), help_text=_("输入村(社区)名称或拼音首字母，从列表中点选"))
+
+
 class WeightsForm(forms.Form):
     level = forms.TypedChoiceField(
         label=_("层级"),
@@ -120,6 +128,12 @@ class WeightsForm(forms.Form):
     participation = forms.IntegerField(label=Rate.PARTICIPATION.label, min_value=0, max_value=100, initial=25)
     satisfaction = forms.IntegerField(label=Rate.SATISFACTION.label, min_value=0, max_value=100, initial=25)
     benefit = forms.IntegerField(label=Rate.BENEFIT.label, min_value=0, max_value=100, initial=25)
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(r.value) is not None for r in Rate) and not any(data[r.value] for r in Rate):
+            raise forms.ValidationError(_("至少给一个率大于0的权重。"), code="weights_zero")
+        return data
 
     def weights(self) -> dict[str, int]:
         return {r.value: self.cleaned_data[r.value] for r in Rate}

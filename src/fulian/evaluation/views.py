@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,11 +15,11 @@ from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 from fulian.core.qr import qr_svg
 from fulian.orgs.models import Level
-from fulian.orgs.selectors import access_unit_by_id, help_place_by_code, unit_by_code_for, unit_home_for
+from fulian.orgs.selectors import access_unit_by_id, unit_by_code_for, unit_home_for
 from fulian.people.selectors import access_woman_by_id
 
 from . import selectors, services
-from .forms import AnswerForm, SurveyForm, WeightsForm, parse_question_lines
+from .forms import AnswerForm, PlaceChoiceForm, SurveyForm, WeightsForm, parse_question_lines
 from .models import Rate
 
 RATE_LABELS = [(r.value, r.label) for r in Rate]
@@ -29,7 +31,10 @@ def _year(request, data=None) -> int:
 
 
 def _chart_data(board) -> dict:
+    """What charts.js draws; `links` are where a click on a child's bar goes: its own page, one level down."""
+    year = board["year"]
     return {
+        "links": [f"{reverse('dashboard', args=[row['unit'].pk])}?year={year}" for row in board["children"]],
         "months": [f"{m['month']}月" for m in board["months"]],
         "rates": {
             str(label): [None if m["rates"][r] is None else round(100 * m["rates"][r], 1) for m in board["months"]]
@@ -107,28 +112,32 @@ def dashboard_export(request, unit_id: int):
 
 @login_required
 def ranking(request):
+    """Units of one level ranked by the weighted rates, within a city or county she chooses (her subtree); each row
+    drills one level down. Weights that do not add to 100 are scaled to shares, and the page says so."""
     data = {"year": timezone.localdate().year, "level": 3, **{r: 25 for r, _l in RATE_LABELS}, **request.GET.dict()}
     form = WeightsForm(data)
-    rows, error = [], None
+    rows, error, shares = [], None, None
     under = None
     under_id = param_int(request.GET, "under")
     if under_id is not None:
         under = access_unit_by_id(request.user, under_id)
     if form.is_valid():
+        weights = form.weights()
+        shares = selectors.normalised_weights(weights)
         try:
-            rows = selectors.rankings(
-                request.user,
-                level=form.cleaned_data["level"],
-                year=form.cleaned_data["year"],
-                weights=form.weights(),
-                under=under,
-            )
+            rows = selectors.rankings(request.user, level=form.cleaned_data["level"], year=form.cleaned_data["year"],
+                                      weights=weights, under=under)
         except ValueError:
             error = _("单位太多，请先选择一个市或县再排名。")
+    level = form.cleaned_data.get("level", 3) if form.is_valid() else 3
     return render(
         request,
         "evaluation/ranking.html",
-        {"form": form, "rows": rows, "error": error, "under": under, "rate_labels": RATE_LABELS},
+        {"form": form, "rows": rows, "error": error, "under": under, "rate_labels": RATE_LABELS,
+         "areas": selectors.ranking_areas(request.user), "shares": shares,
+         "weights_scaled": shares is not None and sum(form.weights().values()) != 100,
+         "show_city": level >= Level.COUNTY, "show_county": level >= Level.TOWNSHIP,
+         "next_level": level + 1 if level < Level.VILLAGE else None},
     )
 
 
@@ -244,10 +253,13 @@ def survey_public(request, token: str):
     """The public answering page (no login): a link per village, distributed by its cadres or as a QR code;
     reached from the portal without one, she first picks her village."""
     survey = selectors.survey_by_token(token)
-    code = request.GET.get("u", "").strip().split(" ")[0]
-    unit = help_place_by_code(code) if code else None
-    if unit is None:
-        return render(request, "evaluation/public_choose.html", {"survey": survey, "code": code})
+    chooser = PlaceChoiceForm(request.GET if ("u" in request.GET or "u_key" in request.GET) else None)
+    chooser.fields["u"].suggest_under(survey.unit)
+    if not chooser.is_valid():
+        return render(request, "evaluation/public_choose.html", {"survey": survey, "form": chooser})
+    unit = chooser.cleaned_data["u"]
+    if request.method == "GET" and request.GET.get("u", "").split(" ")[0] != unit.code:  # by name: its own link
+        return redirect(f"{request.path}?{urlencode({'u': unit.code})}")
     form = AnswerForm(request.POST or None, survey=survey, ask_phone=True)
     done = False
     if not unit.path.startswith(survey.unit_path):

@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from fulian.core.forms import DateInput
 
+from .models import Level
+from .places import PlaceField
+
 
 class HomeForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
@@ -23,5 +26,21 @@ class ActivityForm(forms.Form):
 
 
 class NearestForm(forms.Form):
-    lat = forms.FloatField(label=_("纬度"), min_value=-90, max_value=90)
-    lng = forms.FloatField(label=_("经度"), min_value=-180, max_value=180)
+    """Where she is: the phone's position (filled in by locate.js), or the village, township or county she picks."""
+
+    lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
+    lng = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
+    place = PlaceField(label=_("选择您所在的村(社区)、乡镇或县"), required=False,
+                       levels=(Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE),
+                       help_text=_("输入名称或拼音首字母，从列表中点选"))
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lng") is None):
+            raise forms.ValidationError(_("位置不完整，请重新定位或选择地方。"))
+        return data
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        data = getattr(self, "cleaned_data", {})
+        return (data["lat"], data["lng"]) if data.get("lat") is not None and data.get("lng") is not None else None

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from fulian.core.audit import audit_record
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, require, scope_q
+from fulian.core.tree import SEGMENT, ancestor_paths, subtree_q
 
-from .models import HomeActivity, WomensHome
+from .models import HomeActivity, Level, WomensHome
 
 EARTH_KM = 6371.0088
 
@@ -112,6 +113,41 @@ def homes_nearest(*, latitude: float, longitude: float, limit: int = 10, homes=N
     for home in candidates:
         home.distance_km = distance_km(latitude, longitude, home.latitude, home.longitude)
     return sorted(candidates, key=lambda h: (h.distance_km, h.pk))[:limit]
+
+
+def _shared_depth(a: str, b: str) -> int:
+    """How many levels two paths share (the depth of their nearest common unit)."""
+    n = 0
+    while n + SEGMENT <= min(len(a), len(b)) and a[n:n + SEGMENT] == b[n:n + SEGMENT]:
+        n += SEGMENT
+    return n // SEGMENT
+
+
+def homes_near_place(*, place, limit: int = 10) -> list[WomensHome]:
+    """Open homes nearest to a village, township or county she picked (villages have no coordinates): the homes of
+    her own unit first, then of her township, her county … (`shared_depth`), and within each of those rings by km from
+    the middle of the homes of her township, or of the nearest unit above that has any (`distance_km`, None for a
+    home without coordinates, which then comes last in its ring)."""
+    homes = WomensHome.objects.filter(is_active=True).select_related("unit")
+    paths = ancestor_paths(place.path)[::-1]  # herself first, then upwards
+    candidates: list[WomensHome] = []
+    for path in paths:  # widen the net until it holds enough homes
+        candidates = list(homes.filter(subtree_q(path, field="unit_path")))
+        if len(candidates) >= limit:
+            break
+    centre = None
+    for path in paths[1:] if place.level > Level.TOWNSHIP else paths:  # a village's reference is its township
+        placed = [(float(h.latitude), float(h.longitude)) for h in candidates
+                  if h.latitude is not None and h.unit_path.startswith(path)]
+        if placed:
+            centre = (sum(p[0] for p in placed) / len(placed), sum(p[1] for p in placed) / len(placed))
+            break
+    for home in candidates:
+        home.shared_depth = _shared_depth(place.path, home.unit_path)
+        home.distance_km = (distance_km(centre[0], centre[1], home.latitude, home.longitude)
+                            if centre is not None and home.latitude is not None else None)
+    candidates.sort(key=lambda h: (-h.shared_depth, h.distance_km is None, h.distance_km or 0, h.pk))
+    return candidates[:limit]
 
 
 def homes_for(user):

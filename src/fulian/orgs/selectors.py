@@ -114,17 +114,6 @@ def help_place_by_code(code: str) -> Unit | None:
                                kind=Kind.GEOGRAPHIC).first()
 
 
-def help_places_matching(q: str, *, limit: int = 20):
-    """Villages and townships whose name holds `q`, for the help form's suggestions (public data)."""
-    return (Unit.objects.filter(name__contains=q, level__in=(Level.TOWNSHIP, Level.VILLAGE), kind=Kind.GEOGRAPHIC)
-            .select_related("parent", "parent__parent").order_by("code")[:limit])
-
-
-def home_units_for(user):
-    """Villages and townships of her scope (where a woman may live)."""
-    return Unit.objects.filter(scope_q(user), level__in=(Level.TOWNSHIP, Level.VILLAGE), kind=Kind.GEOGRAPHIC)
-
-
 def access_building_record(user, model, record_id, *, unit: Unit | None = None, need: str = Action.EDIT):
     """A leadership body, election, volunteer, media account … by id, if she may `need` it (and of `unit` when the
     form is that unit's page); 404 otherwise."""

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fulian.core.geo import amap_marker_url
 from fulian.core.middleware import allow_geolocation
 from fulian.core.policy import Action, allows
 
@@ -22,8 +23,9 @@ def _points(items):
             "lat": float(h.latitude),
             "lng": float(h.longitude),
             "hours": h.opening_hours,
+            "label": str(index),
         }
-        for h in items
+        for index, h in enumerate(items, start=1)
         if h.latitude is not None
     ]
 
@@ -95,9 +97,18 @@ def home_detail(request, home_id: int):
 
 @allow_geolocation
 def home_finder(request):
-    """Public: the Women's Homes nearest to where she is (her phone's location, or coordinates typed in)."""
+    """Public: the Women's Homes nearest to her — by her phone's position when she allows it, otherwise by the
+    village, township or county she picks (ranked through the tree, see homes.homes_near_place)."""
     form = NearestForm(request.GET or None)
-    nearest = []
+    nearest, place = [], None
     if form.is_valid():
-        nearest = homes.homes_nearest(latitude=form.cleaned_data["lat"], longitude=form.cleaned_data["lng"])
-    return render(request, "orgs/home_finder.html", {"form": form, "nearest": nearest, "map": _map_context(nearest)})
+        place = form.cleaned_data["place"]
+        if form.point is not None:
+            nearest = homes.homes_nearest(latitude=form.point[0], longitude=form.point[1])
+        elif place is not None:
+            nearest = homes.homes_near_place(place=place)
+    for home in nearest:
+        home.map_url = amap_marker_url(home.latitude, home.longitude, home.name) if home.latitude is not None else ""
+    searched = form.is_valid() and (form.point is not None or place is not None)
+    return render(request, "orgs/home_finder.html", {"form": form, "nearest": nearest, "place": place,
+                                                     "searched": searched, "map": _map_context(nearest)})

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fulian.core.forms import DateInput
+from fulian.orgs.places import PlaceField
 
 from .vocabularies import ETHNICITIES, Occupation, TagCode
 
@@ -14,8 +15,7 @@ class WomanForm(forms.Form):
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    unit_code = forms.CharField(label=_("村(社区)代码"), max_length=24,
-                                widget=forms.TextInput(attrs={"list": "home-units", "inputmode": "numeric"}))
+    unit_code = PlaceField(label=_("所在村(社区)"), help_text=_("输入名称、拼音首字母或区划代码，从列表中点选"))
     ethnicity = forms.ChoiceField(label=_("民族"), required=False, choices=[("", "—")] + [(e, e) for e in ETHNICITIES])
     occupation = forms.ChoiceField(label=_("职业"), required=False, choices=[("", "—")] + list(Occupation.choices))
     tags = forms.MultipleChoiceField(label=_("标签"), required=False, choices=TagCode.choices,
@@ -24,6 +24,15 @@ class WomanForm(forms.Form):
                                       help_text=_("本人同意登记信息的用途（个人信息保护法）"))
     consent_on = forms.DateField(label=_("同意日期"), required=False, widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_code"].limit_to(user=user)
+
+    def clean_unit_code(self) -> str:
+        """The services take the code (as the API and the import do); the picker has found it within her scope."""
+        unit = self.cleaned_data["unit_code"]
+        return unit.code if unit is not None else ""
 
     def apply_errors(self, error_dict: dict) -> None:
         for field, messages in error_dict.items():

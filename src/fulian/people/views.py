@@ -14,7 +14,7 @@ from fulian.core import imports
 from fulian.core.panels import panels_for
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
-from fulian.orgs.selectors import access_unit_by_id, home_units_for
+from fulian.orgs.selectors import access_unit_by_id
 
 from . import exports, selectors, services
 from .forms import ImportForm, MergeForm, WomanForm
@@ -40,11 +40,6 @@ def _page(queryset, number, count, more):
     return Page(list(queryset[(number - 1) * PER_PAGE: number * PER_PAGE]), number, paginator), more
 
 
-def _home_units(user):
-    """Up to 500 villages and townships in scope for the form's suggestions (code with name)."""
-    return home_units_for(user).order_by("path").only("code", "name")[:500]
-
-
 @login_required
 def women_list(request):
     filters = _filters(request)
@@ -66,7 +61,7 @@ def woman_new(request):
     initial = {}
     if request.user.unit and request.user.unit.level in services.HOME_LEVELS:
         initial["unit_code"] = request.user.unit.code
-    form = WomanForm(request.POST or None, initial=initial)
+    form = WomanForm(request.POST or None, initial=initial, user=request.user)
     existing = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,8 +75,7 @@ def woman_new(request):
         else:
             messages.success(request, _("已登记%(name)s。") % {"name": woman.name})
             return redirect("woman_detail", woman_id=woman.pk)
-    return render(request, "people/woman_form.html", {"form": form, "existing": existing,
-                                                      "home_units": _home_units(request.user)})
+    return render(request, "people/woman_form.html", {"form": form, "existing": existing})
 
 
 @login_required
@@ -105,7 +99,7 @@ def woman_edit(request, woman_id: int):
                "ethnicity": woman.ethnicity, "occupation": woman.occupation,
                "tags": list(woman.tags.values_list("code", flat=True)), "consent_purpose": woman.consent_purpose,
                "consent_on": woman.consent_on, "version": woman.version}
-    form = WomanForm(request.POST or None, initial=initial)
+    form = WomanForm(request.POST or None, initial=initial, user=request.user)
     form.fields["id_number"].help_text = _("当前：%(masked)s；留空表示不修改。") % {"masked": woman.id_masked or "—"}
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,7 +110,7 @@ def woman_edit(request, woman_id: int):
             messages.error(request, exc.messages[0])
             return render(request, "people/woman_form.html", {
                 "form": form, "woman": woman, "conflict": selectors.access_woman_by_id(request.user, woman_id),
-                "home_units": _home_units(request.user)}, status=409)
+            }, status=409)
         except ValidationError as exc:
             if isinstance(exc, services.DuplicateWoman):
                 form.add_error("id_number", exc.messages[0])
@@ -125,8 +119,7 @@ def woman_edit(request, woman_id: int):
         else:
             messages.success(request, _("已保存。"))
             return redirect("woman_detail", woman_id=woman.pk)
-    return render(request, "people/woman_form.html", {"form": form, "woman": woman,
-                                                      "home_units": _home_units(request.user)})
+    return render(request, "people/woman_form.html", {"form": form, "woman": woman})
 
 
 @login_required

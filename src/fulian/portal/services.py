@@ -2,6 +2,9 @@
 (phone + one-time code; she sees her requests and may delete her account)."""
 
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -121,9 +124,22 @@ def code_verify(*, phone: str, code: str, now=None) -> WomanAccount:
     phone = normalize_phone(phone)
     otp_check(phone=phone, code=code, now=now)
     with transaction.atomic():
-        account, _created = WomanAccount.objects.get_or_create(phone=phone)
+        account, created = WomanAccount.objects.select_for_update().get_or_create(phone=phone)
+        last_seen = account.last_login_at or account.created_at
+        if not created and last_seen < now - dt.timedelta(days=settings.WOMAN_ACCOUNT_DORMANT_DAYS):
+            account_forget_links(account=account, now=now)
         WomanAccount.objects.filter(pk=account.pk).update(last_login_at=now)
     return account
+
+
+def account_forget_links(*, account: WomanAccount, now) -> None:
+    """A number unused this long may have been given to someone else (carriers recycle numbers): whoever signs in
+    with it now starts with nothing of the previous holder's. Her requests stay with the federation, and she can add
+    them back to 我的 with their tracking codes; the old holder's app tokens die too."""
+    unlinked = account.cases.update(account=None)
+    WomanAccount.objects.filter(pk=account.pk).update(tokens_valid_after=now)
+    audit_record(actor=None, action="woman_account.dormant_reset", changes={"account": account.pk,
+                                                                            "requests_unlinked": unlinked})
 
 
 def account_signout_everywhere(*, account: WomanAccount, now=None) -> None:

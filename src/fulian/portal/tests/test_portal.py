@@ -108,7 +108,7 @@ def test_a_woman_signs_in_with_a_code_sees_her_requests_and_deletes_her_account(
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30), tick=False):
         client.post(reverse("help_form"), {"kind": "legal_aid", "place": "130123100001 恒东社区", "description": "x",
                                            "phone": "13800001111", "started": form["started"].value(),
-                                           "client_token": "acc-1"})
+                                           "client_token": "acc-1", "show_in_mine": "on"})
     case = Case.objects.get()
     assert case.account == account
     me = client.get(reverse("portal_me"))

@@ -20,8 +20,15 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     return box;
   }
+  /* Each point carries its number in the list beside the map, so "2" on the map is the second home listed. */
+  function label(p) {
+    var span = document.createElement("span");
+    span.textContent = p.label ? p.label + " " + p.name : p.name;
+    return span;
+  }
   var markers = data.points.map(function (p) {
-    return L.circleMarker([p.lat, p.lng], { radius: 7, color: "#b4232a", fillOpacity: 0.8 }).bindPopup(popup(p));
+    return L.circleMarker([p.lat, p.lng], { radius: 7, color: "#b4232a", fillOpacity: 0.8 }).bindPopup(popup(p))
+      .bindTooltip(label(p), { permanent: true, direction: "right", offset: [8, 0], className: "map-label" });
   });
   var group = L.featureGroup(markers).addTo(map);
   map.fitBounds(group.getBounds().pad(0.3), { maxZoom: 14 });
