@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema, Status
 
 from fulian.accounts.selectors import access_cadre_by_id
 from fulian.cases import selectors, services
-from fulian.cases.models import CaseKind, CaseStatus, Source, Urgency
+from fulian.cases.models import CaseKind, CaseStatus, RiskLevel, Source, Urgency
 from fulian.orgs.selectors import help_place_by_code, unit_by_code_for
 
 from .schemas import ErrorOut, enum_of
@@ -68,6 +68,10 @@ class CaseOut(CaseRowOut):
     description: str
     contact: ContactOut = Field(description="empty for an anonymous request")
     details: dict[str, str]
+    risk_level: enum_of(RiskLevel, blank=True) = Field("", description="风险等级 of a domestic-violence case; set it "
+                                                     "with a note: details.risk_level = low, medium or high")
+    outcome_public: str = Field("", description="what the handler chose to tell her when closing (she sees it "
+                                                "with her tracking code)")
     version: int
     timeline: list[TimelineOut]
 
@@ -97,6 +101,7 @@ class ActionIn(Schema):
     partner_id: Id | None = None
     reason: str = ""
     outcome: str = ""
+    outcome_public: str = Field("", description="close: the outcome she is told with her tracking code (optional)")
 
 
 class RateIn(Schema):
@@ -110,6 +115,7 @@ def _events(case):
 def _full(case, sealed):
     data = {f: getattr(case, f) for f in CaseRowOut.model_fields}
     data.update(description=sealed.get("description", ""), details=sealed.get("details", {}), version=case.version,
+                risk_level=case.risk_level, outcome_public=case.outcome_public,
                 contact={} if case.is_anonymous else {k: sealed.get(k, "") for k in ("name", "phone", "address",
                                                                                      "safe_time")},
                 timeline=[{"at": e.at, "action": e.action, "actor": str(e.actor or ""), "text": e.text}
@@ -207,7 +213,8 @@ def case_act(request, case_id: int, payload: ActionIn):
     elif payload.action == "resume":
         services.case_resume(actor=actor, case=case, version=version)
     elif payload.action == "close":
-        services.case_close(actor=actor, case=case, outcome=payload.outcome, version=version)
+        services.case_close(actor=actor, case=case, outcome=payload.outcome, outcome_public=payload.outcome_public,
+                            version=version)
     else:
         return Status(400, {"detail": f"unknown action {payload.action}"})
     case, sealed = selectors.access_case_by_id(request.auth, case_id, purpose="api")

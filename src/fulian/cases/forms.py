@@ -68,3 +68,20 @@ class PartnerForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=Partner.Kind.choices)
     phone = forms.CharField(label=_("电话"), max_length=20, required=False)
     email = forms.EmailField(label=_("邮箱"), required=False)
+
+
+class CasePauseForm(forms.Form):
+    reason = forms.CharField(label=_("暂缓原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("例如：当事人暂时联系不上、等待法院排期。"))
+
+
+class CaseCloseForm(forms.Form):
+    """Closing cannot be undone: the form asks her to tick 确认办结 (checked on the server, so it holds without
+    JavaScript)."""
+
+    outcome = forms.CharField(label=_("办理结果（内部记录）"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome_public = forms.CharField(
+        label=_("告知求助人的结果"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("她用查询码查看进展时会看到这段话；不填只显示“已办结”。不要写可能让她处于危险的内容。"))
+    confirm = forms.BooleanField(label=_("确认办结（办结后不能再办理或修改）"),
+                                 error_messages={"required": _("请勾选“确认办结”。")})

@@ -18,6 +18,14 @@ class Urgency(models.TextChoices):
     NORMAL = "normal", _("一般")
 
 
+class RiskLevel(models.TextChoices):
+    """The handler's assessment of the danger she is in (domestic violence cases)."""
+
+    LOW = "low", _("低")
+    MEDIUM = "medium", _("中")
+    HIGH = "high", _("高")
+
+
 class CaseStatus(models.TextChoices):
     NEW = "new", _("待受理")
     IN_PROGRESS = "in_progress", _("办理中")
@@ -76,7 +84,10 @@ class Case(models.Model):
     first_action_at = models.DateTimeField(_("首次响应"), null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    risk_level = models.CharField(_("风险等级"), max_length=8, choices=RiskLevel.choices, blank=True)
     outcome = models.TextField(_("办理结果"), blank=True)
+    outcome_public = models.TextField(_("告知求助人的结果"), blank=True,
+                                      help_text="what the handler chose to tell her: shown with her tracking code")
     satisfaction = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)
     handlers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="CaseHandler", related_name="handled_cases")
     version = models.PositiveIntegerField(default=1)

@@ -1,5 +1,6 @@
 """Reads of the service network. Lists show no contact details; opening a case is need-to-know and logged."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
@@ -42,7 +43,17 @@ def access_case_by_id(user, case_id: int, *, purpose: str = "case") -> tuple[Cas
 
 
 def case_public_status(tracking: str) -> Case | None:
-    return Case.objects.filter(tracking_code=normalize_tracking(tracking)).first()
+    """Her case by its tracking code (she sees its status and the public entries); the read is logged."""
+    case = Case.objects.filter(tracking_code=normalize_tracking(tracking)).first()
+    if case is not None:
+        read_record(actor=AnonymousUser(), obj=case, purpose="tracking")
+    return case
+
+
+def case_pause_reason(case: Case) -> str:
+    """Why the case is on hold: the text of its latest 暂缓 entry."""
+    entry = case.timeline.filter(action="paused").order_by("-at", "-id").first()
+    return entry.text if entry else ""
 
 
 def partners_of_unit(path: str):

@@ -37,13 +37,24 @@ from fulian.core.policy import (
 from fulian.core.ratelimit import rate_hit
 from fulian.orgs.models import Level, Unit
 
-from .models import Case, CaseHandler, CaseKind, CaseStatus, DeadlineRule, Partner, Referral, TimelineEntry, Urgency
+from .models import (
+    Case,
+    CaseHandler,
+    CaseKind,
+    CaseStatus,
+    DeadlineRule,
+    Partner,
+    Referral,
+    RiskLevel,
+    TimelineEntry,
+    Urgency,
+)
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone without mistakes
 REFERRAL_CHASE_HOURS = 24
 
-KIND_FIELDS = {  # the fields each kind of case carries, shown and edited on its page
-    CaseKind.DOMESTIC_VIOLENCE: ["risk_level", "protection_order"],
+KIND_FIELDS = {  # the free-text fields each kind of case carries (sealed), shown and edited on its page
+    CaseKind.DOMESTIC_VIOLENCE: ["protection_order", "risk_note"],
     CaseKind.MEDIATION: ["parties", "sessions", "agreement"],
     CaseKind.LEGAL_AID: ["matter", "provider", "result"],
     CaseKind.PETITION: ["department", "filed_on", "reply_due", "reply"],
@@ -52,8 +63,11 @@ KIND_FIELDS = {  # the fields each kind of case carries, shown and edited on its
 }
 
 
+RISK_KINDS = {CaseKind.DOMESTIC_VIOLENCE}  # the kinds whose page asks for 风险等级 (a choice, Case.risk_level)
+RISK_WORDS = {"低": RiskLevel.LOW, "中": RiskLevel.MEDIUM, "高": RiskLevel.HIGH}  # what older API clients send
+
 FIELD_LABELS = {
-    "risk_level": gettext_lazy("风险等级"),
+    "risk_note": gettext_lazy("风险说明"),
     "protection_order": gettext_lazy("人身安全保护令"),
     "parties": gettext_lazy("当事人"),
     "sessions": gettext_lazy("调解次数"),
@@ -353,6 +367,15 @@ def case_assign(*, actor, case: Case, handler, version: int | None = None, now=N
     return case
 
 
+def risk_level_of(value: str) -> str:
+    """The choice for what was sent (low/medium/high, or 低/中/高); "" clears it; anything else is refused."""
+    value = (value or "").strip()
+    level = RISK_WORDS.get(value, value.lower())
+    if level and level not in RiskLevel.values:
+        raise ValidationError(_("风险等级只能是低、中、高。"), code="risk_level")
+    return level
+
+
 def case_note(
     *,
     actor,
@@ -363,12 +386,16 @@ def case_note(
     version: int | None = None,
     now=None,
 ) -> Case:
-    """A handling step: a note on the timeline, and (optionally) the kind's own fields."""
+    """A handling step: a note on the timeline, and (optionally) the kind's own fields — 风险等级 (`risk_level` in
+    `details`) is a choice kept on the case, the others are sealed text."""
     now = now or timezone.now()
+    details = dict(details or {})
     if not (text or "").strip() and not details:
         raise ValidationError(_("请写明办理情况。"), code="note_blank")
+    risk = risk_level_of(details.pop("risk_level")) if "risk_level" in details else None
     with transaction.atomic():
         case = _act(case, actor=actor, now=now, version=version)
+        changes = {}
         if details:
             allowed = set(KIND_FIELDS.get(case.kind, []))
             data = unseal(case)
@@ -377,8 +404,17 @@ def case_note(
                 **{k: str(v)[:500] for k, v in details.items() if k in allowed},
             }
             Case.objects.filter(pk=case.pk).update(sealed=seal(data))
-        _timeline(case, "note", actor=actor, text=(text or "").strip()[:2000], public=public, now=now)
-        audit_record(actor=actor, action="case.note", obj=case)
+        entry = (text or "").strip()[:2000]
+        if risk is not None and case.kind in RISK_KINDS and risk != case.risk_level:
+            changes["risk_level"] = [case.risk_level, risk]
+            Case.objects.filter(pk=case.pk).update(risk_level=risk)
+            case.refresh_from_db()
+            shown = case.get_risk_level_display() if risk else _("未评估")
+            # an entry of its own, never shown to her even when the note beside it is
+            _timeline(case, "note", actor=actor, text=_("风险等级：%(level)s") % {"level": shown}, now=now)
+        if entry or not changes:
+            _timeline(case, "note", actor=actor, text=entry, public=public, now=now)
+        audit_record(actor=actor, action="case.note", obj=case, changes=changes or None)
     return case
 
 
@@ -409,17 +445,23 @@ def case_resume(*, actor, case: Case, version: int | None = None, now=None) -> C
     return case
 
 
-def case_close(*, actor, case: Case, outcome: str, version: int | None = None, now=None) -> Case:
+def case_close(*, actor, case: Case, outcome: str, outcome_public: str = "", version: int | None = None,
+               now=None) -> Case:
+    """Close a case. `outcome` is the internal record; `outcome_public` is what the handler chooses to tell her: it
+    is shown with her tracking code (blank: she sees only 已办结)."""
     now = now or timezone.now()
     if not (outcome or "").strip():
         raise ValidationError(_("办结需要写明办理结果。"), code="close_outcome")
+    shared = (outcome_public or "").strip()[:2000]
     with transaction.atomic():
         case = _act(case, actor=actor, now=now, version=version)
-        Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=now, outcome=outcome.strip())
+        Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=now, outcome=outcome.strip(),
+                                               outcome_public=shared)
         case.refresh_from_db()
         figures_add([(case.home_unit.path, period_of(now), "cases_closed", 1)])
-        _timeline(case, "closed", actor=actor, text=_("已办结"), public=True, now=now)
-        audit_record(actor=actor, action="case.close", obj=case)
+        told = _("已办结。办理结果：%(outcome)s") % {"outcome": shared} if shared else _("已办结")
+        _timeline(case, "closed", actor=actor, text=told, public=True, now=now)
+        audit_record(actor=actor, action="case.close", obj=case, changes={"shared_outcome": bool(shared)})
     return case
 
 

@@ -18,8 +18,8 @@ from fulian.core.policy import Action
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 
 from . import exports, selectors, services
-from .forms import CadreIntakeForm, HelpForm, PartnerForm
-from .models import CaseKind, CaseStatus, Source, Urgency
+from .forms import CadreIntakeForm, CaseCloseForm, CasePauseForm, HelpForm, PartnerForm
+from .models import CaseKind, CaseStatus, RiskLevel, Source, Urgency
 
 
 def _woman_account(request):
@@ -109,18 +109,25 @@ def case_new(request):
     return render(request, "cases/case_new.html", {"form": form})
 
 
-@login_required
-def case_detail(request, case_id: int):
-    case, sealed = selectors.access_case_by_id(request.user, case_id, purpose="view")
-    handlers_choice = cadres_for(request.user).order_by("unit__path", "username")[:200]
+def _case_page(request, case, sealed, *, pause_form=None, close_form=None, status=200):
     return render(request, "cases/case_detail.html", {
         "case": case, "sealed": sealed, "details": sealed.get("details", {}),
         "fields": [(f, services.FIELD_LABELS[f]) for f in services.KIND_FIELDS.get(case.kind, [])],
+        "asks_risk": case.kind in services.RISK_KINDS, "risk_levels": RiskLevel.choices,
         "timeline": case.timeline.select_related("actor"), "action_labels": services.ACTION_LABELS,
         "referrals": case.referrals.select_related("partner"), "partners": selectors.partners_for(case),
-        "handlers": case.handlers.all(), "handler_choices": handlers_choice, "urgencies": Urgency.choices,
+        "handlers": case.handlers.all(), "urgencies": Urgency.choices,
+        "handler_choices": cadres_for(request.user).order_by("unit__path", "username")[:200],
+        "pause_reason": selectors.case_pause_reason(case) if case.status == CaseStatus.PAUSED else "",
+        "pause_form": pause_form or CasePauseForm(), "close_form": close_form or CaseCloseForm(),
         "now": timezone.now(),
-    })
+    }, status=status)
+
+
+@login_required
+def case_detail(request, case_id: int):
+    case, sealed = selectors.access_case_by_id(request.user, case_id, purpose="view")
+    return _case_page(request, case, sealed)
 
 
 ACTIONS = {
@@ -130,21 +137,28 @@ ACTIONS = {
                                                            if k.startswith("detail_") and val}),
     "triage": lambda r, case, v: services.case_triage(actor=r.user, case=case, urgency=r.POST.get("urgency", ""),
                                                       version=v),
-    "pause": lambda r, case, v: services.case_pause(actor=r.user, case=case, reason=r.POST.get("reason", ""),
-                                                    version=v),
     "resume": lambda r, case, v: services.case_resume(actor=r.user, case=case, version=v),
-    "close": lambda r, case, v: services.case_close(actor=r.user, case=case, outcome=r.POST.get("outcome", ""),
-                                                    version=v),
 }
 
 
 @login_required
 @require_POST
 def case_action(request, case_id: int, action: str):
-    case, _sealed = selectors.access_case_by_id(request.user, case_id, purpose=action)
+    case, sealed = selectors.access_case_by_id(request.user, case_id, purpose=action)
     version = param_int(request.POST, "version", hi=2**31 - 1)
     try:
-        if action == "assign":
+        if action == "pause":
+            form = CasePauseForm(request.POST)
+            if not form.is_valid():
+                return _case_page(request, case, sealed, pause_form=form, status=400)
+            services.case_pause(actor=request.user, case=case, reason=form.cleaned_data["reason"], version=version)
+        elif action == "close":
+            form = CaseCloseForm(request.POST)
+            if not form.is_valid():  # without the 确认办结 tick nothing is closed; what she wrote stays in the form
+                return _case_page(request, case, sealed, close_form=form, status=400)
+            services.case_close(actor=request.user, case=case, outcome=form.cleaned_data["outcome"],
+                                outcome_public=form.cleaned_data["outcome_public"], version=version)
+        elif action == "assign":
             handler = access_cadre_by_id(request.user, request.POST.get("handler"))
             services.case_assign(actor=request.user, case=case, handler=handler, version=version)
         elif action == "refer":

@@ -53,14 +53,15 @@ def test_handling_through_the_api_with_a_stale_version(tree, unit, api_for, coun
     body = chair.post(f"/api/v1/cases/{case_id}/actions", {"action": "note", "text": "已联系", "version": 1,
                                                             "details": {"risk_level": "高"}},
                       content_type="application/json").json()
-    assert body["version"] == 2 and body["details"] == {"risk_level": "高"}
+    assert body["version"] == 2 and body["details"] == {} and body["risk_level"] == "high"  # 风险等级 is a choice
     late = api_for(township_chair).post(f"/api/v1/cases/{case_id}/actions",
                                         {"action": "close", "outcome": "x", "version": 1},
                                         content_type="application/json")
     assert late.status_code == 409 and "刚被其他人修改过" in late.json()["detail"]
     closed = chair.post(f"/api/v1/cases/{case_id}/actions", {"action": "close", "outcome": "申请了保护令",
-                                                              "version": 2}, content_type="application/json")
-    assert closed.json()["status"] == "closed"
+                                                              "outcome_public": "保护令已批准", "version": 2},
+                        content_type="application/json")
+    assert closed.json()["status"] == "closed" and closed.json()["outcome_public"] == "保护令已批准"
 
 
 @pytest.mark.django_db

@@ -170,7 +170,8 @@ def test_two_cadres_editing_one_case_the_later_gets_a_conflict(clock, tree, unit
                                           {"text": "约双方周五调解", "version": version}, follow=True)
     assert "已保存" in first.content.decode()
     late = client_for(township_chair).post(reverse("case_action", args=[case.pk, "close"]),
-                                           {"outcome": "调解成功", "version": version}, follow=True)
+                                           {"outcome": "调解成功", "confirm": "on", "version": version},
+                                           follow=True)
     assert "刚被其他人修改过" in late.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_PROGRESS and case.outcome == ""

@@ -106,6 +106,7 @@ def test_county_chair_signs_in_walks_the_tree_and_finds_a_village_by_pinyin(serv
     phone.get_by_role("button", name="登录").click()
     phone.wait_for_selector("text=正定县妇联")
 
+    phone.get_by_text("更多").click()  # a chair's first entries are cases, publishing and figures; the tree is here
     phone.get_by_role("link", name="组织树").click()
     phone.get_by_role("link", name="正定镇").click()
     phone.wait_for_selector("h1:has-text('正定镇妇联')")
@@ -174,12 +175,18 @@ def test_a_woman_asks_for_help_on_her_phone_and_the_village_chair_handles_it(ser
     phone.get_by_label("办理情况").fill("已上门了解情况，联系派出所出警记录。")
     phone.get_by_role("button", name="记录").click()
     phone.wait_for_selector("text=已保存")
-    phone.get_by_placeholder("办理结果").fill("协助申请人身安全保护令，已获批准。")
+    phone.get_by_label("办理结果（内部记录）").fill("协助申请人身安全保护令，已获批准。")
+    phone.get_by_label("告知求助人的结果").fill("人身安全保护令已获批准。")
+    phone.get_by_role("button", name="办结").click()  # without the 确认办结 tick the browser keeps the form
+    assert phone.locator("dl.facts").first.inner_text().count("办理中") == 1
+    phone.get_by_label("确认办结").check()
     phone.get_by_role("button", name="办结").click()
-    phone.wait_for_selector("text=已办结")
+    phone.wait_for_selector("#case-outcome")
+    assert "已办结" in phone.locator("dl.facts").first.inner_text()
     phone.get_by_role("button", name="退出").click()
 
     phone.goto(f"{server}/help/status/?code={code}")
+    assert "人身安全保护令已获批准。" in phone.locator("main").inner_text()
     phone.locator("label.chip", has_text="5").click()
     phone.get_by_role("button", name="提交评价").click()
     phone.wait_for_selector("text=谢谢您的评价")
