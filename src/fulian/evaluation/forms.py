@@ -129,5 +129,11 @@ class WeightsForm(forms.Form):
     satisfaction = forms.IntegerField(label=Rate.SATISFACTION.label, min_value=0, max_value=100, initial=25)
     benefit = forms.IntegerField(label=Rate.BENEFIT.label, min_value=0, max_value=100, initial=25)
 
+    def clean(self):
+        data = super().clean()
+        if all(data.get(r.value) is not None for r in Rate) and not any(data[r.value] for r in Rate):
+            raise forms.ValidationError(_("至少给一个率大于0的权重。"), code="weights_zero")
+        return data
+
     def weights(self) -> dict[str, int]:
         return {r.value: self.cleaned_data[r.value] for r in Rate}

@@ -48,14 +48,32 @@ def dashboard(unit: Unit, *, year: int, weights: dict[str, float] | None = None)
     }
 
 
+def normalised_weights(weights: dict[str, float]) -> dict[str, float]:
+    """The weights as shares adding up to 1 (what the score uses; the page shows them when they did not add to
+    100); all zero → all zero."""
+    total = sum(weights.values())
+    return {r: (w / total if total else 0.0) for r, w in weights.items()}
+
+
 def rankings(user, *, level: int, year: int, weights: dict[str, float], under: Unit | None = None) -> list[dict]:
-    """All units of one level in her scope (or under a unit), ranked by the weighted four rates."""
+    """All units of one level in her scope (or under a unit), ranked by the weighted four rates. Each row also
+    names the city and county it belongs to (`areas`: {level: Unit}), for the 市 / 县 columns."""
     units = Unit.objects.filter(scope_q(user), level=level)
     if under is not None:
         units = units.subtree(under)
     if units.count() > RANKING_MAX_UNITS:
         raise ValueError("too many units")
-    return _ranked(list(units.order_by("code")), year, weights)
+    rows = _ranked(list(units.order_by("code")), year, weights)
+    wanted = {p for row in rows for p in ancestor_paths(row["unit"].path)[:-1]}
+    above = {u.path: u for u in Unit.objects.filter(path__in=wanted, level__in=(Level.CITY, Level.COUNTY))}
+    for row in rows:
+        row["areas"] = {u.level: u for p in ancestor_paths(row["unit"].path)[:-1] if (u := above.get(p))}
+    return rows
+
+
+def ranking_areas(user):
+    """The cities and counties she may rank within (her subtree): the ranking page's 市/县 chooser."""
+    return Unit.objects.filter(scope_q(user), level__in=(Level.CITY, Level.COUNTY), kind="geo").order_by("code")
 
 
 def survey_by_token(token: str, *, open_only: bool = False) -> Survey:

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -30,7 +31,10 @@ def _year(request, data=None) -> int:
 
 
 def _chart_data(board) -> dict:
+    """What charts.js draws; `links` are where a click on a child's bar goes: its own page, one level down."""
+    year = board["year"]
     return {
+        "links": [f"{reverse('dashboard', args=[row['unit'].pk])}?year={year}" for row in board["children"]],
         "months": [f"{m['month']}月" for m in board["months"]],
         "rates": {
             str(label): [None if m["rates"][r] is None else round(100 * m["rates"][r], 1) for m in board["months"]]
@@ -108,28 +112,32 @@ def dashboard_export(request, unit_id: int):
 
 @login_required
 def ranking(request):
+    """Units of one level ranked by the weighted rates, within a city or county she chooses (her subtree); each row
+    drills one level down. Weights that do not add to 100 are scaled to shares, and the page says so."""
     data = {"year": timezone.localdate().year, "level": 3, **{r: 25 for r, _l in RATE_LABELS}, **request.GET.dict()}
     form = WeightsForm(data)
-    rows, error = [], None
+    rows, error, shares = [], None, None
     under = None
     under_id = param_int(request.GET, "under")
     if under_id is not None:
         under = access_unit_by_id(request.user, under_id)
     if form.is_valid():
+        weights = form.weights()
+        shares = selectors.normalised_weights(weights)
         try:
-            rows = selectors.rankings(
-                request.user,
-                level=form.cleaned_data["level"],
-                year=form.cleaned_data["year"],
-                weights=form.weights(),
-                under=under,
-            )
+            rows = selectors.rankings(request.user, level=form.cleaned_data["level"], year=form.cleaned_data["year"],
+                                      weights=weights, under=under)
         except ValueError:
             error = _("单位太多，请先选择一个市或县再排名。")
+    level = form.cleaned_data.get("level", 3) if form.is_valid() else 3
     return render(
         request,
         "evaluation/ranking.html",
-        {"form": form, "rows": rows, "error": error, "under": under, "rate_labels": RATE_LABELS},
+        {"form": form, "rows": rows, "error": error, "under": under, "rate_labels": RATE_LABELS,
+         "areas": selectors.ranking_areas(request.user), "shares": shares,
+         "weights_scaled": shares is not None and sum(form.weights().values()) != 100,
+         "show_city": level >= Level.COUNTY, "show_county": level >= Level.TOWNSHIP,
+         "next_level": level + 1 if level < Level.VILLAGE else None},
     )
 
 

@@ -19,11 +19,19 @@ document.addEventListener("DOMContentLoaded", function () {
   var children = document.querySelector("[data-chart=children]");
   if (children && data.children.length) {
     children.style.height = Math.max(200, data.children.length * 22) + "px";
-    echarts.init(children).setOption({
+    var chart = echarts.init(children);
+    chart.setOption({
       tooltip: { renderMode: "richText", valueFormatter: percent },
       grid: { left: 110, right: 20, top: 10, bottom: 20 },
-      xAxis: { type: "value", max: 100 }, yAxis: { type: "category", inverse: true, data: data.children },
-      series: [{ type: "bar", data: data.scores, itemStyle: { color: "#b4232a" } }]
+      xAxis: { type: "value", max: 100 },
+      yAxis: { type: "category", inverse: true, data: data.children, triggerEvent: true },
+      series: [{ type: "bar", data: data.scores, itemStyle: { color: "#b4232a" }, cursor: "pointer" }]
+    });
+    /* 点击下钻: a bar (or the unit's name beside it) opens that unit's page, where its own children are ranked */
+    chart.on("click", function (params) {
+      var index = params.componentType === "yAxis" ? data.children.indexOf(params.value) : params.dataIndex;
+      var link = data.links && data.links[index];
+      if (link && link.charAt(0) === "/") { window.location.assign(link); }
     });
   }
 });
