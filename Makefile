@@ -44,6 +44,12 @@ schemathesis: install
 rq-check: install
 	bash scripts/rq_check.sh
 
+.PHONY: faults
+# the fault drill (README, Fault drill): its own PostgreSQL cluster, a worker killed mid-import, a database
+# restart under load; about 4 minutes
+faults: install
+	$(BIN)/python scripts/faults.py $(FAULTS_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	cd src && ../$(BIN)/lint-imports --no-cache ../pyproject.toml
