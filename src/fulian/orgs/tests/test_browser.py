@@ -283,3 +283,19 @@ def test_a_hostile_home_name_shows_as_text_on_the_public_map(server, phone):
     assert any(HOSTILE_NAME in text and "<script>alert(2)</script>" in text for text in seen)
     assert phone.locator(".leaflet-popup-content img").count() == 0
     assert dialogs == [] and blocked == []  # nothing of ours is blocked by the policy
+
+
+def test_tapping_a_unit_in_the_dashboard_chart_drills_one_level_down(server, phone):
+    """点击下钻: the chart's click handler (charts.js) opens the tapped unit's page, where its children are ranked."""
+    import re
+
+    sign_in(phone, server, "county")
+    phone.goto(f"{server}/dashboard/")
+    chart = phone.locator("[data-chart=children]")
+    chart.locator("canvas").wait_for()
+    chart.scroll_into_view_if_needed()
+    # two children, 200 px high, grid top 10 / bottom 20: 正定镇 is the first row; its name sits left of the grid
+    chart.click(position={"x": 90, "y": 52})
+    phone.wait_for_url(re.compile(r"/dashboard/\d+/\?year=\d{4}$"))
+    assert "正定镇" in phone.locator("h1").inner_text()
+    assert "正定县" in phone.locator("nav.crumbs").inner_text()
