@@ -79,7 +79,8 @@ class CaseCloseForm(forms.Form):
     """Closing cannot be undone: the form asks her to tick 确认办结 (checked on the server, so it holds without
     JavaScript)."""
 
-    outcome = forms.CharField(label=_("办理结果（内部记录）"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(label=_("办理结果（内部记录）"), max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
     outcome_public = forms.CharField(
         label=_("告知求助人的结果"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("她用查询码查看进展时会看到这段话；不填只显示“已办结”。不要写可能让她处于危险的内容。"))

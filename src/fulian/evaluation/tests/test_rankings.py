@@ -58,7 +58,8 @@ def test_county_rankings_show_their_city_and_filter_by_it(client_for, province_c
 ])
 def test_weights_are_shown_as_the_shares_the_score_uses(client_for, province_chair, weights, shown, scaled):
     names = ("awareness", "participation", "satisfaction", "benefit")
-    page = client_for(province_chair).get(reverse("ranking"), {"level": 3, "year": 2026, **dict(zip(names, weights))})
+    query = {"level": 3, "year": 2026, **dict(zip(names, weights, strict=True))}
+    page = client_for(province_chair).get(reverse("ranking"), query)
     text = re.sub(r"\s+", " ", page.content.decode())
     assert shown in text
     assert ("权重合计不是100%，已按比例换算为" in text) is scaled
@@ -80,5 +81,5 @@ def test_the_dashboard_chart_links_each_bar_to_that_unit_one_level_down(client_f
     chart = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>',
                                  page.content.decode()).group(1))
     assert chart["children"] == ["正定镇", "新安镇"]
-    assert chart["links"] == [f"/dashboard/{unit('正定镇').pk}/?year=2026", f"/dashboard/{unit('新安镇').pk}/?year=2026"]
+    assert chart["links"] == [f"/dashboard/{unit(name).pk}/?year=2026" for name in ("正定镇", "新安镇")]
     assert 'chart.on("click"' in (settings.BASE_DIR / "static" / "fulian" / "charts.js").read_text()
