@@ -7,7 +7,7 @@ VENDOR := src/fulian/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo serve test test-pg lint bench static messages clean install schemathesis rq-check
+.PHONY: demo serve test test-pg lint bench static messages clean install schemathesis rq-check api-client
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -49,6 +49,10 @@ rq-check: install
 # restart under load; about 4 minutes
 faults: install
 	$(BIN)/python scripts/faults.py $(FAULTS_ARGS)
+
+# a client generated from the OpenAPI schema (openapi-python-client) without a single warning
+api-client: $(STAMP)
+	bash scripts/api_client_check.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -28,10 +28,10 @@ from .schemas import MeOut
 from .throttles import AnonymousRateThrottle, ClientRateThrottle
 
 api = FulianAPI(
-    title="fulian 网上妇女之家 API",
+    title="fulian API",  # ASCII: a generated client takes its package name from it
     version="1",
     description=(
-        "Every endpoint sees only the caller's data scope (her unit's subtree). Authenticate with "
+        "网上妇女之家. Every endpoint sees only the caller's data scope (her unit's subtree). Authenticate with "
         "`Authorization: Bearer <token>` (create a token on the account page) or a signed-in session. "
         "Every error is an `ErrorOut`: `{\"detail\": \"...\"}`, with `errors` (field → messages) on invalid "
         "input (422); a record outside your scope is 404, like one that does not exist. "
