@@ -7,6 +7,7 @@ transaction. Time comes in as `now` so tests control the clock.
 import datetime as dt
 import json
 import secrets
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +36,7 @@ from fulian.core.policy import (
     unit_fits_case,
 )
 from fulian.core.ratelimit import rate_hit
+from fulian.core.writes import write_later, write_path
 from fulian.orgs.models import Level, Unit
 
 from .models import (
@@ -142,14 +144,29 @@ def default_urgency(kind: str) -> str:
     return Urgency.URGENT if kind == CaseKind.DOMESTIC_VIOLENCE else Urgency.NORMAL
 
 
+_rules: dict = {"at": None, "rules": {}}
+RULES_SECONDS = 60  # another worker sees a changed rule within a minute; this one at once
+
+
+def _deadline_rules() -> dict:
+    """{(kind, urgency): (hours, days)}, read once a minute per process: every intake needs it, it rarely changes."""
+    now = time.monotonic()
+    if _rules["at"] is None or now - _rules["at"] > RULES_SECONDS:
+        _rules["rules"] = {(r.kind, r.urgency): (r.first_action_hours, r.resolve_days)
+                           for r in DeadlineRule.objects.all()}
+        _rules["at"] = now
+    return _rules["rules"]
+
+
 def _deadlines(kind: str, urgency: str, start) -> tuple:
-    rule = DeadlineRule.objects.filter(kind=kind, urgency=urgency).first()
-    hours, days = (rule.first_action_hours, rule.resolve_days) if rule else (72, 30)
+    hours, days = _deadline_rules().get((kind, urgency), (72, 30))
     return start + dt.timedelta(hours=hours), start + dt.timedelta(days=days)
 
 
 def _leaders_of(unit: Unit):
-    return [u for u in User.objects.filter(unit=unit, is_active=True) if has_leader_role(u)]
+    return [u for u in User.objects.filter(unit=unit, is_active=True).select_related(None)
+            .only("id", "email", "roles", "is_active")
+            if has_leader_role(u)]
 
 
 def _notify(users, subject: str, case: Case, now) -> None:
@@ -160,9 +177,9 @@ def _notify(users, subject: str, case: Case, now) -> None:
 
 
 def _timeline(case, action: str, *, actor=None, text: str = "", public: bool = False, now=None) -> None:
-    TimelineEntry.objects.create(
+    write_later(TimelineEntry(
         case=case, at=now or timezone.now(), actor=actor, action=action, text=text, is_public=public
-    )
+    ))
 
 
 def case_intake(
@@ -187,12 +204,6 @@ def case_intake(
     `account` shows it in her 我的 (pass it only when she ticked that); `sms_tracking_code` texts her the code
     (only when she ticked that: whoever holds her phone can read it)."""
     now = now or timezone.now()
-    if client_token:
-        existing = Case.objects.filter(client_token=client_token).first()
-        if existing is not None:  # a double click or a retried request: the same case, only for the same content
-            if not _same_request(existing, kind=kind, home_unit=home_unit, description=description):
-                raise TokenReused()
-            return existing
     if actor is None and not rate_hit("help-request-address", current_origin().ip,
                                       limit=settings.HELP_REQUESTS_PER_HOUR, seconds=3600, now=now.timestamp()):
         raise TooManyRequests()  # one budget per address for the page and the API, in the shared cache
@@ -214,8 +225,8 @@ def case_intake(
         sms_to = normalize_phone(contact["phone"])
     urgency = urgency or default_urgency(kind)
     first_due, resolve_due = _deadlines(kind, urgency, now)
-    try:
-        with transaction.atomic():
+    try:  # a token seen before (a double click, a retried request) fails the unique index: no lookup first
+        with write_path():
             case = Case.objects.create(
                 tracking_code=tracking_code(),
                 client_token=client_token or None,
@@ -254,12 +265,12 @@ def case_intake(
             if need is not None:
                 hook_call("need.became_case", need_id=need.pk)
     except IntegrityError:
-        if client_token:
-            existing = Case.objects.get(client_token=client_token)
-            if not _same_request(existing, kind=kind, home_unit=home_unit, description=description):
-                raise TokenReused() from None
-            return existing
-        raise
+        existing = Case.objects.filter(client_token=client_token).first() if client_token else None
+        if existing is None:
+            raise
+        if not _same_request(existing, kind=kind, home_unit=home_unit, description=description):
+            raise TokenReused() from None  # the same token for other content: never a stranger's case
+        return existing
     return case
 
 
@@ -628,6 +639,7 @@ def deadline_rule_set(*, actor, kind: str, urgency: str, first_action_hours: int
         rule, _created = DeadlineRule.objects.update_or_create(
             kind=kind, urgency=urgency,
             defaults={"first_action_hours": first_action_hours, "resolve_days": resolve_days})
+        _rules["at"] = None
         audit_record(actor=actor, action="deadline_rule.set", obj=rule,
                      changes={"first_action_hours": first_action_hours, "resolve_days": resolve_days})
     return rule

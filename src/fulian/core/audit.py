@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .context import current_origin
 from .models import AuditEvent, ReadLog
+from .writes import write_later
 
 
 def _actor_fields(actor) -> dict:
@@ -38,8 +39,10 @@ def _unit_path(obj, actor) -> str | None:
 
 
 def audit_record(*, actor, action: str, obj=None, changes: dict | None = None, now=None) -> AuditEvent:
+    """One audit row, built now (what the record is at this moment) and written at once, or with the rest of
+    the write path's rows when it ends (`core.writes`)."""
     origin = current_origin()
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         at=now or timezone.now(),
         action=action,
         changes=changes or {},
@@ -50,6 +53,8 @@ def audit_record(*, actor, action: str, obj=None, changes: dict | None = None, n
         **_actor_fields(actor),
         **_object_fields(obj),
     )
+    write_later(event)
+    return event
 
 
 def read_record(*, actor, obj, purpose: str = "", now=None) -> ReadLog:

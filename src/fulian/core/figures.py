@@ -1,8 +1,9 @@
 """Counted facts, announced by the apps that write them and kept by the one that keeps figures.
 
 A writer (people, contacts, cases, and the modules to come) calls `figures_add([(unit_path, YYYYMM, metric,
-delta), …])` inside its own transaction; the keeper registered with `figures_listen` (evaluation's tallies) adds
-them to the live figures in that same transaction. For the recount, each writer registers with `figures_counter`
+delta), …])` inside its own transaction; the keeper registered with `figures_listen` (evaluation's tallies) turns
+them into the statements that add them to the live figures, run at once or, inside a write path (`core.writes`),
+as the last part of its one statement — in that same transaction either way. For the recount, each writer registers with `figures_counter`
 a function that yields the same tuples counted from its records. So writers import nothing of evaluation and
 evaluation imports no writer's models: a new module adds a metric name, a `figures_add` call and a counter.
 """
@@ -12,8 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.utils import timezone
 
+from .writes import Statement, execute_statements, pending
+
 Delta = tuple[str, int, str, int]
-_listeners: list[Callable[[list[Delta]], None]] = []
+_listeners: list[Callable[[list[Delta]], list[Statement]]] = []
 _counters: list[Callable[[], Iterator[Delta]]] = []
 
 
@@ -24,15 +27,25 @@ def period_of(value) -> int:
     return value.year * 100 + value.month
 
 
-def figures_listen(listener: Callable[[list[Delta]], None]) -> None:
+def figures_listen(listener: Callable[[list[Delta]], list[Statement]]) -> None:
+    """Register the keeper: given deltas, it returns the SQL statements (sql, params) that add them."""
     if listener not in _listeners:
         _listeners.append(listener)
 
 
 def figures_add(deltas: Iterable[Delta]) -> None:
+    """Announce deltas: kept at once, or inside a write path (`core.writes`) together with its other deltas as
+    the last statement before its COMMIT."""
     deltas = list(deltas)
-    for listener in _listeners:
-        listener(deltas)
+    rows = pending()
+    if rows is not None:
+        rows.figures += deltas
+    else:
+        execute_statements(figures_statements(deltas))
+
+
+def figures_statements(deltas: list[Delta]) -> list[Statement]:
+    return [statement for listener in _listeners for statement in listener(deltas)] if deltas else []
 
 
 def figures_counter(counter: Callable[[], Iterator[Delta]]) -> Callable[[], Iterator[Delta]]:

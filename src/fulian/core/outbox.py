@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 
 from .models import Notice, Outbox
 from .otp import otp_render
+from .writes import write_later
 
 logger = logging.getLogger("fulian.outbox")
 MAX_ATTEMPTS = 8
@@ -24,9 +25,12 @@ MAX_ATTEMPTS = 8
 
 def outbox_put(*, channel: str, subject: str, user=None, address: str = "", body: str = "", link: str = "",
                now=None, expires_at=None) -> Outbox:
+    """A message to send after the commit; inside a write path it is written with the path's other rows."""
     now = now or timezone.now()
-    return Outbox.objects.create(channel=channel, user=user, address=address, subject=subject[:200], body=body,
-                                 link=link[:200], next_attempt_at=now, created_at=now, expires_at=expires_at)
+    message = Outbox(channel=channel, user=user, address=address, subject=subject[:200], body=body,
+                     link=link[:200], next_attempt_at=now, created_at=now, expires_at=expires_at)
+    write_later(message)
+    return message
 
 
 def outbox_requeue(*, message_ids=None, now=None) -> int:

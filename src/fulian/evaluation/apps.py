@@ -10,6 +10,6 @@ class EvaluationConfig(AppConfig):
         from fulian.core.figures import figures_listen
 
         from . import panels  # noqa: F401  (registers its sections)
-        from .tallies import tally_add
+        from .tallies import tally_statements
 
-        figures_listen(tally_add)  # every counted fact announced by a writer becomes live figures here
+        figures_listen(tally_statements)  # every counted fact announced by a writer becomes live figures here

@@ -17,6 +17,7 @@ from django.db import connection
 
 from fulian.core.figures import period_of  # noqa: F401  (re-exported for evaluation's own writers)
 from fulian.core.tree import ancestor_paths
+from fulian.core.writes import execute_statements
 from fulian.orgs.models import Unit
 
 from .models import Rate, Tally
@@ -35,34 +36,38 @@ def year_of(period: int) -> int:
 
 def tally_add(deltas: Iterable[tuple[str, int, str, int]]) -> None:
     """Add (unit_path, month period, metric, delta) to that unit, every ancestor, the month and the year."""
-    leaf: dict[tuple[str, int, str], int] = defaultdict(int)
+    execute_statements(tally_statements(deltas))
+
+
+def tally_statements(deltas: Iterable[tuple[str, int, str, int]]) -> list[tuple[str, list]]:
+    """The upserts for `tally_add`: they find the units by path themselves (no lookup round trip) and take the
+    rows in key order, so concurrent writers lock the shared ancestors in the same order."""
+    rows: dict[tuple[str, int, str], int] = defaultdict(int)
     for path, period, metric, delta in deltas:
         if delta:
-            leaf[(path, period, metric)] += delta
-    if not leaf:
-        return
-    paths = {ap for (path, _p, _m) in leaf for ap in ancestor_paths(path)}
-    ids = dict(Unit.objects.filter(path__in=paths).values_list("path", "id"))
-    rows: dict[tuple[int, int, str], int] = defaultdict(int)
-    for (path, period, metric), delta in leaf.items():
-        for ap in ancestor_paths(path):
-            unit_id = ids.get(ap)
-            if unit_id is None:
-                continue
-            rows[(unit_id, period, metric)] += delta
-            rows[(unit_id, year_of(period), metric)] += delta
+            for ap in ancestor_paths(path):
+                rows[(ap, period, metric)] += delta
+                rows[(ap, year_of(period), metric)] += delta
     items = sorted((k, v) for k, v in rows.items() if v)
-    table = Tally._meta.db_table
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), BATCH):
-            chunk = items[start : start + BATCH]
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-            params = [x for (unit_id, period, metric), v in chunk for x in (unit_id, period, metric, v)]
-            cursor.execute(
-                f"INSERT INTO {table} (unit_id, period, metric, value) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT (unit_id, period, metric) DO UPDATE SET value = {table}.value + excluded.value",
-                params,
-            )
+    table, units = Tally._meta.db_table, Unit._meta.db_table
+    statements = []
+    for start in range(0, len(items), BATCH):
+        chunk = items[start : start + BATCH]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+        params = [x for (path, period, metric), v in chunk for x in (path, period, metric, v)]
+        if connection.vendor == "postgresql":  # no WITH of its own: it may itself be a CTE of a larger statement
+            source = f"(VALUES {values}) AS d (path, period, metric, value)"
+            prefix = ""
+        else:  # SQLite names a VALUES list's columns only in a CTE
+            source, prefix = "d", f"WITH d (path, period, metric, value) AS (VALUES {values}) "
+        statements.append((
+            f"{prefix}INSERT INTO {table} (unit_id, period, metric, value) "  # noqa: S608
+            f"SELECT u.id, d.period, d.metric, d.value FROM {source} JOIN {units} u ON u.path = d.path "
+            f"WHERE true ORDER BY u.id, d.period, d.metric "  # WHERE: SQLite's upsert-after-join rule
+            f"ON CONFLICT (unit_id, period, metric) DO UPDATE SET value = {table}.value + excluded.value",
+            params,
+        ))
+    return statements
 
 
 def figures_for(unit_ids: list[int], periods: list[int]) -> dict[int, dict[int, dict[str, int]]]:

@@ -1,0 +1,110 @@
+"""The shared write path: rows collected, written together at the end, dropped with a failed nested block; the
+help request's round trips counted; a rate-limit hit on Redis is one atomic round trip."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from fulian.accounts.tests.factories import UserFactory
+from fulian.cases.models import Case, TimelineEntry
+from fulian.cases.services import _deadline_rules, case_intake
+from fulian.core.audit import audit_record
+from fulian.core.figures import figures_add
+from fulian.core.models import AuditEvent, Outbox
+from fulian.core.outbox import outbox_put
+from fulian.core.writes import write_path
+from fulian.evaluation.models import Tally
+from fulian.evaluation.recount import recount
+
+
+def _tally(unit, metric):
+    return sum(Tally.objects.filter(unit=unit, metric=metric, period__gte=200001).exclude(
+        period__endswith="00").values_list("value", flat=True))
+
+
+@pytest.mark.django_db
+def test_rows_are_written_when_the_path_ends_with_the_figures_last(unit, county_chair):
+    village = unit("恒东社区")
+    with write_path():
+        audit_record(actor=county_chair, action="x.test", obj=village)
+        outbox_put(channel="in_app", user=county_chair, subject="hello")
+        figures_add([(village.path, 202611, "contacts", 2)])
+        assert not AuditEvent.objects.filter(action="x.test").exists()  # collected, not yet written
+        assert Tally.objects.count() == 0
+    assert AuditEvent.objects.filter(action="x.test", object_id=str(village.pk)).count() == 1
+    assert Outbox.objects.filter(subject="hello", user=county_chair).count() == 1
+    for level in (village, unit("正定县"), unit("河北省")):
+        assert Tally.objects.get(unit=level, period=202611, metric="contacts").value == 2
+        assert Tally.objects.get(unit=level, period=202600, metric="contacts").value == 2
+
+
+@pytest.mark.django_db
+def test_a_failed_nested_block_drops_what_it_collected_and_a_failed_path_writes_nothing(unit, county_chair):
+    village = unit("恒东社区")
+    with write_path():
+        audit_record(actor=county_chair, action="kept", obj=village)
+        try:
+            with write_path():
+                audit_record(actor=county_chair, action="dropped", obj=village)
+                figures_add([(village.path, 202611, "contacts", 5)])
+                raise ValueError("inner fails")
+        except ValueError:
+            pass
+        figures_add([(village.path, 202611, "contacts", 1)])
+    assert list(AuditEvent.objects.filter(action__in=["kept", "dropped"]).values_list("action", flat=True)) == ["kept"]
+    assert Tally.objects.get(unit=village, period=202611, metric="contacts").value == 1
+
+    with pytest.raises(RuntimeError), write_path():
+        audit_record(actor=county_chair, action="never", obj=village)
+        figures_add([(village.path, 202611, "contacts", 9)])
+        raise RuntimeError("the whole write fails")
+    assert not AuditEvent.objects.filter(action="never").exists()
+    assert Tally.objects.get(unit=village, period=202611, metric="contacts").value == 1
+
+
+@pytest.mark.django_db
+def test_a_help_request_takes_few_round_trips_and_leaves_every_trace(unit):
+    village = unit("恒东社区")
+    UserFactory(username="village-chair", unit=village, roles=["chair"], email="")
+    _deadline_rules()  # read once a minute per process, not per request
+    with CaptureQueriesContext(connection) as queries:
+        case = case_intake(kind="dv", home_unit=village, description="需要帮助", source="portal", anonymous=True,
+                           client_token="t-1")
+    statements = [q["sql"] for q in queries.captured_queries]
+    # BEGIN (a savepoint here), the case, her village's leaders, then the timeline, audit, outbox and every level's figures, COMMIT:
+    # on PostgreSQL those four are one statement; SQLite (no round trips) runs one per table
+    assert len(statements) <= (5 if connection.vendor == "postgresql" else 8), statements
+    assert TimelineEntry.objects.filter(case=case).count() == 1
+    assert AuditEvent.objects.filter(action="case.create", object_id=str(case.pk)).count() == 1
+    assert Outbox.objects.filter(link=f"/cases/{case.pk}/").count() == 1
+    assert _tally(unit("河北省"), "cases_opened") == 1
+    assert not recount().differences
+    again = case_intake(kind="dv", home_unit=village, description="需要帮助", source="portal", anonymous=True,
+                        client_token="t-1")  # a double click: the same case, no second set of traces
+    assert again.pk == case.pk and Case.objects.count() == 1
+    assert AuditEvent.objects.filter(action="case.create").count() == 1
+
+
+def test_a_rate_limit_hit_on_redis_is_one_atomic_round_trip(settings):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    from django.core.cache import caches
+
+    from fulian.core import ratelimit
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:6379/9", "KEY_PREFIX": "fulian-test"}}
+    backend = caches["default"]
+    try:
+        ident = f"test-{id(backend)}"
+        assert [ratelimit.rate_hit("t", ident, limit=3, seconds=60, now=1e9) for _ in range(5)] == [
+            True, True, True, False, False]
+        assert ratelimit.rate_count("t", ident, seconds=60, now=1e9) == 5
+        key = backend.make_and_validate_key(ratelimit._key("t", ident, 60, 1e9))
+        client = backend._cache.get_client(key)
+        assert 0 < client.ttl(key) <= 61  # the counter expires with its window
+    finally:
+        backend.clear()
