@@ -3,9 +3,11 @@
 A writer (people, contacts, cases, and the modules to come) calls `figures_add([(unit_path, YYYYMM, metric,
 delta), …])` inside its own transaction; the keeper registered with `figures_listen` (evaluation's tallies) turns
 them into the statements that add them to the live figures, run at once or, inside a write path (`core.writes`),
-as the last part of its one statement — in that same transaction either way. For the recount, each writer registers with `figures_counter`
-a function that yields the same tuples counted from its records. So writers import nothing of evaluation and
-evaluation imports no writer's models: a new module adds a metric name, a `figures_add` call and a counter.
+as the last part of its one statement — in that same transaction either way. For the recount, each writer
+registers with `figures_counter` a function that yields the same tuples counted from its records. So writers
+import nothing of evaluation and evaluation imports no writer's models: a new module adds a metric name, a
+`figures_add` call and a counter. Standing counts (units under a unit) are figures of period `STANDING`, and
+modules below the keeper read figures through `figures_read`.
 """
 
 import datetime as dt
@@ -16,6 +18,7 @@ from django.utils import timezone
 from .writes import Statement, execute_statements, pending
 
 Delta = tuple[str, int, str, int]
+STANDING = 0  # the period of figures that are not of a month: standing counts (units under a unit)
 _listeners: list[Callable[[list[Delta]], list[Statement]]] = []
 _counters: list[Callable[[], Iterator[Delta]]] = []
 
@@ -46,6 +49,20 @@ def figures_add(deltas: Iterable[Delta]) -> None:
 
 def figures_statements(deltas: list[Delta]) -> list[Statement]:
     return [statement for listener in _listeners for statement in listener(deltas)] if deltas else []
+
+
+_readers: list = []
+
+
+def figures_reader(reader: Callable[[list[int], list[int]], dict]) -> None:
+    """Register the keeper's reader: (unit ids, periods) -> {unit_id: {period: {metric: value}}}."""
+    if reader not in _readers:
+        _readers.append(reader)
+
+
+def figures_read(unit_ids: list[int], periods: list[int]) -> dict:
+    """The live figures of these units and periods, for modules below the keeper (the tree page)."""
+    return _readers[0](unit_ids, periods) if _readers else {}
 
 
 def figures_counter(counter: Callable[[], Iterator[Delta]]) -> Callable[[], Iterator[Delta]]:

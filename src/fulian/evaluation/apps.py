@@ -7,9 +7,10 @@ class EvaluationConfig(AppConfig):
     verbose_name = "工作评价"
 
     def ready(self):
-        from fulian.core.figures import figures_listen
+        from fulian.core.figures import figures_listen, figures_reader
 
         from . import panels  # noqa: F401  (registers its sections)
-        from .tallies import tally_statements
+        from .tallies import figures_for, tally_statements
 
-        figures_listen(tally_statements)  # every counted fact announced by a writer becomes live figures here
+        figures_listen(tally_statements)
+        figures_reader(figures_for)  # every counted fact announced by a writer becomes live figures here

@@ -11,7 +11,7 @@ from fulian.core.tree import ancestor_paths
 from fulian.orgs.models import Unit
 
 from .models import Answer, Response, Tally
-from .tallies import year_of
+from .tallies import periods_of
 
 
 @dataclass
@@ -48,8 +48,8 @@ def recount(*, fix: bool = False) -> RecountReport:
         for ap in ancestor_paths(path):
             unit_id = ids.get(ap)
             if unit_id is not None:
-                expected[(unit_id, period, metric)] += n
-                expected[(unit_id, year_of(period), metric)] += n
+                for target in periods_of(period):
+                    expected[(unit_id, target, metric)] += n
     stored = {(u, p, m): v for u, p, m, v in
               Tally.objects.values_list("unit_id", "period", "metric", "value").iterator(chunk_size=20000)}
     report = RecountReport(rows=len(expected))

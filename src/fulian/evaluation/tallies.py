@@ -34,6 +34,12 @@ def year_of(period: int) -> int:
     return (period // 100) * 100
 
 
+def periods_of(period: int) -> tuple[int, ...]:
+    """Where a delta of this period is kept: the month and its year; a standing count (period 0) once."""
+    year = year_of(period)
+    return (period,) if year == period else (period, year)
+
+
 def tally_add(deltas: Iterable[tuple[str, int, str, int]]) -> None:
     """Add (unit_path, month period, metric, delta) to that unit, every ancestor, the month and the year."""
     execute_statements(tally_statements(deltas))
@@ -46,8 +52,8 @@ def tally_statements(deltas: Iterable[tuple[str, int, str, int]]) -> list[tuple[
     for path, period, metric, delta in deltas:
         if delta:
             for ap in ancestor_paths(path):
-                rows[(ap, period, metric)] += delta
-                rows[(ap, year_of(period), metric)] += delta
+                for target in periods_of(period):
+                    rows[(ap, target, metric)] += delta
     items = sorted((k, v) for k, v in rows.items() if v)
     table, units = Tally._meta.db_table, Unit._meta.db_table
     statements = []

@@ -7,4 +7,4 @@ class OrgsConfig(AppConfig):
     verbose_name = "组织"
 
     def ready(self):
-        from . import rosters  # noqa: F401  (registers the roster imports)
+        from . import figures, rosters  # noqa: F401  (register the tree's counter and the roster imports)

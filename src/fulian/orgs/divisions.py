@@ -17,6 +17,7 @@ from django.db.models.functions import Length, Substr
 from fulian.core.audit import audit_record
 from fulian.core.tree import SEGMENT, segment
 
+from .figures import units_counted
 from .models import Conversion, Kind, Level, SourceStatus, Unit
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "divisions-2023.tsv.xz"
@@ -117,7 +118,7 @@ def divisions_load(*, divisions: list[Division], actor=None, scope: Iterable[str
 
 def _existing_units(provinces: list[str]) -> dict[str, dict]:
     units: dict[str, dict] = {}
-    fields = ("id", "code", "name", "path", "kind", "level", "source_status")
+    fields = ("id", "code", "name", "path", "kind", "level", "source_status", "conversion")
     roots = Unit.objects.filter(level=Level.PROVINCE, code__in=[p.ljust(12, "0") for p in provinces])
     for root in roots:
         for row in Unit.objects.subtree(root).values(*fields).iterator(chunk_size=BATCH):
@@ -168,7 +169,8 @@ def _insert_level(new: list[Division], existing: dict[str, dict], next_seq: dict
             o.pk = ids[o.code]
     for o in objs:
         existing[o.code] = {"id": o.pk, "code": o.code, "name": o.name, "path": o.path, "kind": o.kind,
-                            "level": o.level, "source_status": SourceStatus.CURRENT}
+                            "level": o.level, "source_status": SourceStatus.CURRENT, "conversion": o.conversion}
+    units_counted((o.path, o.kind, o.level, o.conversion) for o in objs)
 
 
 def _apply_renames(renames: list[Division], existing: dict[str, dict]) -> None:
@@ -188,6 +190,7 @@ def _remove(codes: list[str], existing: dict[str, dict], report: LoadReport) -> 
         try:
             with transaction.atomic():
                 Unit.objects.filter(pk=row["id"]).delete()
+                units_counted([(row["path"], row["kind"], row["level"], row["conversion"])], sign=-1)
             report.removed.append(code)
         except (ProtectedError, RestrictedError):
             if row["source_status"] != SourceStatus.REMOVED:
