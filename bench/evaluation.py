@@ -17,7 +17,7 @@ from fulian.evaluation.services import survey_create
 from fulian.evaluation.tallies import period_of
 from fulian.orgs.models import Kind, Level, Unit
 
-from .run import p, timed
+from .run import compare
 
 ANSWERS = 1_000_000
 
@@ -100,19 +100,19 @@ def run(report, *, repeat: int) -> None:
 
     village = Unit.objects.get(pk=villages[0].pk)
     village_chair = UserFactory(username="bench-eval-village", unit=village, roles=["chair"])
+    calls = {}
     for user, unit in ((chair, hebei), (village_chair, village)):
         _t, key = token_create(user=user, name="bench")
         api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
         page = Client()
         page.force_login(user)
-        unit.page_ms = timed(lambda page=page, unit=unit: _ok(page.get(f"/dashboard/{unit.pk}/")), repeat)
-        unit.api_ms = timed(lambda api=api, unit=unit: _ok(api.get(f"/api/v1/units/{unit.pk}/dashboard")), repeat)
-    for label, attr in (("dashboard page", "page_ms"), ("dashboard API", "api_ms")):
-        root, leaf = getattr(hebei, attr), getattr(village, attr)
-        report.add(f"{label} at province, {units:,} units, {ANSWERS:,} answers: p50", f"{p(root, 50):.1f} ms",
-                   "same at a village: p50", f"{p(leaf, 50):.1f} ms", p(root, 50) / p(leaf, 50))
-        report.add(f"{label} at province: p95", f"{p(root, 95):.1f} ms", "same at a village: p95",
-                   f"{p(leaf, 95):.1f} ms", p(root, 95) / p(leaf, 95))
+        calls[unit.pk] = {
+            "dashboard page": lambda page=page, unit=unit: _ok(page.get(f"/dashboard/{unit.pk}/")),
+            "dashboard API": lambda api=api, unit=unit: _ok(api.get(f"/api/v1/units/{unit.pk}/dashboard")),
+        }
+    for label in calls[hebei.pk]:
+        compare(report, label, calls[hebei.pk][label], calls[village.pk][label], repeat=repeat,
+                root_name=f"province, {units:,} units, {ANSWERS:,} answers")
 
 
 def _ok(response):

@@ -58,6 +58,24 @@ def timed(fn, repeat: int) -> list[float]:
     return samples
 
 
+ROUNDS = 3
+
+
+def compare(report, label: str, root_fn, leaf_fn, *, repeat: int, root_name: str, leaf_name: str = "a village") -> None:
+    """Root vs leaf, interleaved: ROUNDS rounds, each timing the root then the leaf (`repeat` samples each), so a
+    slow minute on a shared machine hits both; prints the median over rounds of p50 and p95 and of their ratios."""
+    rounds = []
+    for _ in range(ROUNDS):
+        root, leaf = timed(root_fn, repeat), timed(leaf_fn, repeat)
+        rounds.append({q: (p(root, q), p(leaf, q)) for q in (50, 95)})
+    for q in (50, 95):
+        root_ms = statistics.median(r[q][0] for r in rounds)
+        leaf_ms = statistics.median(r[q][1] for r in rounds)
+        ratio = statistics.median(r[q][0] / r[q][1] for r in rounds)
+        report.add(f"{label} at {root_name}: p{q}", f"{root_ms:.1f} ms", f"same at {leaf_name}: p{q}",
+                   f"{leaf_ms:.1f} ms", ratio)
+
+
 def p(samples: list[float], q: float) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[int(q) - 1] if len(samples) > 1 else samples[0]
 
@@ -76,7 +94,7 @@ class Report:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sqlite", action="store_true", help="bench on SQLite instead of PostgreSQL")
-    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=40, help="samples per side per round (3 rounds)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--only", nargs="*", default=["tree", "people", "evaluation", "cases"],
                         help="tree, people, evaluation, cases")

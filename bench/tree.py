@@ -10,7 +10,7 @@ from fulian.accounts.tests.factories import UserFactory
 from fulian.orgs.divisions import divisions_load, divisions_read
 from fulian.orgs.models import Level, Unit
 
-from .run import p, timed
+from .run import compare
 
 
 def run(report, *, repeat: int) -> None:
@@ -32,29 +32,21 @@ def run(report, *, repeat: int) -> None:
     hebei = Unit.objects.get(code="130000000000")
     village = Unit.objects.filter(level=Level.VILLAGE, code__startswith="130123100").order_by("code").first()
     hebei_units = Unit.objects.subtree(hebei).count()
+    calls = {}
     for unit in (hebei, village):
         user = UserFactory(username=f"bench-{unit.code}", unit=unit, roles=["chair"])
         _token, key = token_create(user=user, name="bench")
         client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-        url = f"/api/v1/units?under={unit.pk}&limit=50"
-        page_url = f"/units/{unit.pk}/"
         page_client = Client()
         page_client.force_login(user)
+        calls[unit.pk] = (
+            lambda client=client, url=f"/api/v1/units?under={unit.pk}&limit=50": _ok(client.get(url)),
+            lambda client=page_client, url=f"/units/{unit.pk}/": _ok(client.get(url)),
+        )
+    for i, kind in enumerate(("API subtree listing (first 50 + count)", "tree browser page")):
+        compare(report, kind, calls[hebei.pk][i], calls[village.pk][i], repeat=repeat,
+                root_name=f"province, {hebei_units:,} units")
 
-        def listing(client=client, url=url):
-            response = client.get(url)
-            assert response.status_code == 200
 
-        def page(client=page_client, url=page_url):
-            response = client.get(url)
-            assert response.status_code == 200
-
-        unit.listing = timed(listing, repeat)
-        unit.page = timed(page, repeat)
-
-    for kind, attr in (("API subtree listing (first 50 + count)", "listing"), ("tree browser page", "page")):
-        root, leaf = getattr(hebei, attr), getattr(village, attr)
-        report.add(f"{kind} at province, {hebei_units:,} units: p50", f"{p(root, 50):.1f} ms",
-                   "same at a village: p50", f"{p(leaf, 50):.1f} ms", p(root, 50) / p(leaf, 50))
-        report.add(f"{kind} at province: p95", f"{p(root, 95):.1f} ms",
-                   "same at a village: p95", f"{p(leaf, 95):.1f} ms", p(root, 95) / p(leaf, 95))
+def _ok(response):
+    assert response.status_code == 200, response.status_code

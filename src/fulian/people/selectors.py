@@ -9,12 +9,14 @@ from django.http import Http404
 
 from fulian.core.audit import read_record
 from fulian.core.crypto import decrypt, keyed_hash
+from fulian.core.figures import STANDING, figures_read
 from fulian.core.idnumber import parse_id_number
-from fulian.core.paging import count_capped  # noqa: F401  (re-exported for views)
+from fulian.core.paging import count_capped
 from fulian.core.params import is_ascii_digits
 from fulian.core.pinyin import is_pinyin_query
-from fulian.core.policy import Action, allows, scope_q
+from fulian.core.policy import Action, actions_of, allows, scope_path, scope_q
 from fulian.core.tree import subtree_q
+from fulian.orgs.models import Unit
 
 from .models import Woman
 
@@ -41,6 +43,23 @@ def women_for(user, *, q: str = "", unit=None, tag: str = "", include_merged: bo
     if q:
         women = women.filter(_search_q(q))
     return women.order_by("unit_path", "id")
+
+
+def women_count(user, *, q: str = "", unit=None, tag: str = "", include_merged: bool = False) -> tuple[int, bool]:
+    """(count, more) of `women_for` with the same filters. A whole list (no search, no tag) has its exact total in
+    the standing figures — one row at a village or at the province root; a search is counted, capped."""
+    if not "".join((q or "").split()) and not tag and not include_merged:
+        if Action.VIEW not in actions_of(user) or scope_path(user) is None:
+            return 0, False
+        if unit is not None:
+            ids = [unit.pk]
+        elif scope_path(user) == "":
+            ids = list(Unit.objects.filter(parent__isnull=True).values_list("id", flat=True))
+        else:
+            ids = [user.unit_id]
+        figures = figures_read(ids, [STANDING])
+        return sum(figures.get(i, {}).get(STANDING, {}).get("women", 0) for i in ids), False
+    return count_capped(women_for(user, q=q, unit=unit, tag=tag, include_merged=include_merged))
 
 
 def _search_q(q: str) -> Q:

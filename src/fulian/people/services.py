@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from fulian.core.audit import audit_record
 from fulian.core.crypto import encrypt, keyed_hash
 from fulian.core.errors import Conflict
-from fulian.core.figures import figures_add, period_of
+from fulian.core.figures import STANDING, figures_add, period_of
 from fulian.core.hooks import hook_call
 from fulian.core.idnumber import IdNumber, parse_id_number
 from fulian.core.phone import normalize_phone
@@ -210,8 +210,10 @@ def woman_apply(woman: Woman, values: dict, *, now) -> dict:
 
 
 def women_registered(women) -> None:
-    """Newly registered women count where they live, in the month they were registered (core.figures)."""
-    figures_add([(w.unit_path, period_of(w.created_at), "women_registered", 1) for w in women])
+    """Newly registered women count where they live, in the month they were registered, and in the standing count
+    of women under each unit that the lists show as their total (core.figures)."""
+    figures_add([delta for w in women for delta in (
+        (w.unit_path, period_of(w.created_at), "women_registered", 1), (w.unit_path, STANDING, "women", 1))])
 
 
 def women_moved(moves) -> None:
@@ -220,7 +222,8 @@ def women_moved(moves) -> None:
     moves = list(moves)
     figures_add([delta for woman, old_path in moves for delta in (
         (old_path, period_of(woman.created_at), "women_registered", -1),
-        (woman.unit_path, period_of(woman.created_at), "women_registered", 1))])
+        (woman.unit_path, period_of(woman.created_at), "women_registered", 1),
+        (old_path, STANDING, "women", -1), (woman.unit_path, STANDING, "women", 1))])
     for woman, old_path in moves:
         hook_call("woman.moved", woman=woman, old_path=old_path)
 
@@ -301,7 +304,8 @@ def woman_merge(*, actor, survivor: Woman, duplicate: Woman) -> Woman:
                         id_last4=duplicate.id_last4)
         Woman.objects.filter(pk=duplicate.pk).update(merged_into=survivor, updated_at=timezone.now(),
                                                      version=F("version") + 1)
-        figures_add([(duplicate.unit_path, period_of(duplicate.created_at), "women_registered", -1)])
+        figures_add([(duplicate.unit_path, period_of(duplicate.created_at), "women_registered", -1),
+                     (duplicate.unit_path, STANDING, "women", -1)])
         if fill:
             if "id_encrypted" in fill:
                 fill["id_hash"] = duplicate.id_hash

@@ -36,7 +36,7 @@ def _filters(request, data=None):
 
 def _page(queryset, number, count, more):
     paginator = Paginator(queryset, PER_PAGE)
-    paginator.count = count  # capped count: a province-wide list never counts a million rows
+    paginator.count = count  # a standing figure or a capped count: a province-wide list never counts a million
     return Page(list(queryset[(number - 1) * PER_PAGE: number * PER_PAGE]), number, paginator), more
 
 
@@ -44,7 +44,7 @@ def _page(queryset, number, count, more):
 def women_list(request):
     filters = _filters(request)
     women = selectors.women_for(request.user, **filters).select_related("home_unit").prefetch_related("tags")
-    count, more = selectors.count_capped(women)
+    count, more = selectors.women_count(request.user, **filters)
     number = param_int(request.GET, "page", default=1, lo=1, hi=10**6)
     number = min(number, max(1, (count + PER_PAGE - 1) // PER_PAGE))
     page, more = _page(women, number, count, more)
