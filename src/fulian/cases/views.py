@@ -58,6 +58,24 @@ def help_form(request):
     return _survivor_safe(render(request, "cases/help_form.html", {"form": form, "signed_in": account is not None}))
 
 
+@require_POST
+def help_requests_mine(request):
+    """She adds one of her requests to 我的 (the portal) with its tracking code, or takes one out."""
+    account = _woman_account(request)
+    if account is None:
+        return _survivor_safe(redirect("portal_me"))
+    if request.POST.get("unlink"):
+        services.case_unlink_account(case_id=param_int(request.POST, "unlink"), account=account)
+        messages.success(request, _("已从“我的”中移除。求助本身不受影响，仍可用查询码查看。"))
+    else:
+        try:
+            services.case_link_account(tracking=request.POST.get("code", ""), account=account)
+            messages.success(request, _("已添加到“我的”。"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return _survivor_safe(redirect("portal_me"))
+
+
 @never_cache
 def help_status(request):
     case = None

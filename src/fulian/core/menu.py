@@ -4,9 +4,9 @@ the rest behind one 更多 button (a <details>, so it opens without JavaScript).
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .policy import Action, actions_of, menu_first
+from .policy import Action, actions_of, menu_first, sees_api_docs
 
-# key, URL name, label, the action she needs to see it (None: every cadre)
+# key, URL name, label, what she needs to see it: an action, a rule of core.policy, or None (every cadre)
 ENTRIES = [
     ("home", "home", _("工作台"), None),
     ("today", "today", _("今日工作"), None),
@@ -21,7 +21,7 @@ ENTRIES = [
     ("surveys", "survey_list", _("问卷"), None),
     ("notices", "notices", _("通知"), None),
     ("accounts", "account_list", _("干部账号"), Action.MANAGE_ACCOUNTS),
-    ("api", "api:openapi-view", _("API 文档"), None),
+    ("api", "api:openapi-view", _("API 文档"), sees_api_docs),
     ("admin", "admin:index", _("数据维护"), Action.ADMIN_SITE),
     ("me", "account_me", _("我的账号"), None),
 ]
@@ -33,7 +33,8 @@ def menu_for(user) -> dict[str, list[dict]]:
     if not actions and not getattr(user, "is_authenticated", False):
         return {"first": [], "more": []}
     usable = {key: {"key": key, "url": reverse(name), "label": label}
-              for key, name, label, needs in ENTRIES if needs is None or needs in actions}
+              for key, name, label, needs in ENTRIES
+              if needs is None or (needs(user) if callable(needs) else needs in actions)}
     first_keys = [key for key in menu_first(user) if key in usable]
     return {"first": [usable[key] for key in first_keys],
             "more": [entry for key, entry in usable.items() if key not in first_keys]}

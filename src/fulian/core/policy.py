@@ -164,6 +164,15 @@ def home_unit_path(user) -> str | None:
     return scope_path(user)
 
 
+def sees_api_docs(user) -> bool:
+    """The API docs are for the desks that connect other systems (county and above, system administrators): a
+    developers' page (Swagger UI, ~440 KB) kept out of a village or township cadre's phone menu."""
+    if not _active(user):
+        return False
+    unit = getattr(user, "unit", None)
+    return user.is_superuser or Role.SYSADMIN in (user.roles or []) or (unit is not None and unit.level <= 3)
+
+
 def landing_is_today(user) -> bool:
     """A village cadre's work is her women: she starts on 今日工作."""
     unit = getattr(user, "unit", None)

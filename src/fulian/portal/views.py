@@ -100,26 +100,6 @@ def me(request):
 
 
 @require_POST
-def me_requests(request):
-    """She adds one of her requests to 我的 with its tracking code, or takes one out."""
-    from fulian.cases import services as case_services
-
-    account = current_account(request)
-    if account is None:
-        return _private(redirect("portal_me"))
-    if request.POST.get("unlink"):
-        case_services.case_unlink_account(case_id=param_int(request.POST, "unlink"), account=account)
-        messages.success(request, _("已从“我的”中移除。求助本身不受影响，仍可用查询码查看。"))
-    else:
-        try:
-            case_services.case_link_account(tracking=request.POST.get("code", ""), account=account)
-            messages.success(request, _("已添加到“我的”。"))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    return _private(redirect("portal_me"))
-
-
-@require_POST
 def me_signout(request):
     """Ends the session and starts a new one (a new key), so nothing of it can be reused."""
     request.session.flush()

@@ -52,3 +52,11 @@ def test_the_page_shows_the_first_entries_and_a_more_menu_without_script(client_
 
 def test_nobody_signed_in_gets_no_menu(client, db):
     assert 'class="menu"' not in client.get(reverse("help_status")).content.decode()
+
+
+@pytest.mark.parametrize("unit_name, roles, sees", [
+    ("恒东社区", [Role.CHAIR], False), ("正定镇", [Role.STAFF], False),  # a phone menu: no developers' page
+    ("正定县", [Role.STAFF], True), ("河北省", [Role.CHAIR], True), ("恒东社区", [Role.SYSADMIN], True)])
+def test_the_api_docs_are_in_the_menu_of_the_desks_that_connect_systems(unit, unit_name, roles, sees):
+    menu = menu_for(UserFactory(unit=unit(unit_name), roles=roles))
+    assert ("api" in [e["key"] for e in menu["first"] + menu["more"]]) is sees
