@@ -24,7 +24,8 @@ def test_counts_follow_every_change_to_the_tree_and_equal_the_recount(unit, prov
     assert (summary["villages"], summary["villages_converted"], summary["organisations"]) == (4, 0, 0)
 
     unit_set_conversion(actor=province_chair, unit=unit("恒东社区"), conversion=Conversion.FEDERATION)
-    unit_create_organisation(actor=province_chair, parent=unit("正定镇"), name="某公司妇委会", kind=Kind.NEW_ORGANISATION)
+    unit_create_organisation(actor=province_chair, parent=unit("正定镇"), name="某公司妇委会",
+                             kind=Kind.NEW_ORGANISATION)
     hebei_rows = [division(*row) for row in TREE if row[0].startswith("13")]
     divisions_load(divisions=[*hebei_rows, division("130123100220", 5, "新村")], scope=["13"])
     summary = unit_summary(hebei)
