@@ -12,6 +12,7 @@ from fulian.core.audit import audit_record
 from fulian.core.figures import figures_add, period_of
 from fulian.core.outbox import outbox_put
 from fulian.core.policy import Action, OutOfScope, actions_of, allows, has_any_role, require
+from fulian.core.writes import write_later, write_path
 from fulian.people.models import Woman
 
 from .models import Assignment, ContactLog, FieldWeek, LevelQuota, Need, NeedCategory, NeedStatus
@@ -164,16 +165,15 @@ def contact_log_create(
         if category not in NeedCategory.values:
             raise ValidationError(_("需求类别不正确。"), code="need_category")
     try:
-        with transaction.atomic():
+        with write_path():  # needs, audit row and figures go in one statement when the block ends
             log = ContactLog.objects.create(
                 woman=woman, cadre=actor, unit_path=woman.unit_path, contacted_on=contacted_on, channel=channel,
                 views=views, help_given=help_given, follow_up_on=follow_up_on, field_week=field_week,
                 client_token=client_token or None,
             )
-            Need.objects.bulk_create([
-                Need(contact_log=log, woman=woman, unit_path=woman.unit_path, category=c, description=d[:300])
-                for c, d in needs
-            ])
+            for c, d in needs:
+                write_later(Need(contact_log=log, woman=woman, unit_path=woman.unit_path, category=c,
+                                 description=d[:300]))
             period = period_of(contacted_on)
             figures_add([(woman.unit_path, period, "contacts", 1),
                          (woman.unit_path, period, "needs_raised", len(needs))])
