@@ -33,8 +33,9 @@ def _unit(request, unit_id):
 @paginate(CappedPagination)
 def women_list(request, q: str = "", unit_id: int | None = None, tag: str = ""):
     """Women in your scope; `q`: name, pinyin initials, last 4 of the ID number, phone, or a whole ID number."""
-    return (selectors.women_for(request.auth, q=q, unit=_unit(request, unit_id), tag=tag)
-            .select_related("home_unit").prefetch_related("tags"))
+    filters = {"q": q, "unit": _unit(request, unit_id), "tag": tag}
+    request.known_count = selectors.women_count(request.auth, **filters)  # a whole list: its standing figure
+    return selectors.women_for(request.auth, **filters).select_related("home_unit").prefetch_related("tags")
 
 
 def _clean(request, payload, *, require_id=False):

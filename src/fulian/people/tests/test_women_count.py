@@ -45,3 +45,13 @@ def test_the_list_page_reads_its_total_without_counting_rows(client_for, county_
     assert response.context["page"].paginator.count == 3
     assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()
                 and "people_woman" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_the_api_list_reads_its_total_without_counting_rows(api_for, county_chair, women):  # noqa: F811
+    with CaptureQueriesContext(connection) as queries:
+        body = api_for(county_chair).get("/api/v1/women?limit=2").json()
+    assert (body["count"], body["count_capped"], len(body["items"])) == (3, False, 2)
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()
+                and "people_woman" in q["sql"]]
+    assert api_for(county_chair).get("/api/v1/women?q=王秀兰").json()["count"] == 1
