@@ -6,6 +6,7 @@ from django.core import signing
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
+from fulian.cases import services as case_services
 from fulian.cases.models import CaseKind, CaseStatus
 from fulian.core.policy import Action
 from fulian.orgs.selectors import access_unit_by_id
@@ -129,6 +130,23 @@ def public_me_signout(request):
 def public_me_cases(request):
     """Her own requests (made while signed in)."""
     return list(request.auth.cases.order_by("-created_at"))
+
+
+class LinkIn(Schema):
+    tracking_code: str = Field(max_length=40, description="the code she was given (case, spaces and dashes ignored)")
+
+
+@public_router.post("/public/me/cases", response={201: MyCaseOut, 400: ErrorOut}, auth=WomanTokenAuth())
+def public_me_case_link(request, payload: LinkIn):
+    """Show one of her requests in 我的 by its tracking code (linked by what she holds, never by her number)."""
+    return Status(201, case_services.case_link_account(tracking=payload.tracking_code, account=request.auth))
+
+
+@public_router.delete("/public/me/cases/{code}", response={204: None}, auth=WomanTokenAuth())
+def public_me_case_unlink(request, code: str):
+    """Take a request out of 我的; the request itself stays with the federation."""
+    case_services.case_unlink_account(account=request.auth, tracking=code)
+    return Status(204, None)
 
 
 @public_router.delete("/public/me", response={204: None}, auth=WomanTokenAuth())

@@ -296,10 +296,13 @@ def case_link_account(*, tracking: str, account, now=None) -> Case:
     return case
 
 
-def case_unlink_account(*, case_id, account) -> None:
-    """She takes a request out of 我的; the request itself stays with the federation."""
+def case_unlink_account(*, account, case_id=None, tracking: str = "") -> None:
+    """She takes a request out of 我的 (by its id on the page, by its code in the app); the request itself stays
+    with the federation."""
     with transaction.atomic():
-        case = Case.objects.filter(pk=case_id, account=account).first()
+        mine = Case.objects.filter(account=account)
+        case = (mine.filter(pk=case_id) if case_id is not None
+                else mine.filter(tracking_code=normalize_tracking(tracking))).first()
         if case is None:
             return
         Case.objects.filter(pk=case.pk).update(account=None)

@@ -50,3 +50,28 @@ def test_each_client_has_its_own_rate_limit(api_for, county_chair, village_cadre
     anonymous = Client()
     codes = [anonymous.get("/api/v1/public/articles").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_the_app_asks_for_help_links_it_to_her_account_by_its_code_and_unlinks_it(tree):
+    app = Client()
+    created = app.post("/api/v1/public/cases", {
+        "kind": "dv", "unit_code": "130123100001", "description": "需要帮助", "phone": "13800004444",
+        "client_token": "app-1", "sms_tracking_code": True}, content_type="application/json")
+    assert created.status_code == 201
+    code = created.json()["tracking_code"]
+    sms = Outbox.objects.get(channel="sms", address="13800004444")
+    text = sms.subject + sms.body
+    assert code in text.replace("-", "") and "妇联" not in text and "求助" not in text
+    app.post("/api/v1/public/me/code", {"phone": "13800005555"}, content_type="application/json")
+    token = app.post("/api/v1/public/me/token", {"phone": "13800005555", "code": last_code_sent("13800005555")},
+                     content_type="application/json").json()["token"]
+    me = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert me.get("/api/v1/public/me/cases").json() == []  # nothing shows until she links it
+    assert me.post("/api/v1/public/me/cases", {"tracking_code": "nope"},
+                   content_type="application/json").status_code == 400
+    linked = me.post("/api/v1/public/me/cases", {"tracking_code": code.lower()}, content_type="application/json")
+    assert linked.status_code == 201 and linked.json()["tracking_code"] == code
+    assert [c["tracking_code"] for c in me.get("/api/v1/public/me/cases").json()] == [code]
+    assert me.delete(f"/api/v1/public/me/cases/{code}").status_code == 204
+    assert me.get("/api/v1/public/me/cases").json() == []

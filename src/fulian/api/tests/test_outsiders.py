@@ -28,6 +28,8 @@ PUBLIC = {
     "/api/v1/public/surveys/{token}/code": "a one-time code for answering a survey, by token",
     "/api/v1/public/cases/{code}": "a woman follows her request with its tracking code",
     "/api/v1/public/cases/{code}/rating": "a woman rates her closed request with its tracking code",
+    "/api/v1/public/me/cases/{code}": "with her own app token she takes a request out of her 我的 (a code that is "
+                                      "not in her 我的 changes nothing)",
     "verify/<str:code>/": "anyone checks a certificate by the signed code printed on it (holder masked)",
     "/api/v1/public/certificates/{code}": "anyone checks a certificate by the signed code printed on it",
 }
