@@ -4,9 +4,8 @@ import random
 
 from django.db import transaction
 
-from fulian.core.figures import STANDING, figures_add
-
 from .divisions import divisions_load, divisions_read
+from .figures import conversions_counted
 from .models import Conversion, Kind, Level, Unit
 from .services import unit_create_organisation
 
@@ -24,14 +23,13 @@ def demo_tree(*, seed: int = 2026, actor=None) -> dict:
             # "农村(社区)妇代会改建妇联工作正在有序推进": each city somewhere between 55% and 98% done
             share = rng.uniform(0.55, 0.98)
             villages = list(
-                Unit.objects.subtree(city).filter(level=Level.VILLAGE, kind=Kind.GEOGRAPHIC)
-                .order_by("code").values_list("id", "path")
+                Unit.objects.subtree(city).filter(level=Level.VILLAGE, kind=Kind.GEOGRAPHIC).order_by("code")
             )
-            done = [(vid, path) for vid, path in villages if rng.random() < share]
+            done = [village for village in villages if rng.random() < share]
             for start in range(0, len(done), 900):
                 batch = done[start : start + 900]
-                Unit.objects.filter(id__in=[vid for vid, _path in batch]).update(conversion=Conversion.FEDERATION)
-                figures_add([(path, STANDING, "villages_converted", 1) for _vid, path in batch])
+                Unit.objects.filter(id__in=[v.pk for v in batch]).update(conversion=Conversion.FEDERATION)
+                conversions_counted(batch, 1)
             converted += len(done)
     organisations = 0
     hebei_townships = Unit.objects.filter(level=Level.TOWNSHIP, kind=Kind.GEOGRAPHIC, code__startswith="13")

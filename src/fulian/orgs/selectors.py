@@ -72,9 +72,8 @@ def unit_children_with_counts(unit: Unit) -> list[Unit]:
     for child in children:
         values = counts.get(child.pk, {}).get(STANDING, {})
         units = sum(values.get(f"units_geo_{level}", 0) for level in Level) + values.get("units_org", 0)
-        child.unit_count = max(units - 1, 0)
-        child.village_count = values.get(f"units_geo_{Level.VILLAGE}", 0) - (
-            1 if child.level == Level.VILLAGE and child.is_geographic else 0)
+        child.unit_count = units
+        child.village_count = values.get(f"units_geo_{Level.VILLAGE}", 0)
     return children
 
 

@@ -7,12 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record, changed_fields
-from fulian.core.figures import STANDING, figures_add
 from fulian.core.pinyin import name_initials, name_pinyin
 from fulian.core.policy import Action, allows
 from fulian.core.tree import SEGMENT, segment
 
-from .figures import units_counted
+from .figures import conversions_counted, units_counted
 from .models import Conversion, Kind, Level, SourceStatus, Unit
 
 
@@ -72,8 +71,7 @@ def unit_set_conversion(*, actor, unit: Unit, conversion: str) -> Unit:
         changes = changed_fields(unit, {"conversion": conversion})
         if changes:
             Unit.objects.filter(pk=unit.pk).update(conversion=conversion, updated_at=timezone.now())
-            figures_add([(unit.path, STANDING, "villages_converted",
-                          1 if conversion == Conversion.FEDERATION else -1)])
+            conversions_counted([unit], 1 if conversion == Conversion.FEDERATION else -1)
             unit.conversion = conversion
             audit_record(actor=actor, action="unit.set_conversion", obj=unit, changes=changes)
     return unit

@@ -18,7 +18,7 @@ def standing_counts(apps, schema_editor):
         metrics = [f"units_geo_{level}" if kind == "geo" else "units_org"]
         if kind == "geo" and conversion == "federation":
             metrics.append("villages_converted")
-        for i in range(SEGMENT, len(path) + 1, SEGMENT):
+        for i in range(SEGMENT, len(path), SEGMENT):  # every unit above it, not itself (orgs.figures)
             for metric in metrics:
                 counts[(ids[path[:i]], metric)] += 1
     Woman = apps.get_model("people", "Woman")
