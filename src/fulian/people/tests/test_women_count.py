@@ -55,3 +55,11 @@ def test_the_api_list_reads_its_total_without_counting_rows(api_for, county_chai
     assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()
                 and "people_woman" in q["sql"]]
     assert api_for(county_chair).get("/api/v1/women?q=王秀兰").json()["count"] == 1
+
+
+@pytest.mark.django_db
+def test_the_list_rows_escape_what_they_show(client_for, county_chair, register, unit):  # noqa: F811
+    register("<script>alert(1)</script>", unit("恒东社区"), 7, phone="13812340007")
+    html = client_for(county_chair).get(reverse("women_list")).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="tel:13812340007"' in html
