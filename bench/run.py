@@ -115,14 +115,13 @@ def main() -> None:
     try:
         from bench import cases, evaluation, people, tree
 
-        if "tree" in args.only:
-            tree.run(report, repeat=args.repeat)
-        if "people" in args.only:
-            people.run(report, repeat=args.repeat)
-        if "evaluation" in args.only:
-            evaluation.run(report, repeat=args.repeat)
-        if "cases" in args.only:
-            cases.run(report, repeat=args.repeat)
+        started = time.perf_counter()
+        for name, part in (("tree", tree), ("people", people), ("evaluation", evaluation), ("cases", cases)):
+            if name in args.only:
+                t = time.perf_counter()
+                part.run(report, repeat=args.repeat)
+                print(f"  ({name}: {time.perf_counter() - t:.0f}s)", flush=True)
+        print(f"  (whole bench: {(time.perf_counter() - started) / 60:.1f} min)", flush=True)
     finally:
         out = ROOT / "bench" / "out"
         out.mkdir(exist_ok=True)

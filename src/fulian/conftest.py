@@ -51,6 +51,8 @@ def _isolated_files_and_immediate_tasks(settings, tmp_path):
     # pages render static URLs without a collectstatic manifest (the compressed storage has its own test)
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    # one counter row per figure, so a test may read a province's row; spreading has its own test (test_tallies)
+    settings.FIGURE_SLOTS = 1
 
 
 @pytest.fixture

@@ -138,6 +138,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+# live figures of a province and a city are spread over this many counter rows each, so concurrent writers in one
+# province seldom wait for one another's row lock (evaluation.models.Tally.slot); 1 turns spreading off
+FIGURE_SLOTS = envint("FIGURE_SLOTS", "16")
 # Rate limits and lockouts are counted in this cache: it must be shared by every worker. CACHE_BACKEND=redis (the
 # default in production, REDIS_URL), db (the database, when there is no Redis: run `manage.py createcachetable`)
 # or locmem (one process: development and tests). CACHE_REDIS=true is the older spelling of redis.

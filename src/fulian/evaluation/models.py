@@ -127,9 +127,13 @@ class Tally(models.Model):
     period = models.PositiveIntegerField()
     metric = models.CharField(max_length=40)
     value = models.BigIntegerField(default=0)
+    # the rows of a province and a city are shared by every writer beneath them: each writer adds to one of a few
+    # slots of those (FIGURE_SLOTS), so concurrent writers seldom wait for one another; a figure is the sum of its
+    # slots (evaluation.tallies.figures_for). Deeper units have one slot, 0.
+    slot = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "period", "metric"], name="tally_unique")]
+        constraints = [models.UniqueConstraint(fields=["unit", "period", "metric", "slot"], name="tally_unique")]
 
     def __str__(self):
         return f"{self.unit_id} {self.period} {self.metric}={self.value}"

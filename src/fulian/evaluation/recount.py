@@ -50,8 +50,9 @@ def recount(*, fix: bool = False) -> RecountReport:
             if unit_id is not None:
                 for target in periods_of(period):
                     expected[(unit_id, target, metric)] += n
-    stored = {(u, p, m): v for u, p, m, v in
-              Tally.objects.values_list("unit_id", "period", "metric", "value").iterator(chunk_size=20000)}
+    stored: dict[tuple[int, int, str], int] = defaultdict(int)  # a figure is the sum of its slots
+    for u, p, m, v in Tally.objects.values_list("unit_id", "period", "metric", "value").iterator(chunk_size=20000):
+        stored[(u, p, m)] += v
     report = RecountReport(rows=len(expected))
     for key in expected.keys() | stored.keys():
         have, want = stored.get(key, 0), expected.get(key, 0)

@@ -10,13 +10,16 @@ from the records and reports any difference; deletes subtract, so figures never 
 recount proves it.
 """
 
+import random
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection
+from django.db.models import Sum
 
 from fulian.core.figures import period_of  # noqa: F401  (re-exported for evaluation's own writers)
-from fulian.core.tree import ancestor_paths
+from fulian.core.tree import SEGMENT, ancestor_paths
 from fulian.core.writes import execute_statements
 from fulian.orgs.models import Unit
 
@@ -28,6 +31,7 @@ METRICS = ["responses", "responses_unverified", "women_registered", "contacts", 
     f"{r}_{part}" for r in RATES for part in ("answered", "positive")
 ]
 BATCH = 500
+SLOTTED_DEPTH = 2  # province and city rows are spread over FIGURE_SLOTS slots; county and below have one
 
 
 def year_of(period: int) -> int:
@@ -48,29 +52,32 @@ def tally_add(deltas: Iterable[tuple[str, int, str, int]]) -> None:
 def tally_statements(deltas: Iterable[tuple[str, int, str, int]]) -> list[tuple[str, list]]:
     """The upserts for `tally_add`: they find the units by path themselves (no lookup round trip) and take the
     rows in key order, so concurrent writers lock the shared ancestors in the same order."""
-    rows: dict[tuple[str, int, str], int] = defaultdict(int)
+    slots = max(1, settings.FIGURE_SLOTS)
+    slot = random.randrange(slots)  # noqa: S311  (spreading writers over counter rows, not a secret)
+    rows: dict[tuple[str, int, str, int], int] = defaultdict(int)
     for path, period, metric, delta in deltas:
         if delta:
             for ap in ancestor_paths(path):
+                at = slot if len(ap) <= SLOTTED_DEPTH * SEGMENT else 0
                 for target in periods_of(period):
-                    rows[(ap, target, metric)] += delta
+                    rows[(ap, target, metric, at)] += delta
     items = sorted((k, v) for k, v in rows.items() if v)
     table, units = Tally._meta.db_table, Unit._meta.db_table
     statements = []
     for start in range(0, len(items), BATCH):
         chunk = items[start : start + BATCH]
-        values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-        params = [x for (path, period, metric), v in chunk for x in (path, period, metric, v)]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+        params = [x for (path, period, metric, at), v in chunk for x in (path, period, metric, at, v)]
         if connection.vendor == "postgresql":  # no WITH of its own: it may itself be a CTE of a larger statement
-            source = f"(VALUES {values}) AS d (path, period, metric, value)"
+            source = f"(VALUES {values}) AS d (path, period, metric, slot, value)"
             prefix = ""
         else:  # SQLite names a VALUES list's columns only in a CTE
-            source, prefix = "d", f"WITH d (path, period, metric, value) AS (VALUES {values}) "
+            source, prefix = "d", f"WITH d (path, period, metric, slot, value) AS (VALUES {values}) "
         statements.append((
-            f"{prefix}INSERT INTO {table} (unit_id, period, metric, value) "  # noqa: S608
-            f"SELECT u.id, d.period, d.metric, d.value FROM {source} JOIN {units} u ON u.path = d.path "
-            f"WHERE true ORDER BY u.id, d.period, d.metric "  # WHERE: SQLite's upsert-after-join rule
-            f"ON CONFLICT (unit_id, period, metric) DO UPDATE SET value = {table}.value + excluded.value",
+            f"{prefix}INSERT INTO {table} (unit_id, period, metric, slot, value) "  # noqa: S608
+            f"SELECT u.id, d.period, d.metric, d.slot, d.value FROM {source} JOIN {units} u ON u.path = d.path "
+            f"WHERE true ORDER BY u.id, d.period, d.metric, d.slot "  # WHERE: SQLite's upsert-after-join rule
+            f"ON CONFLICT (unit_id, period, metric, slot) DO UPDATE SET value = {table}.value + excluded.value",
             params,
         ))
     return statements
@@ -79,9 +86,9 @@ def tally_statements(deltas: Iterable[tuple[str, int, str, int]]) -> list[tuple[
 def figures_for(unit_ids: list[int], periods: list[int]) -> dict[int, dict[int, dict[str, int]]]:
     """{unit_id: {period: {metric: value}}} for the given units and periods."""
     result: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    rows = Tally.objects.filter(unit_id__in=unit_ids, period__in=periods).values_list("unit_id", "period", "metric",
-                                                                                          "value")
-    for unit_id, period, metric, value in rows:
+    rows = (Tally.objects.filter(unit_id__in=unit_ids, period__in=periods).values("unit_id", "period", "metric")
+            .annotate(total=Sum("value")).order_by().values_list("unit_id", "period", "metric", "total"))
+    for unit_id, period, metric, value in rows:  # a figure is the sum of its slots
         result[unit_id][period][metric] = value
     return result
 
