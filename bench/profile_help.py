@@ -1,0 +1,99 @@
+"""Where a public help request spends its time, against the bare one-INSERT view: both through the whole
+middleware stack in one process (Django's test client), on a database of its own, with the statements one
+request sends and the cProfile totals grouped by library.
+
+    .venv/bin/python bench/profile_help.py [--requests 300]
+
+Not a test and not part of `make bench`: the profile behind the help-request figure.
+"""
+
+import argparse
+import collections
+import cProfile
+import os
+import pstats
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+
+def group(filename: str) -> str:
+    for key in ("django/template", "django/db", "psycopg", "django/forms", "redis", "fulian"):
+        if key in filename:
+            return key
+    return "django (other)" if "/django/" in filename else "python and C"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--sqlite", action="store_true")
+    args = parser.parse_args()
+    from bench.run import choose_database, drop_database
+
+    url = choose_database(args.sqlite)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from fulian.accounts.tests.factories import UserFactory
+    from fulian.orgs.divisions import divisions_load, divisions_read
+    from fulian.orgs.models import Unit
+
+    try:
+        call_command("migrate", verbosity=0)
+        divisions_load(divisions=divisions_read(provinces=["13"]))
+        village = Unit.objects.get(code="130123100001")
+        UserFactory(username="profile-chair", unit=village, roles=["chair"], email="")
+        bare_user = UserFactory(username="profile-bare", unit=Unit.objects.get(code="130000000000"), roles=["staff"])
+        client = Client(HTTP_HOST="127.0.0.1")
+        started = re.search(r'name="started" value="([^"]+)"', client.get("/help/").content.decode()).group(1)
+        form = {"kind": "dv", "place": f"{village.code} {village.name}", "description": "profile", "anonymous": "on",
+                "started": started}
+        tokens = iter(range(10**9))
+
+        def help_request():
+            assert client.post("/help/", {**form, "client_token": f"p{next(tokens)}"}).status_code == 200
+
+        def bare():
+            assert client.post("/bench/bare-insert/", {"user": bare_user.pk}).status_code == 200
+
+        for name, fn in (("bare one-INSERT view", bare), ("help request", help_request)):
+            fn()
+            t = time.perf_counter()
+            for _ in range(args.requests):
+                fn()
+            print(f"{name}: {(time.perf_counter() - t) / args.requests * 1000:.2f} ms per request")
+        with CaptureQueriesContext(connection) as queries:
+            help_request()
+        print(f"statements of one help request: {len(queries.captured_queries)}")
+        for q in queries.captured_queries:
+            print(f"  {q['sql'][:110]}")
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(args.requests):
+            help_request()
+        profile.disable()
+        totals = collections.Counter()
+        for (filename, _line, _func), (_cc, _nc, own, _cum, _callers) in pstats.Stats(profile).stats.items():
+            totals[group(filename)] += own
+        print("profiled time per help request, by where it is spent:")
+        for key, seconds in totals.most_common():
+            print(f"  {seconds / args.requests * 1000:6.2f} ms  {key}")
+    finally:
+        drop_database(url)
+
+
+if __name__ == "__main__":
+    main()
