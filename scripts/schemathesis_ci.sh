@@ -94,6 +94,8 @@ json.dump({
              "field_week_id": week.pk, "survivor_id": women[1].pk, "duplicate_id": women[2].pk},
     "body_overrides": {},
     "woman_tokens": {"GET /api/v1/public/me/cases": woman_token("13800000001"),
+                     "POST /api/v1/public/me/cases": woman_token("13800000003"),
+                     "DELETE /api/v1/public/me/cases/{code}": woman_token("13800000004"),
                      "DELETE /api/v1/public/me": woman_token("13800000002")},
     "cadre_token": token_create(user=chair, name="schemathesis")[1],
 }, open("$tmp/seed.json", "w"), ensure_ascii=False)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -187,7 +188,7 @@ def _cell(sheet, value):
     """A value for a write-only sheet: numbers as numbers, everything else as text — never a live formula."""
     if value is None or isinstance(value, bool | int | float):
         return value
-    text = str(value)
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # control characters an xlsx cannot hold (a pasted name)
     if not text.startswith(FORMULA_START):
         return text
     cell = WriteOnlyCell(sheet, value=text)

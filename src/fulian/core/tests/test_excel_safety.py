@@ -28,6 +28,12 @@ def test_exports_write_formula_like_text_as_text():
     assert [c.value for c in cells if c.column == 2] == [5] * len(HOSTILE)  # numbers stay numbers
 
 
+def test_control_characters_an_xlsx_cannot_hold_are_dropped_not_a_server_error():
+    buffer = io.BytesIO()
+    export_xlsx(["a"], [["王\x01秀\x1b兰\x00"], ["=\x02SUM(A1)"]], sheet_title="t", stream=buffer)
+    assert [c.value for c in _cells(buffer.getvalue())] == ["王秀兰", "=SUM(A1)"]
+
+
 def test_error_reports_write_formula_like_text_as_text():
     errors = [RowError(row=2, column="姓名", value=text, message="x") for text in HOSTILE[:1]]
     cells = _cells(error_xlsx(errors, header=["姓名"], originals={2: (HOSTILE[0],)}))
