@@ -33,6 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--top", type=int, default=0, help="also list the N functions with the most own time")
     args = parser.parse_args()
     from bench.run import choose_database, drop_database
 
@@ -45,7 +46,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from fulian.accounts.tests.factories import UserFactory
     from fulian.orgs.divisions import divisions_load, divisions_read
@@ -59,8 +59,13 @@ def main() -> None:
         bare_user = UserFactory(username="profile-bare", unit=Unit.objects.get(code="130000000000"), roles=["staff"])
         client = Client(HTTP_HOST="127.0.0.1")
         started = re.search(r'name="started" value="([^"]+)"', client.get("/help/").content.decode()).group(1)
-        form = {"kind": "dv", "place": f"{village.code} {village.name}", "description": "profile", "anonymous": "on",
-                "started": started}
+        form = {
+            "kind": "dv",
+            "place": f"{village.code} {village.name}",
+            "description": "profile",
+            "anonymous": "on",
+            "started": started,
+        }
         tokens = iter(range(10**9))
 
         def help_request():
@@ -75,11 +80,22 @@ def main() -> None:
             for _ in range(args.requests):
                 fn()
             print(f"{name}: {(time.perf_counter() - t) / args.requests * 1000:.2f} ms per request")
-        with CaptureQueriesContext(connection) as queries:
-            help_request()
-        print(f"statements of one help request: {len(queries.captured_queries)}")
-        for q in queries.captured_queries:
-            print(f"  {q['sql'][:110]}")
+        timed = []
+
+        def timer(execute, sql, params, many, context):
+            t = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                timed.append((time.perf_counter() - t, sql))
+
+        for _ in range(20):
+            timed.clear()
+            with connection.execute_wrapper(timer):
+                help_request()
+        print(f"statements of one help request: {len(timed)} (wall time of each, as the client waits for it)")
+        for seconds, sql in timed:
+            print(f"  {seconds * 1000:6.2f} ms  {sql[:100]}")
         profile = cProfile.Profile()
         profile.enable()
         for _ in range(args.requests):
@@ -91,6 +107,17 @@ def main() -> None:
         print("profiled time per help request, by where it is spent:")
         for key, seconds in totals.most_common():
             print(f"  {seconds / args.requests * 1000:6.2f} ms  {key}")
+        if args.top:
+            stats = sorted(pstats.Stats(profile).stats.items(), key=lambda item: -item[1][2])
+            fulian = sorted((item for item in stats if "/fulian/" in item[0][0]), key=lambda item: -item[1][3])
+            for heading, rows in (("most own time", stats), ("fulian's functions, most cumulative time", fulian)):
+                print(f"the {args.top} functions with the {heading}, per request:")
+                for (filename, line, func), (_cc, calls, own, cum, _callers) in rows[: args.top]:
+                    where = "/".join(Path(filename).parts[-2:])
+                    print(
+                        f"  {own / args.requests * 1000:6.3f} ms own {cum / args.requests * 1000:6.3f} ms cum"
+                        f"  {calls / args.requests:5.1f}×  {where}:{line} {func}"
+                    )
     finally:
         drop_database(url)
 
