@@ -67,10 +67,12 @@ INSTALLED_APPS = [
     "fulian.orgs",
     "fulian.accounts",
     "fulian.people",
+    "fulian.dispatch",
     "fulian.contacts",
     "fulian.evaluation",
     "fulian.cases",
     "fulian.portal",
+    "fulian.work",
     "fulian.api",
     "fulian.demo",
 ]
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fulian.core.middleware.RequestContextMiddleware",
+    "fulian.core.burden.EntryTimeMiddleware",  # the burden meter: minutes from a form's render to its accepted save
     "django.contrib.messages.middleware.MessageMiddleware",
     "fulian.portal.middleware.WomanAccountMiddleware",
     "fulian.core.middleware.HtmxSignInMiddleware",  # outside the idle timeout, which answers with a redirect
@@ -214,6 +217,7 @@ IMPORT_MAX_SHARED_STRINGS_BYTES = envint("IMPORT_MAX_SHARED_STRINGS_BYTES", str(
 IMPORT_RETENTION_DAYS = envint("IMPORT_RETENTION_DAYS", "7")
 IMPORT_STALE_MINUTES = envint("IMPORT_STALE_MINUTES", "10")  # a running import silent this long has died
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))  # a task document or report photo
 # Hostile input: a request body over this is refused (uploads: rosters ≤ IMPORT_MAX_BYTES, photos ≤ 5 MB); so is a
 # query value over MAX_QUERY_VALUE characters.
 MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", str(21 * 1024 * 1024))

@@ -17,6 +17,8 @@ from fulian.orgs import views_homes as home_views
 from fulian.orgs import views_places as place_views
 from fulian.people import views as people_views
 from fulian.portal import views as portal_views
+from fulian.work import views as work_views
+from fulian.work import views_burden as burden_views
 
 urlpatterns = [
     path("", portal_views.portal_home, name="portal_home"),
@@ -60,6 +62,23 @@ urlpatterns = [
     path("imports/<int:job_id>/errors.xlsx", core_views.import_job_errors, name="import_job_errors"),
     path("imports/<int:job_id>/retry/", core_views.import_job_retry, name="import_job_retry"),
     path("today/", contact_views.today, name="today"),
+    path("tasks/", work_views.task_list, name="task_list"),
+    path("tasks/new/", work_views.task_new, name="task_new"),
+    path("tasks/<int:task_id>/", work_views.task_detail, name="task_detail"),
+    path("tasks/<int:task_id>/units/<int:unit_id>/", work_views.task_completion, name="task_completion"),
+    path("tasks/<int:task_id>/remind/", work_views.task_remind, name="task_remind"),
+    path("tasks/<int:task_id>/close/", work_views.task_close, name="task_close"),
+    path("tasks/<int:task_id>/export.xlsx", work_views.task_export, name="task_export"),
+    path("tasks/received/<int:recipient_id>/", work_views.recipient_detail, name="recipient_detail"),
+    path("tasks/received/<int:recipient_id>/acknowledge/", work_views.recipient_acknowledge,
+         name="recipient_acknowledge"),
+    path("tasks/received/<int:recipient_id>/delegate/", work_views.recipient_delegate, name="recipient_delegate"),
+    path("tasks/received/<int:recipient_id>/report/", work_views.recipient_report, name="recipient_report"),
+    path("tasks/received/<int:recipient_id>/complete/", work_views.recipient_complete, name="recipient_complete"),
+    path("tasks/files/<int:attachment_id>/", work_views.attachment_download, name="attachment_download"),
+    path("report-templates/", work_views.template_list, name="template_list"),
+    path("report-templates/new/", work_views.template_new, name="template_new"),
+    path("burden/", burden_views.burden, name="burden"),
     path("field-weeks/", contact_views.field_weeks, name="field_weeks"),
     path("field-weeks/<int:week_id>/", contact_views.field_week_detail, name="field_week_detail"),
     path("dashboard/", evaluation_views.dashboard_home, name="dashboard_home"),

@@ -10,6 +10,7 @@ from .policy import Action, actions_of, menu_first, sees_api_docs
 ENTRIES = [
     ("home", "home", _("工作台"), None),
     ("today", "today", _("今日工作"), None),
+    ("tasks", "task_list", _("工作任务"), None),
     ("women", "women_list", _("妇女名册"), None),
     ("cases", "case_queue", _("维权服务"), None),
     ("units", "unit_root", _("组织树"), None),
@@ -20,6 +21,7 @@ ENTRIES = [
     ("ranking", "ranking", _("四率排名"), None),
     ("surveys", "survey_list", _("问卷"), None),
     ("notices", "notices", _("通知"), None),
+    ("burden", "burden", _("减负统计"), None),
     ("accounts", "account_list", _("干部账号"), Action.MANAGE_ACCOUNTS),
     ("api", "api:openapi-view", _("API 文档"), sees_api_docs),
     ("admin", "admin:index", _("数据维护"), Action.ADMIN_SITE),

@@ -207,3 +207,20 @@ class Certificate(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.holder}"
+
+
+class EntryTime(models.Model):
+    """The burden meter (减负): how long one form took, from its signed render stamp to its accepted save."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit_path = models.CharField(max_length=64)
+    form = models.CharField(max_length=60)
+    seconds = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    stamp = models.CharField(max_length=64, unique=True)  # a stamp counts once (a double click is one form)
+
+    class Meta:
+        indexes = [models.Index(fields=["unit_path", "at"]), models.Index(fields=["user", "at"])]
+
+    def __str__(self):
+        return f"{self.form} {self.seconds}s"

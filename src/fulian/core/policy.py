@@ -147,6 +147,20 @@ def may_review_article(user, path: str, *, author_id: int | None) -> bool:
     return getattr(user, "is_superuser", False) or is_leader_of(user, path)
 
 
+def may_issue_work(user, path: str) -> bool:
+    """Send work down the tree from the unit at `path`, remind its recipients and close it: a chair or vice-chair
+    of that unit or above (or a superuser). Staff prepare; leaders issue."""
+    if not allows(user, Action.EDIT, path):
+        return False
+    return getattr(user, "is_superuser", False) or is_leader_of(user, path)
+
+
+def may_act_for_unit(user, path: str) -> bool:
+    """Acknowledge, delegate, report and complete a unit's received work: a cadre who may edit at the unit
+    (her own unit or one above it)."""
+    return allows(user, Action.EDIT, path)
+
+
 def may_grant_role(actor, role: str) -> bool:
     """Only a system administrator (or a superuser) makes another system administrator."""
     if role != Role.SYSADMIN:

@@ -7,12 +7,15 @@ the parent's ancestors — never at itself, so the 600,000 villages carry no row
 `villages_converted`. The loader and the services add them; the recount counts them from the units.
 """
 
+import datetime as dt
+
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-from fulian.core.figures import STANDING, figures_add, figures_counter
-from fulian.core.tree import SEGMENT
+from fulian.core.figures import CURRENT, FLOW, STANDING, figure_define, figures_add, figures_counter
+from fulian.core.tree import SEGMENT, subtree_q
 
-from .models import Conversion, Kind, Unit
+from .models import Conversion, Election, Kind, Unit, Volunteer, WomensHome
 
 
 def unit_metrics(kind: str, level: int, conversion: str) -> list[str]:
@@ -40,3 +43,30 @@ def unit_figures():
     for r in rows.iterator(chunk_size=20000):
         for metric in unit_metrics(r["kind"], r["level"], r["conversion"]):
             yield r["parent__path"], STANDING, metric, r["n"]
+
+
+def _subtree_count(model, **filters):
+    """A figure counted straight from the records under each unit (a report reads one unit at a time)."""
+
+    def compute(unit_ids, start, end):
+        units = Unit.objects.filter(pk__in=unit_ids).values_list("id", "path")
+        return {uid: model.objects.filter(subtree_q(path, "unit_path"), **filters).count() for uid, path in units}
+
+    return compute
+
+
+def _elections_held(unit_ids, start, end):
+    first = dt.date(start // 100, start % 100, 1)
+    last = dt.date(end // 100 + (end % 100 == 12), end % 100 % 12 + 1, 1)
+    units = Unit.objects.filter(pk__in=unit_ids).values_list("id", "path")
+    return {uid: Election.objects.filter(subtree_q(path, "unit_path"), held_on__gte=first, held_on__lt=last).count()
+            for uid, path in units}
+
+
+figure_define("villages_converted", _("已改建村(社区)妇联(个)"), kind=CURRENT, source=_("组织树：改建状态"))
+figure_define("units_org", _("新领域妇女组织(个)"), kind=CURRENT, source=_("组织树：两新组织、机关妇委会"))
+figure_define("womens_homes", _("妇女之家(个)"), kind=CURRENT, compute=_subtree_count(WomensHome),
+              source=_("妇女之家名录"))
+figure_define("volunteers", _("巾帼志愿者(人)"), kind=CURRENT, compute=_subtree_count(Volunteer),
+              source=_("志愿者名册"))
+figure_define("elections_held", _("完成换届(个)"), kind=FLOW, compute=_elections_held, source=_("组织建设：换届记录"))

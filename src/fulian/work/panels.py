@@ -1,0 +1,1 @@
+from fulian.core.panels import panel_register  # noqa: F401
