@@ -1,6 +1,7 @@
 """Tasks and reports down the tree: the issue's "must show" journey at the service level, and its refusals."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -186,3 +187,15 @@ def test_only_a_leader_issues_work(unit, village_cadre, template):
     with pytest.raises(OutOfScope):
         services.task_issue(actor=village_cadre, unit=unit("恒东社区"), title="x", body="", deadline=DEADLINE,
                             period_start=202601, period_end=202606, level=5, now=NOW)
+
+
+def test_the_periodic_chase_run_twice_sends_one_reminder(task, unit, county_chair, sibling_county_cadre):
+    from django.core.management import call_command
+
+    services.report_submit(actor=county_chair, recipient=copy_of(task, unit("正定县")), entered={"trainings": "1"},
+                           now=NOW)
+    call_command("tasks_chase", stdout=io.StringIO())  # the deadline (June) has passed by the real clock
+    call_command("tasks_chase", stdout=io.StringIO())
+    reminded = Outbox.objects.filter(subject__contains="逾期")
+    assert [(m.user, m.link) for m in reminded] == [
+        (sibling_county_cadre, f"/tasks/received/{copy_of(task, unit('行唐县')).pk}/")]
