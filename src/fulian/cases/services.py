@@ -36,7 +36,7 @@ from fulian.core.policy import (
     unit_fits_case,
 )
 from fulian.core.ratelimit import rate_hit
-from fulian.core.writes import write_later, write_path
+from fulian.core.writes import key_text, write_first, write_later, write_path
 from fulian.orgs.models import Level, Unit
 
 from .models import (
@@ -170,10 +170,11 @@ def _leaders_of(unit: Unit):
 
 
 def _notify(users, subject: str, case: Case, now) -> None:
+    link = key_text(case, "/cases/{}/")
     for user in users:
-        outbox_put(channel="in_app", user=user, subject=subject, link=f"/cases/{case.pk}/", now=now)
+        outbox_put(channel="in_app", user=user, subject=subject, link=link, now=now)
         if user.email:
-            outbox_put(channel="email", user=user, subject=subject, link=f"/cases/{case.pk}/", now=now)
+            outbox_put(channel="email", user=user, subject=subject, link=link, now=now)
 
 
 def _timeline(case, action: str, *, actor=None, text: str = "", public: bool = False, now=None) -> None:
@@ -227,7 +228,7 @@ def case_intake(
     first_due, resolve_due = _deadlines(kind, urgency, now)
     try:  # a token seen before (a double click, a retried request) fails the unique index: no lookup first
         with write_path():
-            case = Case.objects.create(
+            case = Case(
                 tracking_code=tracking_code(),
                 client_token=client_token or None,
                 kind=kind,
@@ -247,8 +248,9 @@ def case_intake(
                     {"description": description.strip()[:4000], **({} if anonymous else contact), "details": {}}
                 ),
             )
+            write_first(case)  # written with its traces in one statement when the block ends: its key comes then
             if actor is not None:  # the cadre who took the call or the visit handles it unless reassigned
-                CaseHandler.objects.create(case=case, user=actor, assigned_at=now)
+                write_later(CaseHandler(case=case, user=actor, assigned_at=now))
             _timeline(
                 case,
                 "created",

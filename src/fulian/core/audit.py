@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .context import current_origin
 from .models import AuditEvent, ReadLog
-from .writes import write_later
+from .writes import key_text, write_later
 
 
 def _actor_fields(actor) -> dict:
@@ -21,7 +21,7 @@ def _object_fields(obj) -> dict:
         return {"object_type": "", "object_id": "", "object_repr": ""}
     return {
         "object_type": obj._meta.label_lower,
-        "object_id": str(obj.pk),
+        "object_id": key_text(obj),
         "object_repr": str(obj)[:200],
     }
 

@@ -28,7 +28,8 @@ def outbox_put(*, channel: str, subject: str, user=None, address: str = "", body
     """A message to send after the commit; inside a write path it is written with the path's other rows."""
     now = now or timezone.now()
     message = Outbox(channel=channel, user=user, address=address, subject=subject[:200], body=body,
-                     link=link[:200], next_attempt_at=now, created_at=now, expires_at=expires_at)
+                     link=link[:200] if isinstance(link, str) else link,  # else a `key_text` of the write path
+                     next_attempt_at=now, created_at=now, expires_at=expires_at)
     write_later(message)
     return message
 

@@ -8,9 +8,17 @@ one round trip however many tables); on SQLite, which has no round trips, one IN
 comes last: the rows at the top of the tree (province, country) are shared by every writer in the province, and
 are then locked only from that statement to the COMMIT.
 
+The record itself can join that statement too (`write_first`): it is inserted first and its key comes back, so the
+rows that point at it (a ForeignKey to the unsaved instance, or text made with `key_text`) take it inside the
+statement (PostgreSQL) or right after its INSERT (SQLite). Its key is known only when the path ends.
+
 Outside a write path the same calls write at once, as before. A nested write path joins the outer one; a nested
 block that fails (and is caught) drops what it collected, as its savepoint drops its rows. Rows written later
 get no primary key back: nothing may need it before the commit.
+
+The INSERTs are built from the models' fields without Django's query compiler (they are plain multi-row VALUES;
+a field or value that needs more falls back to the compiler): on a small request the compiler cost more than the
+database.
 """
 
 from contextlib import contextmanager
@@ -25,10 +33,12 @@ Statement = tuple[str, list]
 
 class Pending:
     def __init__(self):
+        self.first: list = []  # records whose key the other rows may use, inserted one by one before them
         self.rows: list = []  # model instances, inserted in order (audit rows and messages among them)
         self.figures: list = []
 
     def take(self, other: "Pending") -> None:
+        self.first += other.first
         self.rows += other.rows
         self.figures += other.figures
 
@@ -50,8 +60,112 @@ def write_later(obj) -> None:
         rows.rows.append(obj)
 
 
-def insert_statements(objs: list) -> list[Statement]:
+def write_first(obj) -> None:
+    """Insert this new record with the write path's rows, before them, and set its key when the path ends (at once
+    outside a write path). Rows collected in the same path may point at it while it has no key yet."""
+    rows = pending()
+    if rows is None:
+        obj.save(force_insert=True)
+    else:
+        rows.first.append(obj)
+
+
+class KeyText:
+    """Text holding the key of a record that `write_first` has not written yet ("/cases/{}/"): it becomes the text
+    with the key in the same statement. Only for rows of the same write path."""
+
+    def __init__(self, obj, template: str):
+        self.obj, self.template = obj, template
+
+    def __str__(self) -> str:
+        return self.template.format(self.obj.pk)
+
+
+def key_text(obj, template: str = "{}") -> "str | KeyText":
+    """`template` with the record's key: the text at once when it has one, else filled in when the path writes."""
+    if obj.pk is None:
+        rows = pending()
+        if rows is not None and any(first is obj for first in rows.first):
+            return KeyText(obj, template)
+    return template.format(obj.pk)
+
+
+_fields_of: dict = {}
+
+
+def _insert_fields(model) -> tuple[list, str, bool]:
+    """(fields, "INSERT INTO table (columns)", whether every field takes a plain %s), once per model."""
+    known = _fields_of.get(model)
+    if known is None:
+        qn = connection.ops.quote_name
+        fields = [f for f in model._meta.concrete_fields if not f.generated and not isinstance(f, AutoField)]
+        head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
+        plain = not any(hasattr(f, "get_placeholder") for f in fields)
+        known = _fields_of[model] = (fields, head, plain)
+    return known
+
+
+class _Keys:
+    """The records of `write_first` in this statement: the CTE that returns the key of each, until it is known."""
+
+    def __init__(self):
+        self.names: dict[int, str] = {}
+
+    def sql(self, obj) -> str | None:
+        name = self.names.get(id(obj))
+        if name is None or obj.pk is not None:
+            return None
+        return f"(SELECT {connection.ops.quote_name(obj._meta.pk.column)} FROM {name})"  # noqa: S608  (names, no data)
+
+
+class _NeedsCompiler(Exception):
+    pass
+
+
+def _row(obj, fields, keys: _Keys) -> tuple[str, list]:
+    """One VALUES row: its placeholders and parameters, as the query compiler would make them."""
+    placeholders, params = [], []
+    for field in fields:
+        if field.is_relation and field.is_cached(obj):
+            target = field.get_cached_value(obj)
+            if target is not None:
+                ref = keys.sql(target) if field.target_field.primary_key else None
+                if ref is not None:
+                    placeholders.append(ref)
+                    continue
+                if target.pk is None:
+                    raise _NeedsCompiler  # an unsaved related object: the compiler's checks say so
+                if getattr(obj, field.attname) is None:
+                    setattr(obj, field.attname, getattr(target, field.target_field.attname))
+        value = field.pre_save(obj, True)
+        if isinstance(value, KeyText):
+            ref = keys.sql(value.obj)
+            if ref is not None:
+                prefix, _sep, suffix = value.template.partition("{}")
+                placeholders.append(f"(%s || CAST({ref} AS TEXT) || %s)")
+                params += [prefix, suffix]
+                continue
+            value = str(value)
+        if hasattr(value, "resolve_expression"):
+            raise _NeedsCompiler
+        placeholders.append("%s")
+        params.append(field.get_db_prep_save(value, connection=connection))
+    return f"({', '.join(placeholders)})", params
+
+
+def _compiled(model, fields, group) -> list[Statement]:
+    for obj in group:
+        obj._prepare_related_fields_for_save(operation_name="write_later")
+        if any(isinstance(getattr(obj, f.attname), KeyText) for f in fields):
+            raise TypeError(f"{model.__name__}: a key that is not written yet in a row that needs the query compiler")
+    query = InsertQuery(model)
+    query.insert_values(fields, group)
+    return [(sql, list(params)) for sql, params in query.get_compiler(connection=connection).as_sql()]
+
+
+def insert_statements(objs: list, keys: _Keys | None = None) -> list[Statement]:
     """One multi-row INSERT per model (no RETURNING) for new instances, in first-seen model order."""
+    keys = keys or _Keys()
     by_model: dict = {}
     for obj in objs:
         by_model.setdefault(type(obj), []).append(obj)
@@ -60,19 +174,31 @@ def insert_statements(objs: list) -> list[Statement]:
         for obj in group:
             if not obj._is_pk_set():
                 obj.pk = obj._meta.pk.get_pk_value_on_save(obj)
-            obj._prepare_related_fields_for_save(operation_name="write_later")
-        fields = [f for f in model._meta.concrete_fields if not f.generated and not isinstance(f, AutoField)]
-        query = InsertQuery(model)
-        query.insert_values(fields, group)
-        statements += [(sql, list(params)) for sql, params in query.get_compiler(connection=connection).as_sql()]
+        fields, head, plain = _insert_fields(model)
+        try:
+            if not plain:
+                raise _NeedsCompiler
+            rows = [_row(obj, fields, keys) for obj in group]
+        except _NeedsCompiler:
+            statements += _compiled(model, fields, group)
+        else:
+            statements.append((f"{head} VALUES {', '.join(sql for sql, _ps in rows)}",
+                               [p for _sql, ps in rows for p in ps]))
     return statements
 
 
-def execute_statements(statements: list[Statement]) -> None:
-    """Run the statements in order: on PostgreSQL as one, the first ones as data-modifying CTEs of the last."""
+def execute_statements(statements: list[Statement], *, returning: int = 0) -> tuple:
+    """Run the statements in order: on PostgreSQL as one, the first ones as data-modifying CTEs of the last.
+    `returning` (PostgreSQL only): the first that many statements end in RETURNING; all of them are then CTEs, and
+    the one row of what they returned comes back."""
     if not statements:
-        return
+        return ()
     with connection.cursor() as cursor:
+        if returning:
+            head = ", ".join(f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(statements))
+            returned = ", ".join(f"(SELECT * FROM w{i})" for i in range(returning))  # noqa: S608
+            cursor.execute(f"WITH {head} SELECT {returned}", [p for _sql, ps in statements for p in ps])
+            return cursor.fetchone()
         if connection.vendor == "postgresql" and len(statements) > 1:
             head = ", ".join(f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(statements[:-1]))
             params = [p for _sql, ps in statements for p in ps]
@@ -80,12 +206,35 @@ def execute_statements(statements: list[Statement]) -> None:
         else:
             for sql, params in statements:
                 cursor.execute(sql, params)
+    return ()
+
+
+def _saved(obj, pk) -> None:
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = connection.alias
 
 
 def _flush(collected: Pending) -> None:
     from .figures import figures_statements
 
-    execute_statements(insert_statements(collected.rows) + figures_statements(collected.figures))
+    keys = _Keys()
+    if connection.vendor == "postgresql" and collected.first:
+        heads = []
+        for i, obj in enumerate(collected.first):  # each may point at the ones before it
+            (sql, params), = insert_statements([obj], keys)
+            heads.append((f"{sql} RETURNING {connection.ops.quote_name(obj._meta.pk.column)}", params))
+            keys.names[id(obj)] = f"w{i}"
+        rest = insert_statements(collected.rows, keys) + figures_statements(collected.figures)
+        for obj, pk in zip(collected.first, execute_statements(heads + rest, returning=len(heads)), strict=True):
+            _saved(obj, pk)
+        return
+    for obj in collected.first:
+        (sql, params), = insert_statements([obj], keys)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            _saved(obj, cursor.lastrowid)
+    execute_statements(insert_statements(collected.rows, keys) + figures_statements(collected.figures))
 
 
 @contextmanager

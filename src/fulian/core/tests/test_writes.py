@@ -1,8 +1,12 @@
-"""The shared write path: rows collected, written together at the end, dropped with a failed nested block; the
-help request's round trips counted; a rate-limit hit on Redis is one atomic round trip."""
+"""The shared write path: rows collected, written together at the end, dropped with a failed nested block; a record
+written first with the rows that point at it; the help request's round trips counted; a rate-limit hit on Redis is
+one atomic round trip."""
 
 import pytest
-from django.db import connection
+import datetime as dt
+
+from django.db import IntegrityError, connection
+from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
 
 from fulian.accounts.tests.factories import UserFactory
@@ -12,7 +16,7 @@ from fulian.core.audit import audit_record
 from fulian.core.figures import figures_add
 from fulian.core.models import AuditEvent, Outbox
 from fulian.core.outbox import outbox_put
-from fulian.core.writes import write_path
+from fulian.core.writes import key_text, write_first, write_later, write_path
 from fulian.evaluation.models import Tally
 from fulian.evaluation.recount import recount
 
@@ -63,6 +67,67 @@ def test_a_failed_nested_block_drops_what_it_collected_and_a_failed_path_writes_
     assert Tally.objects.get(unit=village, period=202611, metric="contacts").value == 1
 
 
+def _case(unit, token):
+    now = timezone.now()
+    return Case(tracking_code=token.upper()[:12], client_token=token, kind="dv", urgency="urgent", source="portal",
+                unit=unit, unit_path=unit.path, home_unit=unit, created_at=now, first_action_due=now,
+                resolve_due=now + dt.timedelta(days=30), sealed="x")
+
+
+@pytest.mark.django_db
+def test_a_record_written_first_gives_its_key_to_the_rows_that_point_at_it(unit, county_chair):
+    village = unit("恒东社区")
+    with CaptureQueriesContext(connection) as queries, write_path():
+        case = _case(village, "first-1")
+        write_first(case)
+        assert case.pk is None and str(key_text(case, "/cases/{}/")) == "/cases/None/"  # its key comes at the end
+        write_later(TimelineEntry(case=case, at=case.created_at, action="created", text="", is_public=True))
+        audit_record(actor=county_chair, action="x.first", obj=case)
+        outbox_put(channel="in_app", user=county_chair, subject="first", link=key_text(case, "/cases/{}/"))
+        figures_add([(village.path, 202611, "cases_opened", 1)])
+    assert case.pk is not None and not case._state.adding
+    assert Case.objects.get(client_token="first-1").pk == case.pk
+    assert TimelineEntry.objects.get(action="created").case_id == case.pk
+    assert AuditEvent.objects.get(action="x.first").object_id == str(case.pk)
+    assert Outbox.objects.get(subject="first").link == f"/cases/{case.pk}/"
+    assert Tally.objects.get(unit=unit("河北省"), period=202611, metric="cases_opened").value == 1
+    if connection.vendor == "postgresql":  # the savepoint, the one statement, its release
+        assert len(queries.captured_queries) == 3, [q["sql"] for q in queries.captured_queries]
+    assert key_text(case, "/cases/{}/") == f"/cases/{case.pk}/"  # a saved record's text is plain text
+
+
+@pytest.mark.django_db
+def test_a_record_written_first_that_fails_its_constraint_writes_nothing(unit, county_chair):
+    village = unit("恒东社区")
+    with write_path():
+        write_first(_case(village, "dup-1"))
+    with pytest.raises(IntegrityError), write_path():
+        case = _case(village, "dup-1")
+        case.tracking_code = "OTHERCODE"
+        write_first(case)
+        audit_record(actor=county_chair, action="x.dup", obj=case)
+    assert Case.objects.filter(client_token="dup-1").count() == 1
+    assert not AuditEvent.objects.filter(action="x.dup").exists()
+    with write_path():
+        try:
+            with write_path():
+                write_first(dropped := _case(village, "nested-1"))
+                audit_record(actor=county_chair, action="x.nested", obj=dropped)
+                raise ValueError("inner fails")
+        except ValueError:
+            pass
+        write_first(_case(village, "outer-1"))
+    assert list(Case.objects.filter(client_token__in=["nested-1", "outer-1"]).values_list("client_token", flat=True)) \
+        == ["outer-1"]
+    assert dropped.pk is None and not AuditEvent.objects.filter(action="x.nested").exists()
+
+
+@pytest.mark.django_db
+def test_a_row_pointing_at_an_unsaved_record_outside_the_path_is_refused(unit):
+    with pytest.raises(ValueError, match="unsaved related object"), write_path():
+        write_later(TimelineEntry(case=_case(unit("恒东社区"), "never-1"), at=timezone.now(), action="created"))
+
+
 @pytest.mark.django_db
 def test_a_help_request_takes_few_round_trips_and_leaves_every_trace(unit):
     village = unit("恒东社区")
@@ -72,9 +137,9 @@ def test_a_help_request_takes_few_round_trips_and_leaves_every_trace(unit):
         case = case_intake(kind="dv", home_unit=village, description="需要帮助", source="portal", anonymous=True,
                            client_token="t-1")
     statements = [q["sql"] for q in queries.captured_queries]
-    # BEGIN (a savepoint here), the case, her village's leaders, then the timeline, audit, outbox and every
-    # level's figures, COMMIT: on PostgreSQL those four are one statement; SQLite (no round trips) one per table
-    assert len(statements) <= (5 if connection.vendor == "postgresql" else 8), statements
+    # BEGIN (a savepoint here), her village's leaders, then the case, timeline, audit, outbox and every level's
+    # figures, COMMIT: on PostgreSQL those five are one statement; SQLite (no round trips) one per table
+    assert len(statements) <= (4 if connection.vendor == "postgresql" else 8), statements
     assert TimelineEntry.objects.filter(case=case).count() == 1
     assert AuditEvent.objects.filter(action="case.create", object_id=str(case.pk)).count() == 1
     assert Outbox.objects.filter(link=f"/cases/{case.pk}/").count() == 1
