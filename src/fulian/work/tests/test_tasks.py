@@ -199,3 +199,13 @@ def test_the_periodic_chase_run_twice_sends_one_reminder(task, unit, county_chai
     reminded = Outbox.objects.filter(subject__contains="逾期")
     assert [(m.user, m.link) for m in reminded] == [
         (sibling_county_cadre, f"/tasks/received/{copy_of(task, unit('行唐县')).pk}/")]
+
+
+def test_the_dashboard_shows_tasks_done_and_overdue_live(task, unit, county_chair, province_chair, client_for):
+    services.report_submit(actor=county_chair, recipient=copy_of(task, unit("正定县")), entered={"trainings": "1"},
+                           now=NOW)
+    dispatch_chase(now=DEADLINE + dt.timedelta(hours=1))
+    board = dashboard(unit("河北省"), year=2026)["totals"]
+    assert (board["tasks_done"], board["tasks_on_time"], board["tasks_overdue"]) == (1, 1, 1)
+    page = client_for(province_chair).get(f"/dashboard/{unit('河北省').pk}/?year=2026").content.decode()
+    assert "逾期未报" in page and "1 / 1" in page
