@@ -12,7 +12,9 @@ from fulian.core.policy import (
     allows,
     is_leader_of,
     may_grant_role,
+    may_act_for_unit,
     may_handle_case,
+    may_issue_work,
     may_review_article,
 )
 
@@ -34,6 +36,9 @@ TABLE = {
     "case_not_handler": {"chair": BELOW, "vice_chair": BELOW},
     "review_others_piece": {"chair": BELOW, "vice_chair": BELOW, "superuser": EVERYWHERE},
     "review_own_piece": {},
+    # work sent down the tree: leaders issue, remind and close; whoever may edit at a unit acts on its copy
+    "issue_work": {"chair": BELOW, "vice_chair": BELOW, "superuser": EVERYWHERE},
+    "act_for_unit": {"chair": BELOW, "vice_chair": BELOW, "staff": BELOW, "sysadmin": BELOW, "superuser": EVERYWHERE},
 }
 
 
@@ -53,6 +58,10 @@ def _answer(question, person, path):
         return may_handle_case(person, path, is_handler=True)
     if question == "case_not_handler":
         return may_handle_case(person, path, is_handler=False)
+    if question == "issue_work":
+        return may_issue_work(person, path)
+    if question == "act_for_unit":
+        return may_act_for_unit(person, path)
     if question == "review_others_piece":
         return may_review_article(person, path, author_id=-1)
     return may_review_article(person, path, author_id=person.pk)
