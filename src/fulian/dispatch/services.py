@@ -27,7 +27,7 @@ from fulian.core.outbox import outbox_put
 from fulian.core.policy import OutOfScope, may_act_for_unit, may_issue_work
 from fulian.core.tree import SEGMENT, ancestor_paths, subtree_q
 from fulian.core.writes import write_path
-from fulian.orgs.models import Kind, Unit
+from fulian.orgs.models import Kind, SourceStatus, Unit
 
 from .models import Dispatch, DispatchStatus, Recipient, RecipientState, Rollup
 
@@ -39,7 +39,7 @@ def _units_below(unit: Unit, *, level: int | None, units: list[Unit] | None):
     """The receiving units as a queryset: every geographic unit of `level` under `unit`, or the picked ones."""
     if (level is None) == (units is None):
         raise ValidationError(_("请选择下发到哪一级，或选择具体的接收单位。"))
-    below = Unit.objects.filter(subtree_q(unit.path, include_self=False))
+    below = Unit.objects.filter(subtree_q(unit.path, include_self=False)).exclude(source_status=SourceStatus.REMOVED)
     if level is not None:
         if not unit.level < int(level) <= 5:
             raise ValidationError(_("只能下发到本级以下的层级。"))
