@@ -24,6 +24,7 @@ from .routers_orgs import router as orgs_router
 from .routers_people import router as people_router
 from .routers_portal import public_router as portal_public_router
 from .routers_portal import router as portal_router
+from .routers_work import router as work_router
 from .schemas import MeOut
 from .throttles import AnonymousRateThrottle, ClientRateThrottle
 
@@ -117,3 +118,4 @@ api.add_router("/", building_router)
 api.add_router("/", building_public_router)
 api.add_router("/", portal_router)
 api.add_router("/", portal_public_router)
+api.add_router("/", work_router)

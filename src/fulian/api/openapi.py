@@ -19,6 +19,7 @@ TAGS = [
     ("cases", "维权服务 — help requests and cases"),
     ("homes", "妇女之家 — Women's Homes"),
     ("building", "组织建设 — bodies, elections, staffing, volunteers, social organisations, media"),
+    ("tasks", "工作任务 — tasks sent down the tree, report forms filled from the figure registry, reports"),
     ("publishing", "信息发布 — articles and their review"),
     ("public", "公开 — for the app and mini-program, without a cadre account"),
 ]
