@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.accounts.selectors import access_cadre_by_id
+from fulian.core.panels import panels_for
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 from fulian.orgs.selectors import access_unit_by_id
@@ -26,6 +27,7 @@ def today(request):
         "work": selectors.cadre_worklist(request.user, today=day),
         "coverage": selectors.cadre_coverage(request.user, today=day),
         "form": ContactForm(),
+        "sections": panels_for("today", request, None),
     })
 
 

@@ -20,7 +20,8 @@ from .models import Level
 def home(request):
     unit = selectors.unit_home_for(request.user)
     summary = selectors.unit_summary(unit) if unit else None
-    return render(request, "orgs/home.html", {"unit": unit, "summary": summary})
+    return render(request, "orgs/home.html", {"unit": unit, "summary": summary,
+                                              "sections": panels_for("home", request, unit)})
 
 
 @login_required

@@ -15,7 +15,7 @@ from fulian.core.tree import SEGMENT, subtree_q
 from fulian.dispatch.models import DispatchStatus, Recipient, RecipientState, Rollup
 from fulian.orgs.models import Unit
 
-from .models import Report, ReportTemplate, Task
+from .models import Attachment, Report, ReportTemplate, Task
 from .services import KIND
 
 
@@ -164,3 +164,24 @@ def burden(user, *, weeks: int = 8, now=None) -> dict:
         "fields_computed": computed, "fields_typed": typed,
         "computed_share": computed / (computed + typed) if computed + typed else None,
     }
+
+
+def access_attachment_by_id(user, attachment_id) -> Attachment:
+    """A task's attachment to whoever may access the task; a report's file to whoever may access its recipient."""
+    try:
+        attachment = Attachment.objects.select_related("report").filter(pk=int(attachment_id)).first()
+    except (TypeError, ValueError, OverflowError):
+        attachment = None
+    if attachment is None:
+        raise Http404("attachment not found")
+    if attachment.task_id is not None:
+        access_task_by_id(user, attachment.task_id)
+    else:
+        access_recipient_by_id(user, attachment.report.recipient_id)
+    return attachment
+
+
+def tasks_open_at(unit: Unit):
+    """The open tasks a unit received and has not done (its page's section), soonest deadline first."""
+    return (Recipient.objects.filter(unit=unit, dispatch__kind=KIND, dispatch__status=DispatchStatus.OPEN)
+            .exclude(state=RecipientState.DONE).select_related("dispatch", "dispatch__unit").order_by("deadline", "pk"))
