@@ -7,8 +7,10 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from fulian.accounts.services import token_create
 from fulian.accounts.tests.factories import UserFactory
@@ -49,6 +51,7 @@ def _records(unit, county_chair, village_cadre):
     from fulian.people.services import WomanData, woman_create
     from fulian.people.tests.helpers import female_id, roster_bytes, row
     from fulian.portal.services import article_save
+    from fulian.work.services import task_issue
 
     county, village = unit("正定县"), unit("恒东社区")
     woman = woman_create(actor=county_chair, data=WomanData(name="王秀兰", home_unit=village,
@@ -65,6 +68,10 @@ def _records(unit, county_chair, village_cadre):
     upload = __import__("io").BytesIO(roster_bytes([row()]))
     upload.name = "roster.xlsx"
     upload.size = len(upload.getvalue())
+    document = SimpleUploadedFile("通知.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    task = task_issue(actor=county_chair, unit=county, title="学习会议精神", body="x", period_start=202601,
+                      period_end=202606, deadline=timezone.now() + dt.timedelta(days=7), level=5,
+                      attachments=[document])
     return {
         "unit_id": county.pk,
         "woman_id": woman.pk,
@@ -85,6 +92,9 @@ def _records(unit, county_chair, village_cadre):
         "media_account_id": building.media_account_add(actor=county_chair, unit=county, platform="wechat",
                                                        name="正定女性").pk,
         "token_id": token_create(user=county_chair, name="县里的程序")[0].pk,
+        "task_id": task.pk,
+        "recipient_id": task.dispatch.recipients.get(unit=village).pk,
+        "attachment_id": task.attachments.get().pk,
     }
 
 
