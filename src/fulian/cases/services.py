@@ -163,10 +163,13 @@ def _deadlines(kind: str, urgency: str, start) -> tuple:
     return start + dt.timedelta(hours=hours), start + dt.timedelta(days=days)
 
 
+_ACTIVE_OF_UNIT = (f'SELECT "id", "email", "roles", "is_active" FROM {User._meta.db_table} '  # noqa: S608
+                   f'WHERE "unit_id" = %s AND "is_active"')
+
+
 def _leaders_of(unit: Unit):
-    return [u for u in User.objects.filter(unit=unit, is_active=True).select_related(None)
-            .only("id", "email", "roles", "is_active")
-            if has_leader_role(u)]
+    # a prepared statement, not a queryset: every help request asks it, and compiling it cost more than running it
+    return [u for u in User.objects.raw(_ACTIVE_OF_UNIT, [unit.pk]) if has_leader_role(u)]
 
 
 def _notify(users, subject: str, case: Case, now) -> None:

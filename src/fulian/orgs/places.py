@@ -8,6 +8,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -75,17 +76,58 @@ class PlaceNotResolved(ValidationError):
         self.offer = offer
 
 
+_BY_CODE_FIELDS = ("id", "code", "name", "level", "kind", "parent_id", "path")  # what a form and its label use
+_by_code: dict = {}
+
+
+def _place_by_code(code: str, levels) -> Unit | None:
+    """The geographic unit of this code at one of `levels`, with the names of the two units above for its label: one
+    prepared statement (every public help request picks its place by code; the query compiler cost more than the
+    database). The other fields are loaded if read."""
+    levels = tuple(int(level) for level in levels)
+    sql = _by_code.get(levels)
+    if sql is None:
+        table = connection.ops.quote_name(Unit._meta.db_table)
+        columns = ", ".join(f'u."{f.column}"' for f in Unit._meta.concrete_fields if f.attname in _BY_CODE_FIELDS)
+        sql = _by_code[levels] = (
+            f'SELECT {columns}, p."name", p."parent_id", g."name" FROM {table} u '  # noqa: S608  (names, no data)
+            f'LEFT JOIN {table} p ON p."id" = u."parent_id" LEFT JOIN {table} g ON g."id" = p."parent_id" '
+            f'WHERE u."code" = %s AND u."kind" = %s AND u."level" IN ({", ".join(["%s"] * len(levels))})'
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code, Kind.GEOGRAPHIC, *levels])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n, db = len(_BY_CODE_FIELDS), connection.alias
+    unit = Unit.from_db(db, _BY_CODE_FIELDS, row[:n])  # in the order of the model's fields, as from_db reads them
+    parent_name, grandparent_id, grandparent_name = row[n:]
+    parent = None
+    if unit.parent_id is not None:
+        parent = Unit.from_db(db, ("id", "name", "parent_id"), (unit.parent_id, parent_name, grandparent_id))
+        grandparent = Unit.from_db(db, ("id", "name"), (grandparent_id, grandparent_name)) if grandparent_id else None
+        Unit.parent.field.set_cached_value(parent, grandparent)
+    Unit.parent.field.set_cached_value(unit, parent)
+    return unit
+
+
 def place_resolve(text: str, *, key: str = "", levels=HOME_LEVELS, user=None, under: Unit | None = None) -> Unit:
     """The place she picked (`key`, a code) or typed (`text`: a code, "code name", or an exact name)."""
+    text = (text or "").strip()
+    first = text.split(" ")[0] if text else ""
+    code = key or (first if is_ascii_digits(first) else "")
+    if code and user is None and under is None:
+        unit = _place_by_code(code[:24], levels)
+        if unit is None:
+            raise PlaceNotResolved(_("没有代码为%(code)s的村(社区)，或不在可选范围内。") % {"code": code[:24]},
+                                   offer=[])
+        return unit
     places = Unit.objects.filter(kind=Kind.GEOGRAPHIC, level__in=list(levels)).select_related("parent",
                                                                                              "parent__parent")
     if user is not None:
         places = places.filter(scope_q(user))
     if under is not None:
         places = places.filter(subtree_q(under.path))
-    text = (text or "").strip()
-    first = text.split(" ")[0] if text else ""
-    code = key or (first if is_ascii_digits(first) else "")
     if code:
         unit = places.filter(code=code[:24]).first()
         if unit is None:

@@ -98,3 +98,18 @@ def test_the_server_reads_a_code_an_exact_name_or_a_label_and_offers_twins(twin_
     assert none.value.offer == [] and "12位区划代码" in none.value.messages[0]
     with pytest.raises(PlaceNotResolved):
         place_resolve("130123000000")  # a county is no place to live on these forms
+
+
+@pytest.mark.django_db
+def test_a_picked_code_is_one_statement_with_the_label_and_keeps_the_level_rule(twin_tree, django_assert_num_queries):
+    from fulian.orgs.places import PlaceNotResolved, place_label, place_resolve
+
+    with django_assert_num_queries(1):
+        unit = place_resolve("whatever", key="130123100210")
+        assert (unit.pk, unit.path, unit.level) == (twin_tree["130123100210"].pk, twin_tree["130123100210"].path, 5)
+        assert place_label(unit) == "张家庄村（正定镇 · 正定县）"
+        assert unit.is_geographic and unit.parent.parent.name == "正定县"
+    assert unit.name_pinyin == twin_tree["130123100210"].name_pinyin  # the rest loads when read
+    with pytest.raises(PlaceNotResolved):
+        place_resolve("", key="130123000000")  # a county, by its code
+    assert place_resolve("", key="130123000000", levels=[3]).name == "正定县"
