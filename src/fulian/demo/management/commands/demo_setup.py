@@ -14,6 +14,8 @@ from fulian.orgs.models import Unit
 from fulian.people.demo import demo_women
 from fulian.people.models import Woman
 from fulian.portal.demo import demo_articles
+from fulian.work.demo import demo_work
+from fulian.work.models import Task
 
 
 class Command(BaseCommand):
@@ -35,6 +37,8 @@ class Command(BaseCommand):
         accounts = demo_accounts()
         if not Woman.objects.exists():
             self._contact_network()
+        if not Task.objects.exists():
+            self._work_network()
         self.stdout.write(f"ready in {time.perf_counter() - started:.0f}s\n")
         self.stdout.write(self.style.SUCCESS(f"fulian demo: {url}/"))
         self.stdout.write(f"API docs: {url}/api/v1/docs   data maintenance: {url}/admin/")
@@ -70,4 +74,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo women: {made['created_count'] + made_other['created_count']} registered, "
             f"{contacts['assigned']} assigned in 恒东社区 with {contacts['contact_logs']} contacts"
+        )
+
+    def _work_network(self):
+        users = {u.username: u for u in User.objects.filter(username__startswith="hb-")}
+        work = demo_work(province=Unit.objects.get(code="130000000000"), users=users)
+        self.stdout.write(
+            f"demo tasks: 河北省 sent “{work['task']}” to {work['counties']} counties (8 of its 10 report fields "
+            f"filled by the system); {work['reported']} counties reported, 正定县 passed it to {work['delegated']} "
+            f"townships ({work['townships_reported']} reported); county cadres {', '.join(work['cadres'])}; "
+            f"burden meter: {work['entries']} timed forms (/burden/)"
         )
