@@ -241,7 +241,7 @@ def recipient_report(request, recipient_id: int):
             return redirect("recipient_detail", recipient_id=recipient.pk)
     return render(request, "work/report_form.html", {
         "recipient": recipient, "task": recipient.dispatch.task, "form": form, "prefill": prefill,
-        "clock": clock(recipient.deadline),
+        "clock": clock(recipient.deadline), "period": _period(recipient.dispatch.task),
         "can_act": recipient.dispatch.is_open and may_act_for_unit(request.user, recipient.unit_path),
     })
 
