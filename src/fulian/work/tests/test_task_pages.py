@@ -161,7 +161,7 @@ def test_lists_and_templates(task, unit, county_chair, township_cadre, client_fo
     client = client_for(county_chair)
     assert "季度妇联工作报表" in client.get(reverse("task_list")).content.decode()
     assert "季度工作情况" in client.get(reverse("template_list")).content.decode()
-    assert "正定镇" in client.get(reverse("unit_detail", args=[unit("正定镇").pk])).content.decode()
+    assert "季度妇联工作报表" in client.get(reverse("unit_detail", args=[unit("正定镇").pk])).content.decode()
     management = {"f-TOTAL_FORMS": "10", "f-INITIAL_FORMS": "0", "f-MIN_NUM_FORMS": "0", "f-MAX_NUM_FORMS": "40"}
     response = client.post(reverse("template_new"), {
         "name": "妇女之家", **management, "f-0-key": "homes", "f-0-label": "妇女之家", "f-0-kind": "computed",
