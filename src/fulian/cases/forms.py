@@ -34,8 +34,9 @@ class HelpForm(forms.Form):
         super().__init__(*args, **kwargs)
         import uuid
 
-        self.fields["started"].initial = signing.dumps(time.time())
-        self.fields["client_token"].initial = uuid.uuid4().hex
+        if not self.is_bound:  # a posted form shows what was posted: the start and the token it came with
+            self.fields["started"].initial = signing.dumps(time.time())
+            self.fields["client_token"].initial = uuid.uuid4().hex
 
     def looks_automated(self) -> bool:
         if self.cleaned_data.get("website"):

@@ -11,7 +11,7 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,13 +163,19 @@ def _deadlines(kind: str, urgency: str, start) -> tuple:
     return start + dt.timedelta(hours=hours), start + dt.timedelta(days=days)
 
 
-_ACTIVE_OF_UNIT = (f'SELECT "id", "email", "roles", "is_active" FROM {User._meta.db_table} '  # noqa: S608
+_ACTIVE_OF_UNIT = (f'SELECT "id", "email", "roles" FROM {User._meta.db_table} '  # noqa: S608
                    f'WHERE "unit_id" = %s AND "is_active"')
 
 
 def _leaders_of(unit: Unit):
     # a prepared statement, not a queryset: every help request asks it, and compiling it cost more than running it
-    return [u for u in User.objects.raw(_ACTIVE_OF_UNIT, [unit.pk]) if has_leader_role(u)]
+    roles = User._meta.get_field("roles")
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_OF_UNIT, [unit.pk])
+        rows = cursor.fetchall()
+    users = [User.from_db(connection.alias, ("id", "email", "is_active", "roles"),
+                          (pk, email, True, roles.from_db_value(value, None, connection))) for pk, email, value in rows]
+    return [u for u in users if has_leader_role(u)]
 
 
 def _notify(users, subject: str, case: Case, now) -> None:

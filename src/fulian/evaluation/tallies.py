@@ -66,12 +66,16 @@ def tally_statements(deltas: Iterable[tuple[str, int, str, int]]) -> list[tuple[
     statements = []
     for start in range(0, len(items), BATCH):
         chunk = items[start : start + BATCH]
-        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
-        params = [x for (path, period, metric, at), v in chunk for x in (path, period, metric, at, v)]
         if connection.vendor == "postgresql":  # no WITH of its own: it may itself be a CTE of a larger statement
-            source = f"(VALUES {values}) AS d (path, period, metric, slot, value)"
+            # five arrays, not five parameters a row: a help request's statement stays short for the driver to read
+            source = ("unnest(%s::text[], %s::integer[], %s::text[], %s::integer[], %s::bigint[]) "
+                      "AS d (path, period, metric, slot, value)")
+            params = [list(column) for column in zip(*((p, period, m, at, v) for (p, period, m, at), v in chunk),
+                                                     strict=True)]
             prefix = ""
         else:  # SQLite names a VALUES list's columns only in a CTE
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            params = [x for (path, period, metric, at), v in chunk for x in (path, period, metric, at, v)]
             source, prefix = "d", f"WITH d (path, period, metric, slot, value) AS (VALUES {values}) "
         statements.append((
             f"{prefix}INSERT INTO {table} (unit_id, period, metric, slot, value) "  # noqa: S608

@@ -172,5 +172,8 @@ def test_a_rate_limit_hit_on_redis_is_one_atomic_round_trip(settings):
         key = backend.make_and_validate_key(ratelimit._key("t", ident, 60, 1e9))
         client = backend._cache.get_client(key)
         assert 0 < client.ttl(key) <= 61  # the counter expires with its window
+        client.script_flush()  # a restarted Redis has forgotten the script: it is loaded again
+        assert not ratelimit.rate_hit("t", ident, limit=3, seconds=60, now=1e9)
+        assert ratelimit.rate_count("t", ident, seconds=60, now=1e9) == 6
     finally:
         backend.clear()
