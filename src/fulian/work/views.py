@@ -115,14 +115,24 @@ def task_completion(request, task_id: int, unit_id: int):
 @login_required
 @require_POST
 def task_remind(request, task_id: int):
+    """催办 everyone not done: the issuer's recipients, or (with `recipient`) those a delegating unit sent to."""
     task = selectors.access_task_by_id(request.user, task_id)
+    parent_id = param_int(request.POST, "recipient")
+    parent = None
+    if parent_id is not None:
+        parent = selectors.access_recipient_by_id(request.user, parent_id, need=Action.EDIT)
+        if parent.dispatch_id != task.pk:
+            raise Http404("not this task's recipient")
     try:
-        count = dispatch_services.dispatch_remind(actor=request.user, dispatch=task.dispatch, link=_notice_link())
+        count = dispatch_services.dispatch_remind(actor=request.user, dispatch=task.dispatch, parent=parent,
+                                                  link=_notice_link())
     except ValidationError as exc:
         _error(request, exc)
     else:
         messages.success(request, _("已催办%(n)d个未完成的单位。") % {"n": count} if count else
                          _("没有需要催办的单位（一小时内已催办过的不再重复）。"))
+    if parent is not None:
+        return redirect("recipient_detail", recipient_id=parent.pk)
     return redirect("task_detail", task_id=task.pk)
 
 
@@ -137,6 +147,10 @@ def task_close(request, task_id: int):
     else:
         messages.success(request, _("任务已关闭。"))
     return redirect("task_detail", task_id=task.pk)
+
+
+def _safe_name(title: str) -> str:
+    return "".join("_" if c in '/\\:*?"<>|' else c for c in title)[:80]
 
 
 def _report_value(report, field):
@@ -158,7 +172,8 @@ def task_export(request, task_id: int):
     rows = ([r.unit.code, r.unit.name, timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
              *[_report_value(r, f) for f in fields]] for r in reports.iterator(chunk_size=500))
     return export_download(
-        actor=request.user, action="task.export", filename=f"{task.dispatch.title}-{Level(level).label}.xlsx",
+        actor=request.user, action="task.export",
+        filename=f"{_safe_name(task.dispatch.title)}-{Level(level).label}.xlsx",
         titles=[_("单位代码"), _("单位"), _("提交时间"), *[f.label for f in fields]], rows=rows,
         sheet_title=str(Level(level).label), changes={"task": task.pk, "level": level})
 

@@ -154,6 +154,10 @@ def test_a_township_delegates_to_its_villages_and_sees_their_state(task, unit, t
     page = client.get(reverse("recipient_detail", args=[copy.pk])).content.decode()
     assert "恒东社区" in page and "张家庄村" in page
     assert "下级汇总：0/2 已报" in client.get(reverse("recipient_report", args=[copy.pk])).content.decode()
+    assert client.post(reverse("task_remind", args=[task.pk]), {"recipient": copy.pk}).status_code == 302
+    assert sorted(Recipient.objects.filter(parent=copy).values_list("reminders", flat=True)) == [1, 1]
+    other = copy_of(task, unit("新安镇"))
+    assert client.post(reverse("task_remind", args=[task.pk]), {"recipient": other.pk}).status_code == 404
 
 
 def test_lists_and_templates(task, unit, county_chair, township_cadre, client_for):
