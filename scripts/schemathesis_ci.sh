@@ -44,6 +44,7 @@ from fulian.people.services import WomanData, woman_create
 from fulian.people.tests.helpers import female_id, roster_bytes, row
 from fulian.portal.models import WomanAccount
 from fulian.portal.services import article_review, article_save, article_submit
+from fulian.work.services import report_submit, report_template_create, task_issue
 
 today = timezone.localdate()
 chair, cadre = User.objects.get(username="chair"), User.objects.get(username="cadre")
@@ -70,11 +71,22 @@ upload.name, upload.size = "roster.xlsx", len(upload.getvalue())
 def woman_token(phone):
     account = WomanAccount.objects.create(phone=phone)
     return "wm_" + signing.dumps({"a": account.pk, "t": time.time()}, salt=TOKEN_SALT)
+template = report_template_create(actor=chair, unit=county, name="月报", fields=[
+    {"key": "women", "label": "登记妇女", "kind": "computed", "figure": "women_registered"},
+    {"key": "trainings", "label": "培训场次", "kind": "number"}])
+def task(title):
+    return task_issue(actor=chair, unit=county, title=title, body="x", period_start=202601, period_end=202612,
+                      deadline=timezone.now() + dt.timedelta(days=30), template=template, level=5)
+def copy(task):
+    return task.dispatch.recipients.get(unit=village)
+tasks = [task(t) for t in ("月度报表", "已报送的报表", "待关闭的报表")]  # open; with a report; for the close route
+report_submit(actor=cadre, recipient=copy(tasks[1]), entered={"trainings": "2"})
 ids = {"unit_id": county.pk, "woman_id": women[0].pk, "assignment_id": assignment.pk, "need_id": log.needs.get().pk,
        "cadre_id": cadre.pk, "account_id": cadre.pk, "week_id": week.pk, "survey_id": surveys[0].pk,
        "case_id": case.pk, "article_id": article.pk, "body_id": body.pk, "volunteer_id": volunteer.pk,
        "election_id": building.election_plan(actor=chair, unit=county, planned_on=today).pk,
        "job_id": import_job_create(actor=chair, kind="women", upload=upload).pk,
+       "task_id": tasks[0].pk, "recipient_id": copy(tasks[0]).pk,
        "token": surveys[1].public_token, "code": case.tracking_code}
 json.dump({
     "path": ids,
@@ -84,6 +96,8 @@ json.dump({
         "/api/v1/public/certificates/{code}": {"code": certificate_code(building.volunteer_certificate_issue(
             actor=chair, volunteer=volunteer))},
         "/api/v1/units/{unit_id}/conversion": {"unit_id": village.pk},
+        "/api/v1/tasks/received/{recipient_id}/report": {"recipient_id": copy(tasks[1]).pk},
+        "/api/v1/tasks/{task_id}/close": {"task_id": tasks[2].pk},
         "/api/v1/public/articles/{article_id}": {"article_id": article_review(actor=chair, approve=True, article=(
             article_submit(actor=cadre, article=article_save(actor=cadre, unit=village, title="通知", body="x",
                                                              category="notice")))).pk},
@@ -91,7 +105,8 @@ json.dump({
     "query": {"unit_id": county.pk, "under": county.pk},
     "body": {"unit_code": village.code, "woman_id": women[0].pk, "cadre_id": cadre.pk, "cadre_ids": [cadre.pk],
              "participant_ids": [cadre.pk], "handler_id": cadre.pk, "partner_id": partner.pk,
-             "field_week_id": week.pk, "survivor_id": women[1].pk, "duplicate_id": women[2].pk},
+             "field_week_id": week.pk, "survivor_id": women[1].pk, "duplicate_id": women[2].pk,
+             "template_id": template.pk, "unit_ids": [village.pk]},
     "body_overrides": {},
     "woman_tokens": {"GET /api/v1/public/me/cases": woman_token("13800000001"),
                      "POST /api/v1/public/me/cases": woman_token("13800000003"),
