@@ -54,9 +54,13 @@ def _units_below(unit: Unit, *, level: int | None, units: list[Unit] | None):
     return below.filter(pk__in=ids)
 
 
-def _insert_recipients(dispatch: Dispatch, units, *, parent: Recipient | None) -> int:
-    """One INSERT … SELECT of the receiving units' rows (units already holding this dispatch are left out)."""
-    sql, params = units.exclude(dispatches_received__dispatch=dispatch).values("id", "path").query.sql_with_params()
+def _insert_recipients(dispatch: Dispatch, units, *, parent: Recipient | None, fresh: bool = False) -> int:
+    """One INSERT … SELECT of the receiving units' rows (units already holding this dispatch are left out; a
+    `fresh` dispatch holds none, and the anti-join, planned on a recipient table without statistics, took 35 s
+    for Hebei's 54,000 villages)."""
+    if not fresh:
+        units = units.exclude(dispatches_received__dispatch=dispatch)
+    sql, params = units.values("id", "path").query.sql_with_params()
     table = Recipient._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -74,12 +78,13 @@ def _rollup_build(dispatch: Dispatch) -> None:
     deepest = Recipient.objects.filter(dispatch=dispatch, parent=None).aggregate(n=Max(Length("unit_path")))["n"] or 0
     with connection.cursor() as cursor:
         for length in range(len(dispatch.unit_path), deepest, SEGMENT):
+            # counted per path first, then joined: one probe of the units per ancestor, not per recipient
             cursor.execute(
                 f"INSERT INTO {rollups} (dispatch_id, unit_id, total, done, done_late) "  # noqa: S608
-                f"SELECT %s, a.id, count(*), 0, 0 FROM {recipients} r "
-                f"JOIN {units} a ON a.path = substr(r.unit_path, 1, %s) "
-                f"WHERE r.dispatch_id = %s AND r.parent_id IS NULL AND length(r.unit_path) > %s GROUP BY a.id",
-                [dispatch.pk, length, dispatch.pk, length],
+                f"SELECT %s, a.id, g.n, 0, 0 FROM (SELECT substr(r.unit_path, 1, %s) AS p, count(*) AS n "
+                f"FROM {recipients} r WHERE r.dispatch_id = %s AND r.parent_id IS NULL AND length(r.unit_path) > %s "
+                f"GROUP BY substr(r.unit_path, 1, %s)) g JOIN {units} a ON a.path = g.p",
+                [dispatch.pk, length, dispatch.pk, length, length],
             )
 
 
@@ -98,7 +103,7 @@ def dispatch_send(*, actor, kind: str, unit: Unit, title: str, deadline: dt.date
     with write_path():
         dispatch = Dispatch.objects.create(kind=kind, unit=unit, unit_path=unit.path, title=title[:200],
                                            deadline=deadline, target_level=level, created_by=actor, created_at=now)
-        count = _insert_recipients(dispatch, receiving, parent=None)
+        count = _insert_recipients(dispatch, receiving, parent=None, fresh=True)
         if not count:
             raise ValidationError(_("所选范围内没有可以接收的单位。"))
         Dispatch.objects.filter(pk=dispatch.pk).update(recipient_count=count)
