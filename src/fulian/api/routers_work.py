@@ -3,6 +3,7 @@ attachments are added on its page (multipart) and downloaded there; the API list
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -53,6 +54,11 @@ def _units(request, ids):
     if len(units) != len(set(ids)):
         raise Http404("unit")
     return units
+
+
+def _aware(moment):
+    """A deadline without an offset is read in the server's time zone (Asia/Shanghai)."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def _recipient_link() -> str:
@@ -139,7 +145,7 @@ def task_issue(request, payload: TaskIn):
         if template is None:
             raise Http404("template")
     task = services.task_issue(actor=request.auth, unit=unit, title=payload.title, body=payload.body,
-                               deadline=payload.deadline, period_start=payload.period_start,
+                               deadline=_aware(payload.deadline), period_start=payload.period_start,
                                period_end=payload.period_end, template=template, level=payload.level,
                                units=_units(request, payload.unit_ids))
     return Status(201, _task(request, selectors.access_task_by_id(request.auth, task.pk)))

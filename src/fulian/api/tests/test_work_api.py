@@ -237,4 +237,7 @@ def test_bad_templates_and_tasks_are_refused_with_a_message(api_for, county_chai
     backwards = county.post("/api/v1/tasks", {"title": "x", "deadline": _deadline(), "period_start": 202606,
                                               "period_end": 202601, "level": 5}, content_type="application/json")
     assert backwards.status_code == 400 and "统计期间" in backwards.json()["detail"]
+    naive = county.post("/api/v1/tasks", {"title": "x", "deadline": "2020-01-01T00:00:00", "period_start": 202601,
+                                          "period_end": 202606, "level": 5}, content_type="application/json")
+    assert naive.status_code == 400 and "截止时间" in naive.json()["detail"]  # read in local time, not a 500
     assert not Task.objects.exists()
