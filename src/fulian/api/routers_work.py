@@ -205,6 +205,15 @@ def recipient_acknowledge(request, recipient_id: int):
     return _recipient(request, dispatch.recipient_acknowledge(actor=request.auth, recipient=recipient))
 
 
+@router.post("/tasks/received/{recipient_id}/remind", response={200: RemindOut, 400: ErrorOut, 404: ErrorOut})
+def recipient_remind(request, recipient_id: int):
+    """催办下级: every unit this copy was handed down to and that is not done gets a notice (not twice within an
+    hour)."""
+    recipient = selectors.access_recipient_by_id(request.auth, recipient_id, need=Action.EDIT)
+    return {"reminded": dispatch.dispatch_remind(actor=request.auth, dispatch=recipient.dispatch, parent=recipient,
+                                                 link=_recipient_link())}
+
+
 @router.post("/tasks/received/{recipient_id}/delegate", response={200: DelegateOut, 400: ErrorOut, 404: ErrorOut})
 def recipient_delegate(request, recipient_id: int, payload: DelegateIn):
     """转下级: the task forks to every unit of `level` below the receiving unit, or to the picked `unit_ids`."""

@@ -191,6 +191,8 @@ def test_a_county_delegates_to_its_townships_and_reports_their_sum(issued, api_f
     delegated = county.post(f"/api/v1/tasks/received/{mine}/delegate", {"level": 4}, content_type="application/json")
     assert delegated.status_code == 200 and delegated.json()["sent"] == 2
     assert delegated.json()["recipient"]["state"] == "delegated"
+    assert county.post(f"/api/v1/tasks/received/{mine}/remind").json() == {"reminded": 2}  # 催办下级
+    assert county.post(f"/api/v1/tasks/received/{mine}/remind").json() == {"reminded": 0}  # not twice in an hour
     for name, trainings in (("正定镇", 4), ("新安镇", 6)):
         cadre = api_for(UserFactory(username=f"cadre-{trainings}", unit=unit(name), roles=[Role.STAFF]))
         answer = cadre.post(f"/api/v1/tasks/received/{copy_id(task, unit(name))}/report",
