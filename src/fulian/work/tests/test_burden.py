@@ -127,3 +127,23 @@ def test_the_share_of_report_fields_the_system_computed_appears(client_for, unit
     html = client_for(county_chair).get("/burden/").content.decode()
     assert "系统计算 80%，手工填写 20%" in html
     assert "4 个栏目由系统填好，1 个栏目手工填写" in html
+
+
+def test_the_demo_issues_a_mostly_computed_report_and_fills_the_burden_page(client_for, unit):
+    from fulian.accounts.demo import demo_accounts
+    from fulian.dispatch.models import RecipientState
+    from fulian.work.demo import demo_work
+    from fulian.work.models import Report
+
+    users = {u.username: u for u, _password in demo_accounts() if u.username.startswith("hb-")}
+    work = demo_work(province=unit("河北省"), users=users)
+    assert work["counties"] == 2 and work["reported"] == 1 and work["delegated"] == 2
+    assert work["townships_reported"] == 2 and work["entries"] > 0
+    fields = list(work["task"].template.fields.all())
+    assert sum(f.is_computed for f in fields) / len(fields) >= 0.8
+    zhengding = Recipient.objects.get(dispatch_id=work["task"].pk, unit=unit("正定县"))
+    assert zhengding.state == RecipientState.DELEGATED
+    assert Report.objects.filter(task=work["task"]).count() == 3
+    board = client_for(users["hb-county"]).get("/burden/").context["board"]
+    assert board["total_minutes"] > 0 and board["computed_share"] == 0.8
+    assert {r["unit"].name for r in board["per_unit"]} >= {"正定县", "正定镇"}
