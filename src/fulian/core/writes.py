@@ -24,7 +24,7 @@ database.
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import AutoField
 from django.db.models.sql import InsertQuery
 
@@ -91,17 +91,23 @@ def key_text(obj, template: str = "{}") -> "str | KeyText":
 
 
 _fields_of: dict = {}
+_PLAIN = {  # fields whose value of this type is its own database value (what get_db_prep_save would return)
+    models.CharField: str, models.TextField: str, models.BooleanField: bool, models.IntegerField: int,
+    models.PositiveIntegerField: int, models.PositiveSmallIntegerField: int, models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+}
 
 
 def _insert_fields(model) -> tuple[list, str, bool]:
-    """(fields, "INSERT INTO table (columns)", whether every field takes a plain %s), once per model."""
+    """([(field, the type of its plain values or None)], "INSERT INTO table (columns)", whether every field takes a
+    plain %s), once per model."""
     known = _fields_of.get(model)
     if known is None:
         qn = connection.ops.quote_name
         fields = [f for f in model._meta.concrete_fields if not f.generated and not isinstance(f, AutoField)]
         head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
         plain = not any(hasattr(f, "get_placeholder") for f in fields)
-        known = _fields_of[model] = (fields, head, plain)
+        known = _fields_of[model] = ([(f, _PLAIN.get(type(f))) for f in fields], head, plain)
     return known
 
 
@@ -123,43 +129,53 @@ class _NeedsCompiler(Exception):
 
 
 def _row(obj, fields, keys: _Keys) -> tuple[str, list]:
-    """One VALUES row: its placeholders and parameters, as the query compiler would make them."""
+    """One VALUES row: its placeholders and parameters, as the query compiler would make them. NULL and '' are
+    written in the statement, not as parameters: a statement of the same shape is then parsed once by the driver
+    (psycopg keeps the parse of one with at most 50 parameters)."""
     placeholders, params = [], []
-    for field in fields:
-        if field.is_relation and field.is_cached(obj):
-            target = field.get_cached_value(obj)
-            if target is not None:
-                ref = keys.sql(target) if field.target_field.primary_key else None
+    for field, plain in fields:
+        value = getattr(obj, field.attname) if plain is not None else None
+        if plain is None or type(value) is not plain:
+            if field.is_relation and field.is_cached(obj):
+                target = field.get_cached_value(obj)
+                if target is not None:
+                    ref = keys.sql(target) if field.target_field.primary_key else None
+                    if ref is not None:
+                        placeholders.append(ref)
+                        continue
+                    if target.pk is None:
+                        raise _NeedsCompiler  # an unsaved related object: the compiler's checks say so
+                    if getattr(obj, field.attname) is None:
+                        setattr(obj, field.attname, getattr(target, field.target_field.attname))
+            value = field.pre_save(obj, True)
+            if isinstance(value, KeyText):
+                ref = keys.sql(value.obj)
                 if ref is not None:
-                    placeholders.append(ref)
+                    prefix, _sep, suffix = value.template.partition("{}")
+                    placeholders.append(f"(%s || CAST({ref} AS TEXT) || %s)")
+                    params += [prefix, suffix]
                     continue
-                if target.pk is None:
-                    raise _NeedsCompiler  # an unsaved related object: the compiler's checks say so
-                if getattr(obj, field.attname) is None:
-                    setattr(obj, field.attname, getattr(target, field.target_field.attname))
-        value = field.pre_save(obj, True)
-        if isinstance(value, KeyText):
-            ref = keys.sql(value.obj)
-            if ref is not None:
-                prefix, _sep, suffix = value.template.partition("{}")
-                placeholders.append(f"(%s || CAST({ref} AS TEXT) || %s)")
-                params += [prefix, suffix]
-                continue
-            value = str(value)
-        if hasattr(value, "resolve_expression"):
-            raise _NeedsCompiler
-        placeholders.append("%s")
-        params.append(field.get_db_prep_save(value, connection=connection))
+                value = str(value)
+            if hasattr(value, "resolve_expression"):
+                raise _NeedsCompiler
+            value = field.get_db_prep_save(value, connection=connection)
+        if value is None:
+            placeholders.append("NULL")
+        elif type(value) is str and value == "":
+            placeholders.append("''")
+        else:
+            placeholders.append("%s")
+            params.append(value)
     return f"({', '.join(placeholders)})", params
 
 
 def _compiled(model, fields, group) -> list[Statement]:
     for obj in group:
         obj._prepare_related_fields_for_save(operation_name="write_later")
-        if any(isinstance(getattr(obj, f.attname), KeyText) for f in fields):
+        if any(isinstance(getattr(obj, f.attname), KeyText) for f, _plain in fields):
             raise TypeError(f"{model.__name__}: a key that is not written yet in a row that needs the query compiler")
     query = InsertQuery(model)
-    query.insert_values(fields, group)
+    query.insert_values([f for f, _plain in fields], group)
     return [(sql, list(params)) for sql, params in query.get_compiler(connection=connection).as_sql()]
 
 
