@@ -119,8 +119,12 @@ def main() -> None:
             print(f"  {seconds / args.requests * 1000:6.2f} ms  {key}")
         if args.top:
             stats = sorted(pstats.Stats(profile).stats.items(), key=lambda item: -item[1][2])
-            fulian = sorted((item for item in stats if "/fulian/" in item[0][0]), key=lambda item: -item[1][3])
-            for heading, rows in (("most own time", stats), ("fulian's functions, most cumulative time", fulian)):
+            # fulian's functions, and Django's steps that say where a request goes (render, form cleaning, middleware)
+            steps = ("render", "render_to_string", "is_valid", "full_clean", "process_view", "process_request",
+                     "process_response")
+            fulian = sorted((item for item in stats if "/fulian/" in item[0][0] or item[0][2] in steps),
+                            key=lambda item: -item[1][3])
+            for heading, rows in (("most own time", stats), ("steps, most cumulative time", fulian)):
                 print(f"the {args.top} functions with the {heading}, per request:")
                 for (filename, line, func), (_cc, calls, own, cum, _callers) in rows[: args.top]:
                     where = "/".join(Path(filename).parts[-2:])

@@ -2,11 +2,17 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.dispatch import receiver
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.test.signals import setting_changed
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -36,6 +42,29 @@ def _survivor_safe(response):
     return response
 
 
+_CODE, _TOKEN = "FULIANTRACKINGCODE", "FULIANFORMTOKEN"  # stand-ins where a page's own values go (no markup in them)
+_done_pages: dict = {}
+
+
+@receiver(setting_changed)
+def _forget_done_pages(**kwargs):
+    _done_pages.clear()
+
+
+def _help_done(request, case):
+    """The page with her tracking code. For a visitor (not signed in, no messages waiting) it is one page per language
+    and address but for the code and the form token: rendered once, then those two are put in (rendering it cost as
+    much as the rest of the request's Python but the write)."""
+    if request.user.is_authenticated or len(get_messages(request)):
+        return render(request, "cases/help_done.html", {"case": case})
+    key = (get_language(), request.get_full_path())
+    page = _done_pages.get(key)
+    if page is None:
+        page = _done_pages[key] = render_to_string(
+            "cases/help_done.html", {"case": {"tracking_display": _CODE}, "csrf_token": _TOKEN}, request=request)
+    return HttpResponse(page.replace(_CODE, case.tracking_display).replace(_TOKEN, get_token(request)))
+
+
 @never_cache
 def help_form(request):
     form = HelpForm(request.POST or None)
@@ -54,7 +83,7 @@ def help_form(request):
             except ValidationError as exc:
                 form.add_error("sms_code" if getattr(exc, "code", "") == "case_sms_phone" else None, exc)
             else:
-                return _survivor_safe(render(request, "cases/help_done.html", {"case": case}))
+                return _survivor_safe(_help_done(request, case))
     return _survivor_safe(render(request, "cases/help_form.html", {"form": form, "signed_in": account is not None}))
 
 

@@ -54,7 +54,7 @@ def test_dv_request_from_the_public_form_escalates_and_stays_need_to_know(
         "started": form["started"].value(), "client_token": form["client_token"].value()})
     assert done["Cache-Control"].startswith("no-store")
     case = Case.objects.get()
-    assert done.context["case"] == case and case.tracking_display in done.content.decode()
+    assert case.tracking_display in done.content.decode()
     assert (case.unit, case.urgency, case.status) == (unit("恒东社区"), "urgent", CaseStatus.NEW)
     assert "丈夫" not in case.sealed  # stored encrypted
 
@@ -139,7 +139,8 @@ def test_submitting_twice_with_the_same_client_token_creates_one_case(clock, cli
     first = client.post(reverse("help_form"), data)
     second = client.post(reverse("help_form"), data)
     assert Case.objects.count() == 1
-    assert first.context["case"].tracking_code == second.context["case"].tracking_code
+    code = Case.objects.get().tracking_display  # the page is kept once rendered: what she reads is the content
+    assert code in first.content.decode() and code in second.content.decode()
 
 
 @pytest.mark.django_db
