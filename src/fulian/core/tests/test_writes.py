@@ -2,12 +2,12 @@
 written first with the rows that point at it; the help request's round trips counted; a rate-limit hit on Redis is
 one atomic round trip."""
 
-import pytest
 import datetime as dt
 
+import pytest
 from django.db import IntegrityError, connection
-from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from fulian.accounts.tests.factories import UserFactory
 from fulian.cases.models import Case, TimelineEntry
