@@ -50,10 +50,18 @@ class Recipient(models.Model):
     """One receiving unit's copy of a dispatch. Delegating forks it to units below (`parent` is the delegating
     copy); the parent sees their roll-up. "Late" is not a state but a fact: the deadline passed before done."""
 
-    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="recipients")
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="dispatches_received")
+    # A dispatch to every village writes 54,000 rows at once, so the table keeps only the indexes its reads use
+    # ((dispatch, unit_path) is also the dispatch key's index, (unit, state) the unit key's; the parent index holds
+    # only delegated copies) and no foreign-key constraints in the database: their per-row checks at COMMIT took
+    # 0.5 s of a 1.1 s dispatch. The keys stay whole without them: units are never deleted (a removed division
+    # keeps its row; PROTECT refuses it in the ORM), and a dispatch's copies go with it by the ORM's cascade.
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="recipients", db_index=False,
+                                 db_constraint=False)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="dispatches_received",
+                             db_index=False, db_constraint=False)
     unit_path = models.CharField(max_length=64)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+                               db_index=False, db_constraint=False)
     state = models.CharField(_("状态"), max_length=14, choices=RecipientState.choices,
                              default=RecipientState.RECEIVED)
     deadline = models.DateTimeField(_("截止时间"))
@@ -61,7 +69,7 @@ class Recipient(models.Model):
     delegated_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+                                related_name="+", db_index=False, db_constraint=False)
     reminders = models.PositiveIntegerField(default=0)
     reminded_at = models.DateTimeField(null=True, blank=True)
     chased_on = models.DateField(null=True, blank=True)  # the periodic chase reminds once a day at most
@@ -71,12 +79,10 @@ class Recipient(models.Model):
     class Meta:
         verbose_name = _("接收单位")
         verbose_name_plural = _("接收单位")
-        constraints = [models.UniqueConstraint(fields=["dispatch", "unit"], name="one_recipient_per_unit")]
+        constraints = [models.UniqueConstraint(fields=["dispatch", "unit_path"], name="one_recipient_per_unit")]
         indexes = [
             models.Index(fields=["unit", "state"]),
-            models.Index(fields=["dispatch", "parent"]),
-            models.Index(fields=["dispatch", "unit_path"]),
-            models.Index(fields=["state", "deadline"]),
+            models.Index(fields=["parent"], condition=models.Q(parent__isnull=False), name="recipient_delegated"),
         ]
 
     def __str__(self):

@@ -59,7 +59,7 @@ def _insert_recipients(dispatch: Dispatch, units, *, parent: Recipient | None, f
     `fresh` dispatch holds none, and the anti-join, planned on a recipient table without statistics, took 35 s
     for Hebei's 54,000 villages)."""
     if not fresh:
-        units = units.exclude(dispatches_received__dispatch=dispatch)
+        units = units.exclude(path__in=Recipient.objects.filter(dispatch=dispatch).values("unit_path"))
     sql, params = units.values("id", "path").query.sql_with_params()
     table = Recipient._meta.db_table
     with connection.cursor() as cursor:
@@ -243,7 +243,9 @@ def dispatch_chase(*, now=None, link: str = "", batch: int = 1000) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     counts = {"chased": 0, "overdue": 0}
-    late = Recipient.objects.filter(dispatch__status=DispatchStatus.OPEN, deadline__lt=now).exclude(
+    # through the open dispatches past their deadline (few), then their copies by the (dispatch, unit) index
+    late = Recipient.objects.filter(dispatch__status=DispatchStatus.OPEN, dispatch__deadline__lt=now,
+                                    deadline__lt=now).exclude(
         state=RecipientState.DONE)
     while True:
         with write_path():

@@ -41,7 +41,7 @@ def access_recipient_by_id(user, recipient_id, *, need: str = Action.VIEW) -> Re
 
 
 def recipient_for_unit(task: Task, unit: Unit) -> Recipient | None:
-    return Recipient.objects.filter(dispatch_id=task.pk, unit=unit).select_related("dispatch", "unit").first()
+    return Recipient.objects.filter(dispatch_id=task.pk, unit_path=unit.path).select_related("dispatch", "unit").first()
 
 
 def tasks_to_do(user):
