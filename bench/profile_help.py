@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--top", type=int, default=0, help="also list the N functions with the most own time")
+    parser.add_argument("--callees", default="", help="also list what the functions of this name spend their time on")
     parser.add_argument("--cpu", action="store_true", help="profile this process's CPU time, not wall time (a busy "
                         "machine inflates wall time; waiting for the database then counts nothing)")
     args = parser.parse_args()
@@ -132,6 +133,9 @@ def main() -> None:
                         f"  {own / args.requests * 1000:6.3f} ms own {cum / args.requests * 1000:6.3f} ms cum"
                         f"  {calls / args.requests:5.1f}×  {where}:{line} {func}"
                     )
+        if args.callees:
+            stats = pstats.Stats(profile)
+            stats.sort_stats("cumulative").print_callees(args.callees)
     finally:
         drop_database(url)
 
