@@ -15,6 +15,7 @@ router = Router(tags=["units"])
 def units_list(request, q: str = "", under: int | None = None, level: int | None = Query(None, ge=1, le=5)):
     """Units in your scope; `q` matches a code prefix, pinyin initials/syllables or part of the name."""
     under_unit = selectors.access_unit_by_id(request.auth, under) if under else None
+    request.known_count = selectors.units_count(request.auth, q=q, under=under_unit, level=level)
     return selectors.units_for(request.auth, q=q, under=under_unit, level=level)
 
 

@@ -4,9 +4,10 @@ from django.db.models import Q
 from django.http import Http404
 
 from fulian.core.figures import STANDING, figures_read
+from fulian.core.paging import count_capped
 from fulian.core.params import is_ascii_digits
 from fulian.core.pinyin import is_pinyin_query
-from fulian.core.policy import Action, allows, home_unit_path, scope_q
+from fulian.core.policy import Action, actions_of, allows, home_unit_path, scope_path, scope_q
 
 from .models import Kind, Level, Unit
 
@@ -55,6 +56,27 @@ def units_for(user, *, q: str = "", under: Unit | None = None, level: int | None
         else:
             units = units.filter(name__contains=q)
     return units.order_by("path")
+
+
+def units_count(user, *, q: str = "", under: Unit | None = None, level: int | None = None) -> tuple[int, bool]:
+    """(count, more) of `units_for` with the same filters. A whole subtree (no search, no level) has its exact size
+    in the tree's standing counts — one row at a village or at the province root; anything else is counted, capped."""
+    if (q or "").strip() or level:
+        return count_capped(units_for(user, q=q, under=under, level=level))
+    if Action.VIEW not in actions_of(user) or scope_path(user) is None:
+        return 0, False
+    if under is not None:
+        roots = [under]
+    elif scope_path(user) == "":
+        roots = list(Unit.objects.filter(parent__isnull=True))
+    else:
+        roots = [user.unit]
+    figures = figures_read([u.pk for u in roots], [STANDING])
+    total = 0
+    for root in roots:  # the root itself and every unit under it
+        values = figures.get(root.pk, {}).get(STANDING, {})
+        total += 1 + sum(values.get(f"units_geo_{lv}", 0) for lv in Level) + values.get("units_org", 0)
+    return total, False
 
 
 def unit_ancestors(unit: Unit) -> list[Unit]:

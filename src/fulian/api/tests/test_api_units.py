@@ -107,3 +107,21 @@ def test_openapi_schema_is_published(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/units/{unit_id}" in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_unit_list_total_is_the_standing_count_and_equals_the_rows(api_for, county_chair, province_admin, unit):
+    from fulian.accounts.tests.factories import UserFactory
+    from fulian.orgs.models import Unit
+
+    platform = UserFactory(username="platform-op", is_superuser=True)
+    for user, params, expected in (
+        (county_chair, {}, Unit.objects.subtree(unit("正定县")).count()),
+        (province_admin, {"under": unit("正定镇").pk}, 3),
+        (platform, {}, Unit.objects.count()),
+        (county_chair, {"level": 5}, 3),
+        (county_chair, {"q": "zd"}, None),
+    ):
+        body = api_for(user).get("/api/v1/units", {**params, "limit": 500}).json()
+        assert body["count"] == len(body["items"]) and not body["count_capped"]
+        if expected is not None:
+            assert body["count"] == expected
