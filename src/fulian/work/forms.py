@@ -72,6 +72,10 @@ class TaskForm(forms.Form):
     template = forms.ModelChoiceField(label=_("报表"), queryset=None, required=False,
                                       empty_label=_("不需要填报表（办完点“完成”）"))
     level = forms.TypedChoiceField(label=_("下发到"), coerce=int, choices=())
+    units = forms.CharField(label=_("或只发给这些单位"), required=False, max_length=200000,
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("可选：填写区划代码或单位全称，每行一个（或用逗号隔开）。填了就只发给这些单位，"
+                                        "不再按层级下发。"))
     attachments = MultipleFileField(label=_("附件"), required=False,
                                     help_text=_("可选，最多10个：pdf、jpg、png、webp、docx、xlsx，每个不超过10 MB。"))
 

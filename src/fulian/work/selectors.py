@@ -2,11 +2,14 @@
 receiving unit sees its own copy (and the copies it delegated). A sibling county sees nothing: 404."""
 
 import datetime as dt
+import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.db.models.functions import Substr, TruncWeek
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fulian.core.access import access_by_id
 from fulian.core.models import EntryTime
@@ -185,3 +188,32 @@ def tasks_open_at(unit: Unit):
     """The open tasks a unit received and has not done (its page's section), soonest deadline first."""
     return (Recipient.objects.filter(unit=unit, dispatch__kind=KIND, dispatch__status=DispatchStatus.OPEN)
             .exclude(state=RecipientState.DONE).select_related("dispatch", "dispatch__unit").order_by("deadline", "pk"))
+
+
+_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def units_named(unit: Unit, text: str, *, limit: int = 5000) -> list[Unit]:
+    """The units below `unit` named in `text` (division codes or exact names, one per line or separated by commas),
+    for a task sent to a hand-picked set; a name that fits none or several is refused with what to type instead."""
+    tokens = [t for t in _SEPARATORS.split(text or "") if t]
+    if len(tokens) > limit:
+        raise ValidationError(_("一次最多指定%(n)d个单位，请改为按层级下发。") % {"n": limit})
+    below = Unit.objects.filter(subtree_q(unit.path, include_self=False))
+    codes = [t for t in tokens if t.isascii() and t.isdigit()]
+    names = [t for t in tokens if t not in codes]
+    by_code = {u.code: u for u in below.filter(code__in=codes)}
+    by_name: dict[str, list[Unit]] = {}
+    for u in below.filter(name__in=names).order_by("code"):
+        by_name.setdefault(u.name, []).append(u)
+    picked: dict[int, Unit] = {}
+    for token in tokens:
+        found = [by_code[token]] if token in by_code else by_name.get(token, [])
+        if not found:
+            raise ValidationError(_("“%(name)s”不是本单位以下的单位：请填写区划代码或单位全称。")
+                                  % {"name": token[:40]})
+        if len(found) > 1:
+            raise ValidationError(_("本单位以下有%(n)d个“%(name)s”，请改填它的区划代码（如 %(code)s）。")
+                                  % {"n": len(found), "name": token[:40], "code": found[0].code})
+        picked[found[0].pk] = found[0]
+    return list(picked.values())

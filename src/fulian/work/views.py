@@ -65,10 +65,11 @@ def task_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            picked = selectors.units_named(unit, data["units"]) if data["units"].strip() else None
             task = services.task_issue(
                 actor=request.user, unit=unit, title=data["title"], body=data["body"], deadline=data["deadline"],
                 period_start=data["period_start"], period_end=data["period_end"], template=data["template"],
-                level=data["level"], attachments=data["attachments"])
+                level=None if picked else data["level"], units=picked, attachments=data["attachments"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -240,3 +240,21 @@ def test_a_wrong_attachment_type_on_a_new_task_shows_a_message_and_sends_nothing
         "level": 4, "attachments": [SimpleUploadedFile("run.pdf", b"#!/bin/sh\n")]})
     assert response.status_code == 200 and "类型不对" in response.content.decode()
     assert not Dispatch.objects.exists() and not Attachment.objects.exists()
+
+
+def test_a_task_goes_to_hand_picked_units_by_code_or_name(unit, county_chair, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from fulian.dispatch.models import Recipient
+
+    client = client_for(county_chair)
+    deadline = timezone.localtime() + dt.timedelta(days=7)
+    form = {"title": "三八节走访", "body": "", "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+            "period_start": "2026-01", "period_end": "2026-11", "template": "", "level": "4"}
+    refused = client.post(reverse("task_new"), {**form, "units": "恒东社区\n南关村"})
+    assert refused.status_code == 200 and "南关村" in refused.content.decode() and "不是本单位以下" in (
+        refused.content.decode())
+    assert client.post(reverse("task_new"), {**form, "units": "恒东社区, 130123101201"}).status_code == 302
+    assert sorted(Recipient.objects.values_list("unit__name", flat=True)) == ["恒东社区", "西柏棠村"]
