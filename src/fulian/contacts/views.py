@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.accounts.selectors import access_cadre_by_id
+from fulian.core.burden import entry_accept
 from fulian.core.panels import panels_for
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
@@ -63,6 +64,7 @@ def contact_new(request, woman_id: int):
         else:
             messages.success(request, _("已记录与%(name)s的联系。") % {"name": woman.name})
             if request.htmx:
+                entry_accept(request)  # the burden meter: an accepted save answered in place, not by a redirect
                 return render(request, "contacts/_quick_done.html", {"woman": woman})
             return redirect("woman_detail", woman_id=woman.pk)
     if request.htmx:

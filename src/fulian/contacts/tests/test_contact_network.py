@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -9,6 +10,7 @@ from fulian.accounts.tests.factories import UserFactory
 from fulian.contacts import selectors, services
 from fulian.contacts.models import Assignment, ContactLog, FieldWeek, Need, NeedStatus
 from fulian.core.idnumber import parse_id_number
+from fulian.core.models import EntryTime
 from fulian.core.policy import OutOfScope
 from fulian.people.models import Woman
 from fulian.people.services import WomanData, woman_create
@@ -166,11 +168,13 @@ def test_quick_contact_from_my_work_today_in_three_taps(client_for, county_chair
     form = client.get(reverse("contact_new", args=[woman.pk]), HTTP_HX_REQUEST="true")  # tap 1: open
     assert form.templates[0].name == "contacts/_quick_form.html"
     token = form.context["form"]["client_token"].value()
+    stamp = re.search(r'name="_entry" value="([^"]+)"', form.content.decode()).group(1)
     done = client.post(reverse("contact_new", args=[woman.pk]),  # tap 2 picked the channel, tap 3 saves
-                       {"contacted_on": str(dt.date.today()), "channel": "wechat", "client_token": token},
-                       HTTP_HX_REQUEST="true")
+                       {"contacted_on": str(dt.date.today()), "channel": "wechat", "client_token": token,
+                        "_entry": stamp}, HTTP_HX_REQUEST="true")
     assert "已记录" in done.content.decode()
     assert ContactLog.objects.get().channel == "wechat"
+    assert EntryTime.objects.get().user == village_cadre  # the burden meter timed the quick form too
 
 
 @pytest.mark.django_db
