@@ -13,6 +13,7 @@ import statistics
 import time
 
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from fulian.accounts.tests.factories import UserFactory
@@ -148,4 +149,15 @@ def run(report, *, repeat: int) -> None:
     assert top["done"] == len(set(done)) and top["total"] == village_count, top
     compare(report, "task completion (selectors.completion)", lambda: selectors.completion(task, at=hebei),
             lambda: selectors.completion(task, at=county), repeat=repeat,
+            root_name=f"province, {village_count:,} villages", leaf_name="a county")
+    # the page itself, signed in as the province chair: the task page at the root, its drill-down at a county
+    page = Client()
+    page.force_login(chair)
+    root_url, county_url = f"/tasks/{task.pk}/", f"/tasks/{task.pk}/units/{county.pk}/"
+
+    def get(url):
+        response = page.get(url)
+        assert response.status_code == 200, response.status_code
+
+    compare(report, "task completion page", lambda: get(root_url), lambda: get(county_url), repeat=repeat,
             root_name=f"province, {village_count:,} villages", leaf_name="a county")
