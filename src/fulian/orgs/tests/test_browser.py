@@ -3,56 +3,35 @@
 The server runs as its own process on a fresh SQLite file, so the test sees exactly what a user would.
 """
 
-import os
-import socket
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
-from fulian.conftest import TREE
-from fulian.core.pinyin import name_initials, name_pinyin
+from fulian.core.tests.browser import (
+    CHROMIUM,
+    MARKS,
+    PASSWORD,
+    account_create,
+    phone_page,
+    served,
+    sign_in,
+    site_prepare,
+)
 
-CHROMIUM = "/usr/bin/chromium"
 HOSTILE_NAME = '<img src=x onerror=alert(1)>张家庄妇女之家'
 
-ROOT = Path(__file__).resolve().parents[4]
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is missing: apt-get install chromium"),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("browser")
-    divisions = tmp / "divisions.tsv"
-    divisions.write_text(
-        "".join(f"{c}\t{lv}\t{n}\t{name_initials(n)}\t{name_pinyin(n)}\n" for c, lv, n in TREE), encoding="utf-8"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({"FULIAN_DATA_DIR": str(tmp), "FULIAN_NEW_PASSWORD": "Browser2026pass", "TASKS_BACKEND": "immediate",
-                "HELP_MIN_SECONDS": "0"})
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*manage, "load_divisions", "13", "23", "--file", str(divisions)], env=env, check=True,
-                   capture_output=True)
-    subprocess.run([*manage, "account_create", "county", "--unit", "130123000000", "--role", "chair",
-                    "--name", "刘桂英"], env=env, check=True, capture_output=True)
-    subprocess.run([*manage, "account_create", "county-staff", "--unit", "130123000000", "--role", "staff",
-                    "--name", "王丽"], env=env, check=True, capture_output=True)
-    subprocess.run([*manage, "account_create", "village", "--unit", "130123100001", "--role", "staff",
-                    "--name", "杨春燕"], env=env, check=True, capture_output=True)
-    subprocess.run([*manage, "account_create", "village-chair", "--unit", "130123100001", "--role", "chair",
-                    "--name", "赵淑珍"], env=env, check=True, capture_output=True)
+    manage, env = site_prepare(tmp_path_factory.mktemp("browser"), provinces=("13", "23"),
+                               env_extra={"HELP_MIN_SECONDS": "0"})
+    for username, code, role, name in [("county", "130123000000", "chair", "刘桂英"),
+                                       ("county-staff", "130123000000", "staff", "王丽"),
+                                       ("village", "130123100001", "staff", "杨春燕"),
+                                       ("village-chair", "130123100001", "chair", "赵淑珍")]:
+        account_create(manage, env, username, code, role, name)
     subprocess.run([*manage, "shell", "-c", (
         "from fulian.orgs.models import Unit, WomensHome; u = Unit.objects.get(code='130123100001'); "
         "WomensHome.objects.create(unit=u, unit_path=u.path, name='恒东社区妇女之家', address='恒东社区居委会二楼', "
@@ -60,49 +39,20 @@ def server(tmp_path_factory):
         "WomensHome.objects.create(unit=u, unit_path=u.path, name=HOSTILE, address='<b>二楼</b>', "
         "latitude=38.1520, longitude=114.5720, opening_hours='<script>alert(2)</script>')").replace(
         "HOSTILE", repr(HOSTILE_NAME))], env=env, check=True)
-    port = free_port()
-    proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(manage, env) as url:
+        yield url
 
 
 @pytest.fixture
 def phone(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
-        )
-        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page.set_default_timeout(10_000)
+    with phone_page() as page:
         yield page
-        browser.close()
-
-
-def sign_in(page, server, username):
-    page.goto(f"{server}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("Browser2026pass")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)  # 工作台, or 今日工作 for a village cadre
 
 
 def test_county_chair_signs_in_walks_the_tree_and_finds_a_village_by_pinyin(server, phone):
     phone.goto(f"{server}/work/")
     phone.get_by_label("用户名").fill("county")
-    phone.get_by_label("密码").fill("Browser2026pass")
+    phone.get_by_label("密码").fill(PASSWORD)
     phone.get_by_role("button", name="登录").click()
     phone.wait_for_selector("text=正定县妇联")
 

@@ -1,27 +1,15 @@
 """The task's main journey in a real browser on a 390-px phone screen: a township cadre opens the task from 今日工作,
 finds the computed fields filled, types one number, submits, and sees the report frozen."""
 
-import os
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from fulian.conftest import TREE
-from fulian.core.pinyin import name_initials, name_pinyin
+from fulian.core.tests.browser import MARKS, PASSWORD, account_create, phone_page, served, site_prepare
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path("/tmp/shots")  # noqa: S108  (screenshots to look at, overwritten on each run)
-PASSWORD = "Browser2026pass"
-ROOT = Path(__file__).resolve().parents[4]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is missing: apt-get install chromium"),
-]
+pytestmark = MARKS
 
 
 SETUP = """
@@ -49,57 +37,22 @@ services.task_issue(actor=chair, unit=unit["正定县"], title="季度妇联工�
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """Its own server process on a fresh SQLite file (the audit trail's triggers forbid flushing a live_server's
-    test database), with a county chair's task sent to the townships."""
-    tmp = tmp_path_factory.mktemp("tasks-browser")
-    divisions = tmp / "divisions.tsv"
-    divisions.write_text(
-        "".join(f"{c}\t{lv}\t{n}\t{name_initials(n)}\t{name_pinyin(n)}\n" for c, lv, n in TREE), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({"FULIAN_DATA_DIR": str(tmp), "FULIAN_NEW_PASSWORD": PASSWORD, "TASKS_BACKEND": "immediate"})
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*manage, "load_divisions", "13", "--file", str(divisions)], env=env, check=True,
-                   capture_output=True)
+    """A county chair's task sent to the townships, on a server of its own."""
+    manage, env = site_prepare(tmp_path_factory.mktemp("tasks-browser"))
     for username, code, role, name in [("county", "130123000000", "chair", "刘桂英"),
                                        ("township", "130123100000", "staff", "李秀芝")]:
-        subprocess.run([*manage, "account_create", username, "--unit", code, "--role", role, "--name", name],
-                       env=env, check=True, capture_output=True)
+        account_create(manage, env, username, code, role, name)
     subprocess.run([*manage, "shell", "-c", SETUP], env=env, check=True)
-    port = free_port()
-    proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(manage, env) as url:
+        yield url
 
 
 @pytest.fixture
 def phone(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                                                    "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page.set_default_timeout(10_000)
+    with phone_page() as page:
         yield page
-        browser.close()
 
 
 def test_a_township_cadre_reports_on_her_phone_from_todays_work(server, phone):
