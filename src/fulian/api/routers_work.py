@@ -2,7 +2,6 @@
 attachments are added on its page (multipart) and downloaded there; the API lists them."""
 
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -59,10 +58,6 @@ def _units(request, ids):
 def _aware(moment):
     """A deadline without an offset is read in the server's time zone (Asia/Shanghai)."""
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
-def _recipient_link() -> str:
-    return reverse("recipient_detail", kwargs={"recipient_id": 0}).replace("/0/", "/{recipient}/")
 
 
 def _totals(request, task):
@@ -180,7 +175,7 @@ def task_completion(request, task_id: int, unit_id: int | None = None):
 def task_remind(request, task_id: int):
     """催办: every first recipient not done gets a notice (not twice within an hour)."""
     task = selectors.access_task_by_id(request.auth, task_id)
-    return {"reminded": dispatch.dispatch_remind(actor=request.auth, dispatch=task.dispatch, link=_recipient_link())}
+    return {"reminded": services.task_remind(actor=request.auth, task=task)}
 
 
 @router.post("/tasks/{task_id}/close", response={200: TaskOut, 404: ErrorOut, 409: ErrorOut})
@@ -210,8 +205,7 @@ def recipient_remind(request, recipient_id: int):
     """催办下级: every unit this copy was handed down to and that is not done gets a notice (not twice within an
     hour)."""
     recipient = selectors.access_recipient_by_id(request.auth, recipient_id, need=Action.EDIT)
-    return {"reminded": dispatch.dispatch_remind(actor=request.auth, dispatch=recipient.dispatch, parent=recipient,
-                                                 link=_recipient_link())}
+    return {"reminded": services.task_remind(actor=request.auth, task=recipient.dispatch.task, parent=recipient)}
 
 
 @router.post("/tasks/received/{recipient_id}/delegate", response={200: DelegateOut, 400: ErrorOut, 404: ErrorOut})

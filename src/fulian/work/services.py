@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from fulian.core.policy import Action, OutOfScope, allows, may_issue_work
 from fulian.core.uploads import DOCUMENTS, PHOTOS, attachment_check
 from fulian.core.writes import write_path
 from fulian.dispatch.models import Recipient, RecipientState
-from fulian.dispatch.services import dispatch_send, recipient_complete
+from fulian.dispatch.services import dispatch_chase, dispatch_remind, dispatch_send, recipient_complete
 from fulian.orgs.models import Unit
 
 from .models import Aggregate, Attachment, FieldKind, Report, ReportField, ReportTemplate, Task
@@ -24,6 +25,21 @@ KIND = "task"
 MAX_ATTACHMENTS = 10
 MAX_NUMBER = Decimal(10**12)
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def recipient_link() -> str:
+    """The address of a unit's copy of a task with "{recipient}" where its id goes: the link every reminder carries."""
+    return reverse("recipient_detail", kwargs={"recipient_id": 0}).replace("/0/", "/{recipient}/")
+
+
+def task_remind(*, actor, task, parent: Recipient | None = None, now=None) -> int:
+    """催办: the issuer reminds her recipients not done, or a delegating unit (`parent`) the units it handed down to."""
+    return dispatch_remind(actor=actor, dispatch=task.dispatch, parent=parent, link=recipient_link(), now=now)
+
+
+def tasks_chase(*, now=None) -> dict:
+    """Periodic: every late unit reminded once a day, linking to its copy (dispatch_chase)."""
+    return dispatch_chase(now=now, link=recipient_link())
 
 
 def report_template_create(*, actor, unit: Unit, name: str, fields: list[dict], now=None) -> ReportTemplate:

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,12 +23,6 @@ from .models import FieldKind
 from .panels import clock, with_clocks
 
 LIST_ROWS = 50
-_PLACEHOLDER = 999999999
-
-
-def _notice_link() -> str:
-    """The recipient page's address with "{recipient}" where its id goes (the reminders' link)."""
-    return reverse("recipient_detail", kwargs={"recipient_id": _PLACEHOLDER}).replace(str(_PLACEHOLDER), "{recipient}")
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -125,8 +118,7 @@ def task_remind(request, task_id: int):
         if parent.dispatch_id != task.pk:
             raise Http404("not this task's recipient")
     try:
-        count = dispatch_services.dispatch_remind(actor=request.user, dispatch=task.dispatch, parent=parent,
-                                                  link=_notice_link())
+        count = services.task_remind(actor=request.user, task=task, parent=parent)
     except ValidationError as exc:
         _error(request, exc)
     else:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from fulian.dispatch.services import dispatch_chase
+from fulian.work.services import tasks_chase
 
 
 class Command(BaseCommand):
@@ -8,5 +8,5 @@ class Command(BaseCommand):
             "it runs) and count it once as overdue. Run it every hour from cron.")
 
     def handle(self, *args, **options):
-        counts = dispatch_chase(link="/tasks/received/{recipient}/")
+        counts = tasks_chase()
         self.stdout.write(f"tasks: reminded {counts['chased']}, newly overdue {counts['overdue']}")
