@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "fulian.cases",
     "fulian.portal",
     "fulian.work",
+    "fulian.supervision",
+    "fulian.meetings",
+    "fulian.incidents",
     "fulian.api",
     "fulian.demo",
 ]

@@ -21,6 +21,10 @@ from fulian.work import views as work_views
 from fulian.work import views_burden as burden_views
 
 urlpatterns = [
+    path("", include("fulian.supervision.urls")),
+    path("", include("fulian.meetings.urls")),
+    path("", include("fulian.incidents.urls")),
+    path("", include("fulian.portal.urls_practices")),
     path("", portal_views.portal_home, name="portal_home"),
     path("news/<int:article_id>/", portal_views.news_detail, name="news_detail"),
     path("news/<str:category>/", portal_views.news_list, name="news_list"),

@@ -25,6 +25,10 @@ from .routers_people import router as people_router
 from .routers_portal import public_router as portal_public_router
 from .routers_portal import router as portal_router
 from .routers_work import router as work_router
+from .routers_supervision import router as supervision_router
+from .routers_meetings import router as meetings_router
+from .routers_incidents import router as incidents_router
+from .routers_practices import router as practices_router
 from .schemas import MeOut
 from .throttles import AnonymousRateThrottle, ClientRateThrottle
 
@@ -119,3 +123,7 @@ api.add_router("/", building_public_router)
 api.add_router("/", portal_router)
 api.add_router("/", portal_public_router)
 api.add_router("/", work_router)
+api.add_router("/", supervision_router)
+api.add_router("/", meetings_router)
+api.add_router("/", incidents_router)
+api.add_router("/", practices_router)
