@@ -237,15 +237,16 @@ def dispatch_remind(*, actor, dispatch: Dispatch, parent: Recipient | None = Non
     return len(due)
 
 
-def dispatch_chase(*, now=None, link: str = "", batch: int = 1000) -> dict:
-    """Periodic: every recipient of an open dispatch whose deadline has passed and who is not done gets one
-    reminder a day (a second run the same day sends nothing), and is counted once in tasks_overdue."""
+def dispatch_chase(*, kind: str, now=None, link: str = "", batch: int = 1000) -> dict:
+    """Periodic: every recipient of an open dispatch of `kind` whose deadline has passed and who is not done gets
+    one reminder a day (a second run the same day sends nothing), linking to `link` (its own kind's page), and is
+    counted once in tasks_overdue."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     counts = {"chased": 0, "overdue": 0}
     # through the open dispatches past their deadline (few), then their copies by the (dispatch, unit) index
-    late = Recipient.objects.filter(dispatch__status=DispatchStatus.OPEN, dispatch__deadline__lt=now,
-                                    deadline__lt=now).exclude(
+    late = Recipient.objects.filter(dispatch__status=DispatchStatus.OPEN, dispatch__kind=kind,
+                                    dispatch__deadline__lt=now, deadline__lt=now).exclude(
         state=RecipientState.DONE)
     while True:
         with write_path():

@@ -39,7 +39,7 @@ def task_remind(*, actor, task, parent: Recipient | None = None, now=None) -> in
 
 def tasks_chase(*, now=None) -> dict:
     """Periodic: every late unit reminded once a day, linking to its copy (dispatch_chase)."""
-    return dispatch_chase(now=now, link=recipient_link())
+    return dispatch_chase(kind=KIND, now=now, link=recipient_link())
 
 
 def report_template_create(*, actor, unit: Unit, name: str, fields: list[dict], now=None) -> ReportTemplate:

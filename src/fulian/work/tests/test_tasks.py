@@ -90,8 +90,8 @@ def test_a_late_county_is_reminded_once_though_the_job_runs_twice(task, unit, co
     services.report_submit(actor=county_chair, recipient=copy_of(task, unit("正定县")), entered={"trainings": "1"},
                            now=NOW)
     late = DEADLINE + dt.timedelta(hours=2)
-    assert dispatch_chase(now=late) == {"chased": 1, "overdue": 1}
-    assert dispatch_chase(now=late + dt.timedelta(minutes=15)) == {"chased": 0, "overdue": 0}
+    assert dispatch_chase(kind="task", now=late) == {"chased": 1, "overdue": 1}
+    assert dispatch_chase(kind="task", now=late + dt.timedelta(minutes=15)) == {"chased": 0, "overdue": 0}
     reminded = Outbox.objects.filter(subject__contains="逾期")
     assert [m.user for m in reminded] == [sibling_county_cadre]
     assert copy_of(task, unit("行唐县")).reminders == 1
@@ -178,7 +178,7 @@ def test_the_recount_agrees_with_the_live_task_figures(task, unit, county_chair)
 
     services.report_submit(actor=county_chair, recipient=copy_of(task, unit("正定县")), entered={"trainings": "2"},
                            now=NOW)
-    dispatch_chase(now=DEADLINE + dt.timedelta(days=1))
+    dispatch_chase(kind="task", now=DEADLINE + dt.timedelta(days=1))
     assert Recipient.objects.filter(overdue_counted=True).count() == 1
     assert not [d for d in recount().differences if d[2].startswith("tasks_")]
 
@@ -204,7 +204,7 @@ def test_the_periodic_chase_run_twice_sends_one_reminder(task, unit, county_chai
 def test_the_dashboard_shows_tasks_done_and_overdue_live(task, unit, county_chair, province_chair, client_for):
     services.report_submit(actor=county_chair, recipient=copy_of(task, unit("正定县")), entered={"trainings": "1"},
                            now=NOW)
-    dispatch_chase(now=DEADLINE + dt.timedelta(hours=1))
+    dispatch_chase(kind="task", now=DEADLINE + dt.timedelta(hours=1))
     board = dashboard(unit("河北省"), year=2026)["totals"]
     assert (board["tasks_done"], board["tasks_on_time"], board["tasks_overdue"]) == (1, 1, 1)
     page = client_for(province_chair).get(f"/dashboard/{unit('河北省').pk}/?year=2026").content.decode()
