@@ -88,6 +88,9 @@ ids = {"unit_id": county.pk, "woman_id": women[0].pk, "assignment_id": assignmen
        "job_id": import_job_create(actor=chair, kind="women", upload=upload).pk,
        "task_id": tasks[0].pk, "recipient_id": copy(tasks[0]).pk,
        "token": surveys[1].public_token, "code": case.tracking_code}
+# the record factories of the newer apps' outsider tests (fulian.api.tests.test_outsiders.MORE_RECORDS)
+from fulian.api.tests.test_outsiders import _more_records
+ids.update(_more_records(county=county, village=village, chair=chair, cadre=cadre))
 json.dump({
     "path": ids,
     "path_overrides": {

@@ -221,6 +221,8 @@ IMPORT_RETENTION_DAYS = envint("IMPORT_RETENTION_DAYS", "7")
 IMPORT_STALE_MINUTES = envint("IMPORT_STALE_MINUTES", "10")  # a running import silent this long has died
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))  # a task document or report photo
+# A rights incident (维权事件): the unit's first public statement is due this many hours after the first report.
+INCIDENT_STATEMENT_HOURS = envint("INCIDENT_STATEMENT_HOURS", "24")
 # Hostile input: a request body over this is refused (uploads: rosters ≤ IMPORT_MAX_BYTES, photos ≤ 5 MB); so is a
 # query value over MAX_QUERY_VALUE characters.
 MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", str(21 * 1024 * 1024))
