@@ -94,6 +94,9 @@ def article_review(*, actor, article: Article, approve: bool, note: str = "", no
                     link=f"/news/{article.pk}/",
                     now=now,
                 )
+            from .practices import practice_article_published
+
+            practice_article_published(actor=actor, article=article, now=now)
         else:
             Article.objects.filter(pk=article.pk).update(
                 status=ArticleStatus.DRAFT, reviewer=actor, review_note=note[:200]
