@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('orgs', '0005_staff_roster'),
+        ('orgs', '0004_organisation_building'),
         ('work', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
