@@ -16,7 +16,7 @@ from fulian.core.params import param_int
 from fulian.core.policy import Action
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 
-from . import selectors, services
+from . import practices, selectors, services
 from .models import Category, WomanAccount
 
 SESSION_KEY = "woman_account"
@@ -71,7 +71,8 @@ def news_list(request, category: str):
 
 def news_detail(request, article_id: int):
     article = selectors.article_published(article_id)
-    return render(request, "portal/news_detail.html", {"article": article})
+    return render(request, "portal/news_detail.html", {"article": article,
+                                                       "photos": practices.photos_of_article(article)})
 
 
 def me(request):
@@ -124,7 +125,8 @@ def me_delete(request):
 def publish_list(request):
     articles = selectors.articles_for(request.user)
     page = Paginator(articles.order_by("status", "-id"), 30).get_page(request.GET.get("page"))
-    return render(request, "portal/publish_list.html", {"page": page})
+    return render(request, "portal/publish_list.html", {"page": page,
+                                                        "sections": panels_for("publish_list", request, None)})
 
 
 @login_required
