@@ -185,8 +185,8 @@ def meeting_update(*, actor, meeting: Meeting, version: int | None, values: dict
     with write_path():
         current = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if version is not None and current.version != version:
-            raise Conflict(_("这份会议记录已被他人修改（现在是第%(v)d版），请刷新页面后再改。") % {"v": current.version},
-                           code="stale_meeting")
+            raise Conflict(_("这份会议记录已被他人修改（现在是第%(v)d版），请刷新页面后再改。")
+                           % {"v": current.version}, code="stale_meeting")
         changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
         if changed:
             Meeting.objects.filter(pk=meeting.pk).update(**changed, version=F("version") + 1, updated_at=now)

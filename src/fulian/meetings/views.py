@@ -68,8 +68,8 @@ def meeting_export(request):
              "；".join(m.agenda_items), m.decision_count, m.passed_count] for m in rows)
     return export_download(
         actor=request.user, action="meeting.export", filename=f"{unit.name}-会议.xlsx",
-        titles=[_("召开时间"), _("会议类型"), _("单位"), _("地点"), _("主持人"), _("应到"), _("实到"), _("达到法定人数"),
-                _("参会单位"), _("议题"), _("决定事项"), _("通过")],
+        titles=[_("召开时间"), _("会议类型"), _("单位"), _("地点"), _("主持人"), _("应到"), _("实到"),
+                _("达到法定人数"), _("参会单位"), _("议题"), _("决定事项"), _("通过")],
         rows=data, sheet_title=str(_("会议")), changes={"unit": unit.pk, "kind": kind, "year": year})
 
 
