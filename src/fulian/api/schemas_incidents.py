@@ -103,6 +103,10 @@ class IncidentRowOut(Schema):
     first_statement_at: dt.datetime | None
     case_count: int = Field(description="how many cases are linked (their details only on GET for their handlers)")
 
+    @staticmethod
+    def resolve_unit_name(obj):
+        return obj["unit_name"] if isinstance(obj, dict) else obj.unit.name
+
 
 class IncidentOut(IncidentRowOut):
     version: int
