@@ -119,7 +119,8 @@ def region_tasks(unit: Unit, *, now=None, limit: int = REGION_TASKS) -> list[dic
     rows = (Recipient.objects.filter(subtree_q(unit.path, "unit_path"), dispatch__kind=TASK_KIND,
                                      dispatch__status=DispatchStatus.OPEN)
             .annotate(reported=Exists(Report.objects.filter(recipient=OuterRef("pk"))))
-            .select_related("dispatch", "unit").order_by(F("done_at").asc(nulls_first=True), "deadline", "unit_path")[:limit])
+            .select_related("dispatch", "unit")
+            .order_by(F("done_at").asc(nulls_first=True), "deadline", "unit_path")[:limit])
     return [{"recipient": r, "late": r.is_late(now), "reported": r.reported} for r in rows]
 
 
