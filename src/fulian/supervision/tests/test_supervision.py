@@ -2,17 +2,19 @@
 closed with a note, chased once a day when late; counted in the figures; bad input saves nothing."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from fulian.core.errors import Conflict
 from fulian.core.figures import figure_values
 from fulian.core.models import AuditEvent, Outbox
 from fulian.core.policy import OutOfScope
-from fulian.dispatch.models import Recipient, RecipientState
+from fulian.dispatch.models import Dispatch, Recipient, RecipientState
 from fulian.supervision import services
 from fulian.supervision.models import Finding, Visit
 
@@ -145,14 +147,8 @@ def test_figures_count_visits_and_items(team, unit, city_chair, county_chair):
 
 
 def test_the_periodic_command_chases_late_items(team, unit, city_chair, county_chair):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     record(team, unit("正定县"), city_chair)
     Recipient.objects.filter(dispatch__kind="rectify").update(deadline=timezone.now() - dt.timedelta(hours=1))
-    from fulian.dispatch.models import Dispatch
-
     Dispatch.objects.filter(kind="rectify").update(deadline=timezone.now() - dt.timedelta(hours=1))
     out = StringIO()
     call_command("rectifications_chase", stdout=out)

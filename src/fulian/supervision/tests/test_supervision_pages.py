@@ -18,9 +18,9 @@ from .conftest import today
 pytestmark = pytest.mark.django_db
 
 
-def visit_form(unit, *, token="tok-1", findings=(), checked=(), visited_on=None):
+def visit_form(unit, *, nonce="tok-1", findings=(), checked=(), visited_on=None):
     data = {"visited_on": (visited_on or today()).isoformat(), "places": "正定镇", "summary": "查看台账",
-            "client_token": token, "checked": [str(c) for c in checked],
+            "client_token": nonce, "checked": [str(c) for c in checked],
             "finding-TOTAL_FORMS": "3", "finding-INITIAL_FORMS": "0", "finding-MIN_NUM_FORMS": "0",
             "finding-MAX_NUM_FORMS": "20"}
     for i, (text, due) in enumerate(findings):
@@ -68,9 +68,9 @@ def test_bad_dates_and_ids_on_the_visit_form(team, unit, city_chair, client_for)
     future = visit_form(unit, visited_on=today() + dt.timedelta(days=2))
     response = client.post(f"{url}?unit={unit('正定县').pk}", future)
     assert response.status_code == 200 and "督导日期不能在今天之后" in response.content.decode()
-    no_due = visit_form(unit, token="tok-2", findings=[("台账不全", "")])
+    no_due = visit_form(unit, nonce="tok-2", findings=[("台账不全", "")])
     assert "请填写整改期限" in client.post(f"{url}?unit={unit('正定县').pk}", no_due).content.decode()
-    garbled = visit_form(unit, token="tok-3", findings=[("台账不全", "2026-13-45")])
+    garbled = visit_form(unit, nonce="tok-3", findings=[("台账不全", "2026-13-45")])
     assert client.post(f"{url}?unit={unit('正定县').pk}", garbled).status_code == 200
     assert client.get(f"{url}?unit=abc").status_code == 400
     assert client.get(f"{url}?unit={unit('行唐县').pk}").status_code == 404  # not the team's region
