@@ -111,6 +111,8 @@ urlpatterns = [
     path("verify/<str:code>/", core_views.certificate_verify, name="certificate_verify"),
     path("needs/<int:need_id>/case/", case_views.need_to_case, name="need_to_case"),
     path("units/<int:unit_id>/building/", building_views.unit_building, name="unit_building"),
+    path("units/<int:unit_id>/staff/", building_views.unit_staff, name="unit_staff"),
+    path("staff/<int:staff_member_id>/end/", building_views.staff_end, name="staff_end"),
     path("volunteers/<int:volunteer_id>/certificate/", building_views.volunteer_certificate,
          name="volunteer_certificate"),
     path("rosters/<str:kind>/template.xlsx", building_views.roster_template, name="roster_template"),

@@ -1,10 +1,14 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
+from fulian.accounts.selectors import access_cadre_by_id
 from fulian.core.access import access_by_id
 from fulian.core.certificates import certificate_by_code, certificate_code, masked_holder
 from fulian.core.policy import Action
@@ -17,10 +21,12 @@ from fulian.orgs.models import (
     MemberRole,
     PostKind,
     SocialOrganisation,
+    StaffMember,
     Volunteer,
 )
 from fulian.orgs.selectors import access_unit_by_id
 
+from .pagination import CappedPagination
 from .schemas import ErrorOut, enum_of
 
 router = Router(tags=["building"])
@@ -53,7 +59,43 @@ class DateIn(Schema):
 
 class PostIn(Schema):
     quota: int = Field(ge=0, le=100000)
-    filled: int = Field(ge=0, le=100000)
+
+
+class PostOut(Schema):
+    id: int
+    warning: str | None = None
+    quota: int
+    filled: int = Field(description="read-only: the unit's roster members of this kind in post today (a typed "
+                                    "`filled` in the request is ignored)")
+
+
+class StaffIn(Schema):
+    name: str = Field(max_length=30)
+    kind: enum_of(PostKind)
+    post: str = Field("", max_length=40, description="职务")
+    starts_on: dt.date
+    ends_on: dt.date | None = Field(None, description="the day she leaves (exclusive); required for 挂职 (seconded)")
+    seconded_from: str = Field("", max_length=100)
+    phone: str = ""
+    account_id: int | None = Field(None, description="her cadre account, of the unit")
+
+
+class StaffOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str = Field(validation_alias="unit.name")
+    name: str
+    account_id: int | None
+    kind: enum_of(PostKind)
+    post: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    seconded_from: str
+    phone: str
+
+
+class StaffEndIn(Schema):
+    ends_on: dt.date
 
 
 class VolunteerIn(Schema):
@@ -213,12 +255,45 @@ def election_hold(request, election_id: int, payload: DateIn):
     return {"id": election.pk}
 
 
-@router.put("/units/{unit_id}/posts/{kind}", response={200: Created, 400: ErrorOut, 404: ErrorOut})
+@router.put("/units/{unit_id}/posts/{kind}", response={200: PostOut, 400: ErrorOut, 404: ErrorOut})
 def post_set(request, unit_id: int, kind: enum_of(PostKind), payload: PostIn):
-    """Quota and filled posts of one kind; warns on overrun."""
+    """The quota (编制) of one kind; `filled` comes back counted from the named roster; warns on overrun."""
     unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
-    post, warning = building.post_set(actor=request.auth, unit=unit, kind=kind, **payload.dict())
-    return {"id": post.pk, "warning": warning}
+    post, warning = building.post_set(actor=request.auth, unit=unit, kind=kind, quota=payload.quota,
+                                      today=timezone.localdate())
+    return {"id": post.pk, "warning": warning, "quota": post.quota, "filled": post.filled}
+
+
+@router.get("/units/{unit_id}/staff", response={200: list[StaffOut], 404: ErrorOut})
+@paginate(CappedPagination)
+def staff_list(request, unit_id: int, current: bool = True, kind: enum_of(PostKind, blank=True) = ""):
+    """人员花名册 of the unit's subtree: in post today (`current`, the default) or everyone ever listed."""
+    unit = access_unit_by_id(request.auth, unit_id)
+    return building.staff_for(request.auth, unit=unit, today=timezone.localdate() if current else None, kind=kind)
+
+
+@router.post("/units/{unit_id}/staff", response={201: Created, 400: ErrorOut, 404: ErrorOut})
+def staff_add(request, unit_id: int, payload: StaffIn):
+    """A cadre joins the unit's named roster; `warning` when her kind is now over its quota."""
+    unit = access_unit_by_id(request.auth, unit_id, need=Action.EDIT)
+    data = payload.dict()
+    account_id = data.pop("account_id")
+    account = None
+    if account_id is not None:
+        account = access_cadre_by_id(request.auth, account_id)
+        if account.unit_id != unit.pk:
+            raise ValidationError(_("干部账号不属于这个组织。"))
+    member, warning = building.staff_add(actor=request.auth, unit=unit, account=account,
+                                         today=timezone.localdate(), **data)
+    return Status(201, {"id": member.pk, "warning": warning})
+
+
+@router.post("/staff/{staff_member_id}/end", response={200: StaffOut, 400: ErrorOut, 404: ErrorOut})
+def staff_end(request, staff_member_id: int, payload: StaffEndIn):
+    """离岗: from `ends_on` she no longer counts in the staffing."""
+    member = access_by_id(request.auth, StaffMember, staff_member_id, need=Action.EDIT,
+                          queryset=StaffMember.objects.select_related("unit"))
+    return building.staff_end(actor=request.auth, member=member, ends_on=payload.ends_on)
 
 
 @router.post("/units/{unit_id}/volunteers", response={201: Created, 400: ErrorOut, 404: ErrorOut})

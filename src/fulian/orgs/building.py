@@ -6,13 +6,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record, changed_fields
 from fulian.core.certificates import certificate_issue
 from fulian.core.links import clean_link
-from fulian.core.policy import Action, require
+from fulian.core.policy import Action, OutOfScope, allows, require, scope_q
 from fulian.core.tree import subtree_q
 
 from .models import (
@@ -28,8 +29,10 @@ from .models import (
     PostKind,
     ServiceRecord,
     SocialOrganisation,
+    StaffMember,
     Unit,
     Volunteer,
+    staff_current_q,
 )
 
 TERM_YEARS = 5  # a federation's bodies are elected for five years
@@ -105,25 +108,98 @@ def election_hold(*, actor, election: Election, held_on: dt.date, today: dt.date
     return election
 
 
-def post_set(*, actor, unit: Unit, kind: str, quota: int, filled: int) -> tuple[Post, str | None]:
-    """Set a unit's quota and filled posts of one kind; returns a warning when more are filled than allowed."""
+def _filled(unit: Unit, kind: str, today: dt.date) -> int:
+    return StaffMember.objects.filter(staff_current_q(today), unit=unit, kind=kind).count()
+
+
+def _overrun_warning(unit: Unit, kind: str, quota: int, filled: int) -> str | None:
+    if filled <= quota:
+        return None
+    return _("%(unit)s的%(kind)s在岗%(filled)d人，超出编制%(quota)d人。") % {
+        "unit": unit.name, "kind": PostKind(kind).label, "filled": filled, "quota": quota}
+
+
+def post_set(*, actor, unit: Unit, kind: str, quota: int, today: dt.date | None = None) -> tuple[Post, str | None]:
+    """Set a unit's quota (编制) of one kind. Who is in post is counted from the named roster, never typed; returns
+    a warning when the roster holds more than the quota allows."""
     _may_edit(actor, unit)
-    if quota < 0 or filled < 0:
+    today = today or dt.date.today()
+    if kind not in PostKind.values:
+        raise ValidationError(_("类别不正确。"), code="post_kind")
+    if quota < 0:
         raise ValidationError(_("人数不能为负数。"), code="post_negative")
     with transaction.atomic():
-        post, _created = Post.objects.update_or_create(
-            unit=unit, kind=kind, defaults={"unit_path": unit.path, "quota": quota, "filled": filled}
-        )
-        audit_record(actor=actor, action="post.set", obj=unit, changes={"kind": kind, "quota": quota, "filled": filled})
-    warning = None
-    if filled > quota:
-        warning = _("%(unit)s的%(kind)s在岗%(filled)d人，超出编制%(quota)d人。") % {
-            "unit": unit.name,
-            "kind": post.get_kind_display(),
-            "filled": filled,
-            "quota": quota,
-        }
-    return post, warning
+        post, _created = Post.objects.update_or_create(unit=unit, kind=kind,
+                                                       defaults={"unit_path": unit.path, "quota": quota})
+        audit_record(actor=actor, action="post.set", obj=unit, changes={"kind": kind, "quota": quota})
+    post.filled = _filled(unit, kind, today)
+    return post, _overrun_warning(unit, kind, quota, post.filled)
+
+
+def _current_count(today: dt.date, *, kind=None, unit_field: str = "unit"):
+    """A subquery: the roster members in post today of the outer row's unit (and kind)."""
+    rows = StaffMember.objects.filter(staff_current_q(today), unit=OuterRef(unit_field))
+    rows = rows.filter(kind=OuterRef("kind")) if kind is None else rows.filter(kind=kind)
+    return Coalesce(Subquery(rows.order_by().values("unit").annotate(n=Count("id")).values("n")[:1],
+                             output_field=IntegerField()), Value(0))
+
+
+def posts_with_filled(unit: Unit, *, today: dt.date):
+    """A unit's quotas, each with `filled`: its roster members of that kind in post today."""
+    return unit.posts.annotate(filled=_current_count(today)).order_by("kind")
+
+
+def staff_add(*, actor, unit: Unit, name: str, kind: str, starts_on: dt.date, post: str = "",
+              ends_on: dt.date | None = None, seconded_from: str = "", phone: str = "", account=None,
+              today: dt.date | None = None) -> tuple[StaffMember, str | None]:
+    """A cadre joins the unit's named roster (人员花名册); a 挂职 cadre needs the end of her secondment. Returns her
+    record and a warning when her kind is now over its quota."""
+    from fulian.core.phone import normalize_phone
+
+    _may_edit(actor, unit)
+    today = today or dt.date.today()
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("请填写姓名。"), code="staff_name")
+    if kind not in PostKind.values:
+        raise ValidationError(_("人员类别不正确。"), code="staff_kind")
+    if starts_on is None:
+        raise ValidationError(_("请填写到岗日期。"), code="staff_start")
+    if kind == PostKind.SECONDED and ends_on is None:
+        raise ValidationError(_("挂职干部请填写挂职期满日期。"), code="staff_secondment_end")
+    if ends_on is not None and ends_on <= starts_on:
+        raise ValidationError(_("离岗日期应晚于到岗日期。"), code="staff_dates")
+    if account is not None:
+        if account.unit_id is None or not allows(actor, Action.VIEW, account.unit.path):
+            raise OutOfScope("account out of scope")
+        current = StaffMember.objects.filter(staff_current_q(today), account=account)
+        if current.exists():
+            raise ValidationError(_("这个干部账号已在花名册上，请先办理离岗。"), code="staff_account_twice")
+    phone = normalize_phone(phone) if (phone or "").strip() else ""
+    with transaction.atomic():
+        member = StaffMember.objects.create(
+            unit=unit, unit_path=unit.path, name=name[:30], account=account, kind=kind, post=(post or "").strip()[:40],
+            seconded_from=(seconded_from or "").strip()[:100], starts_on=starts_on, ends_on=ends_on, phone=phone)
+        audit_record(actor=actor, action="staff.add", obj=member, changes={"kind": kind, "unit": unit.code})
+    quota = Post.objects.filter(unit=unit, kind=kind).values_list("quota", flat=True).first()
+    warning = _overrun_warning(unit, kind, quota, _filled(unit, kind, today)) if quota is not None else None
+    return member, warning
+
+
+def staff_end(*, actor, member: StaffMember, ends_on: dt.date) -> StaffMember:
+    """She leaves (离岗) on `ends_on`: from that day she no longer counts. Ending again only moves the date earlier."""
+    _may_edit(actor, member.unit)
+    if ends_on <= member.starts_on:
+        raise ValidationError(_("离岗日期应晚于到岗日期。"), code="staff_dates")
+    if member.ends_on is not None and member.ends_on <= ends_on:
+        raise ValidationError(_("%(name)s已于%(day)s离岗。") % {"name": member.name, "day": member.ends_on},
+                              code="staff_ended")
+    with transaction.atomic():
+        StaffMember.objects.filter(pk=member.pk).update(ends_on=ends_on)
+        audit_record(actor=actor, action="staff.end", obj=member,
+                     changes={"ends_on": [str(member.ends_on) if member.ends_on else None, str(ends_on)]})
+    member.ends_on = ends_on
+    return member
 
 
 def volunteer_add(*, actor, unit: Unit, name: str, phone: str = "", skills: str = "", team: str = "") -> Volunteer:
@@ -268,13 +344,7 @@ def building_summary(unit: Unit, *, today: dt.date) -> dict:
         young=Count("id", filter=Q(birth_year__gt=today.year - 40)),
         older=Count("id", filter=Q(birth_year__lte=today.year - 60)),
     )
-    posts = list(
-        Post.objects.filter(subtree_q(unit.path, "unit_path"))
-        .values("kind")
-        .annotate(quota=Sum("quota"), filled=Sum("filled"))
-        .order_by("kind")
-    )
-    overruns = Post.objects.filter(subtree_q(unit.path, "unit_path"), filled__gt=F("quota")).count()
+    posts, posts_by_level, overruns = staffing_summary(unit, today=today)
     volunteers = Volunteer.objects.filter(subtree_q(unit.path, "unit_path"))
     hours = ServiceRecord.objects.filter(volunteer__in=volunteers).aggregate(h=Sum("hours"))["h"] or 0
     latest = FollowerCount.objects.filter(account=OuterRef("pk")).order_by("-counted_on").values("followers")[:1]
@@ -292,18 +362,8 @@ def building_summary(unit: Unit, *, today: dt.date) -> dict:
         .annotate(n=Count("id"))
         .order_by("-n")[:12]
     )
-    posts_by_level = list(
-        Post.objects.filter(subtree_q(unit.path, "unit_path"))
-        .values("unit__level")
-        .annotate(quota=Sum("quota"), filled=Sum("filled"))
-        .order_by("unit__level")
-    )
-    for row in posts_by_level:
-        row["label"] = Level(row["unit__level"]).label
-    post_labels, platforms = dict(PostKind.choices), dict(MediaAccount.Platform.choices)
+    platforms = dict(MediaAccount.Platform.choices)
     categories = dict(SocialOrganisation.Category.choices)
-    for row in posts:
-        row["label"] = post_labels.get(row["kind"], row["kind"])
     for row in media:
         row["label"] = platforms.get(row["platform"], row["platform"])
     social = list(
@@ -331,3 +391,47 @@ def building_summary(unit: Unit, *, today: dt.date) -> dict:
         "media": media,
         "last_count": FollowerCount.objects.aggregate(d=Max("counted_on"))["d"],
     }
+
+
+def staffing_summary(unit: Unit, *, today: dt.date) -> tuple[list[dict], list[dict], int]:
+    """Quota (编制) and in post (在岗, counted from the named roster today) of a subtree by kind and by level, and the
+    number of unit quotas overrun: grouped queries, whatever the subtree's size."""
+    quotas = Post.objects.filter(subtree_q(unit.path, "unit_path"))
+    staff = StaffMember.objects.filter(subtree_q(unit.path, "unit_path"), staff_current_q(today))
+    by_kind_quota = {r["kind"]: r["q"] for r in quotas.values("kind").annotate(q=Sum("quota")).order_by()}
+    by_kind_staff = {r["kind"]: r["n"] for r in staff.values("kind").annotate(n=Count("id")).order_by()}
+    posts = [{"kind": k, "label": PostKind(k).label, "quota": by_kind_quota.get(k, 0),
+              "filled": by_kind_staff.get(k, 0)} for k in PostKind.values if k in by_kind_quota or k in by_kind_staff]
+    by_level_quota = {r["unit__level"]: r["q"]
+                      for r in quotas.values("unit__level").annotate(q=Sum("quota")).order_by()}
+    by_level_staff = {r["unit__level"]: r["n"] for r in staff.values("unit__level").annotate(n=Count("id")).order_by()}
+    posts_by_level = [{"unit__level": lv, "label": Level(lv).label, "quota": by_level_quota.get(lv, 0),
+                       "filled": by_level_staff.get(lv, 0)}
+                      for lv in sorted(set(by_level_quota) | set(by_level_staff))]
+    overruns = quotas.annotate(filled=_current_count(today)).filter(filled__gt=F("quota")).count()
+    return posts, posts_by_level, overruns
+
+
+def staff_counts(unit: Unit, *, today: dt.date) -> dict[str, int]:
+    """{kind: members in post today} of the unit itself (its page)."""
+    rows = StaffMember.objects.filter(staff_current_q(today), unit=unit).values("kind").annotate(n=Count("id"))
+    return {r["kind"]: r["n"] for r in rows.order_by()}
+
+
+def staff_of_unit(unit: Unit, *, today: dt.date, ended: bool = False):
+    """A unit's roster: those in post on `today` (or, with `ended`, those who left or have not started)."""
+    rows = StaffMember.objects.filter(unit=unit)
+    rows = rows.exclude(staff_current_q(today)) if ended else rows.filter(staff_current_q(today))
+    return rows.order_by("kind", "starts_on", "id")
+
+
+def staff_for(user, *, unit: Unit | None = None, today: dt.date | None = None, kind: str = ""):
+    """Roster members in her scope (of `unit`'s subtree when given), in post on `today` when given."""
+    rows = StaffMember.objects.filter(scope_q(user, field="unit_path")).select_related("unit", "account")
+    if unit is not None:
+        rows = rows.filter(subtree_q(unit.path, "unit_path"))
+    if today is not None:
+        rows = rows.filter(staff_current_q(today))
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("unit_path", "kind", "starts_on", "id")

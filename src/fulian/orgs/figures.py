@@ -12,10 +12,10 @@ import datetime as dt
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from fulian.core.figures import CURRENT, FLOW, STANDING, figure_define, figures_add, figures_counter
+from fulian.core.figures import CURRENT, FLOW, STANDING, STOCK, figure_define, figures_add, figures_counter
 from fulian.core.tree import SEGMENT, subtree_q
 
-from .models import Conversion, Election, Kind, Unit, Volunteer, WomensHome
+from .models import Conversion, Election, Kind, PostKind, StaffMember, Unit, Volunteer, WomensHome, staff_current_q
 
 
 def unit_metrics(kind: str, level: int, conversion: str) -> list[str]:
@@ -70,3 +70,24 @@ figure_define("womens_homes", _("妇女之家(个)"), kind=CURRENT, compute=_sub
 figure_define("volunteers", _("巾帼志愿者(人)"), kind=CURRENT, compute=_subtree_count(Volunteer),
               source=_("志愿者名册"))
 figure_define("elections_held", _("完成换届(个)"), kind=FLOW, compute=_elections_held, source=_("组织建设：换届记录"))
+
+
+def _staff_of_kind(kind: str):
+    """人员花名册 members of `kind` in post on the period's last day (today for a period not yet over), under each
+    unit: a stock read from the roster, so it can never differ from the names listed."""
+
+    def compute(unit_ids, start, end):
+        last = dt.date(end // 100 + (end % 100 == 12), end % 100 % 12 + 1, 1) - dt.timedelta(days=1)
+        day = min(last, dt.date.today())
+        units = Unit.objects.filter(pk__in=unit_ids).values_list("id", "path")
+        return {uid: StaffMember.objects.filter(subtree_q(path, "unit_path"), staff_current_q(day), kind=kind).count()
+                for uid, path in units}
+
+    return compute
+
+
+STAFF_FIGURES = ((PostKind.FULL_TIME, _("在岗专职干部(人)")), (PostKind.SECONDED, _("在岗挂职干部(人)")),
+                 (PostKind.PART_TIME, _("在岗兼职干部(人)")), (PostKind.SOCIAL_WORKER, _("在岗妇女社会工作者(人)")))
+for _kind, _label in STAFF_FIGURES:
+    figure_define(f"staff_{_kind.value}", _label, kind=STOCK, compute=_staff_of_kind(_kind.value),
+                  source=_("人员花名册：期末在岗人员"))

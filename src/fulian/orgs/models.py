@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -229,13 +230,13 @@ class PostKind(models.TextChoices):
 
 
 class Post(models.Model):
-    """Staffing of a unit: the quota (编制) and the posts filled, by kind."""
+    """Staffing of a unit: the quota (编制) by kind. How many are in post is not typed: it is counted from the named
+    roster (StaffMember, building.posts_with_filled)."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="posts")
     unit_path = models.CharField(max_length=64, db_index=True)
     kind = models.CharField(_("类别"), max_length=14, choices=PostKind.choices)
     quota = models.PositiveIntegerField(_("编制/定额"))
-    filled = models.PositiveIntegerField(_("在岗"))
 
     class Meta:
         verbose_name = _("人员编制")
@@ -244,6 +245,52 @@ class Post(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.get_kind_display()}"
+
+
+class StaffMember(models.Model):
+    """人员花名册: one cadre of a unit by name, of a staff type (专职/挂职/兼职/社工), from `starts_on` until the day
+    she leaves (`ends_on`, exclusive: on that day she no longer counts; for a 挂职 cadre the end of her
+    secondment). Staffing counts are the members current on a day. `account` links her cadre account when she
+    has one (her contact quota follows her staff type)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="staff")
+    unit_path = models.CharField(max_length=64, db_index=True)
+    name = models.CharField(_("姓名"), max_length=30)
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("干部账号"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="staff_records")
+    kind = models.CharField(_("人员类别"), max_length=14, choices=PostKind.choices)
+    post = models.CharField(_("职务"), max_length=40, blank=True)
+    seconded_from = models.CharField(_("派出单位"), max_length=100, blank=True)
+    starts_on = models.DateField(_("到岗日期"))
+    ends_on = models.DateField(_("离岗日期"), null=True, blank=True)
+    phone = models.CharField(_("电话"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("人员花名册")
+        verbose_name_plural = _("人员花名册")
+        ordering = ["kind", "starts_on", "id"]
+        indexes = [models.Index(fields=["unit_path", "kind", "ends_on"], name="staff_subtree_kind"),
+                   models.Index(fields=["account", "ends_on"], name="staff_account_current")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=models.F("starts_on")),
+                name="staff_ends_after_start"),
+            models.CheckConstraint(condition=~models.Q(kind="seconded", ends_on__isnull=True),
+                                   name="staff_secondment_has_end"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_current(self, day) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on > day)
+
+
+def staff_current_q(day, prefix: str = "") -> models.Q:
+    """Roster members in post on `day` (`prefix` for a lookup through a relation, e.g. "staff__")."""
+    return (models.Q(**{f"{prefix}starts_on__lte": day})
+            & (models.Q(**{f"{prefix}ends_on__isnull": True}) | models.Q(**{f"{prefix}ends_on__gt": day})))
 
 
 class Volunteer(models.Model):

@@ -18,7 +18,7 @@ from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, allows, scope_q
 
 from . import building, homes
-from .models import MediaAccount, Post, PostKind, SocialOrganisation, Unit, Volunteer
+from .models import MediaAccount, Post, PostKind, SocialOrganisation, StaffMember, Unit, Volunteer
 
 UNIT = Column(
     "unit_code",
@@ -253,6 +253,8 @@ class MediaSpec(Spec):
 
 
 class PostSpec(Spec):
+    """编制 by kind: the quota is imported; 在岗 is exported as counted from the named roster and never read."""
+
     def key(self, row):
         return {"unit": row["unit"], "kind": row["kind"]}
 
@@ -261,7 +263,6 @@ class PostSpec(Spec):
         for key, fn in (
             ("kind", lambda: _choice(r.get("kind"), PostKind.choices, _("类别"))),
             ("quota", lambda: _int(r.get("quota"), _("编制"))),
-            ("filled", lambda: _int(r.get("filled"), _("在岗"))),
         ):
             try:
                 row[key] = fn()
@@ -272,16 +273,81 @@ class PostSpec(Spec):
         return row
 
     def save(self, actor, unit, row, existing):
-        if existing is not None and (existing.quota, existing.filled) == (row["quota"], row["filled"]):
+        if existing is not None and existing.quota == row["quota"]:
             return "unchanged"
-        building.post_set(actor=actor, unit=unit, kind=row["kind"], quota=row["quota"], filled=row["filled"])
+        building.post_set(actor=actor, unit=unit, kind=row["kind"], quota=row["quota"])
         return "created" if existing is None else "updated"
 
     def queryset(self, user):
         return Post.objects.filter(scope_q(user, field="unit_path")).select_related("unit")
 
-    def export_row(self, p):
-        return [p.unit.code, p.unit.name, p.get_kind_display(), p.quota, p.filled]
+    def export_rows(self, user):
+        today = timezone.localdate()
+        posts = self.queryset(user).annotate(filled=building._current_count(today))
+        return ([p.unit.code, p.unit.name, p.get_kind_display(), p.quota, p.filled] for p in posts.iterator(2000))
+
+
+def _date(value, label):
+    import datetime as dt
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip().replace("/", "-").replace(".", "-"))
+    except ValueError:
+        raise ValidationError(_("%(label)s应为日期，例如 2026-03-01。") % {"label": label}) from None
+
+
+class StaffSpec(Spec):
+    """人员花名册: one row per cadre; re-importing the same unit + name + 到岗日期 updates her row (an end date, a
+    post), never adds her twice."""
+
+    def key(self, row):
+        return {"unit": row["unit"], "name": row["name"], "starts_on": row["starts_on"]}
+
+    def clean(self, r):
+        errors, row = {}, {}
+        row["name"] = _text(r.get("name"))[:30]
+        if not row["name"]:
+            errors["name"] = [_("姓名为空。")]
+        for key, fn in (
+            ("kind", lambda: _choice(r.get("kind"), PostKind.choices, _("人员类别"))),
+            ("starts_on", lambda: _date(r.get("starts_on"), _("到岗日期"))),
+            ("ends_on", lambda: _date(r.get("ends_on"), _("离岗/挂职期满日期"))),
+            ("phone", lambda: _phone(r.get("phone"))),
+        ):
+            try:
+                row[key] = fn()
+            except ValidationError as exc:
+                errors[key] = exc.messages
+        if not errors and row["starts_on"] is None:
+            errors["starts_on"] = [_("到岗日期为空。")]
+        if errors:
+            raise ValidationError(errors)
+        row["post"] = _text(r.get("post"))[:40]
+        row["seconded_from"] = _text(r.get("seconded_from"))[:100]
+        return row
+
+    def save(self, actor, unit, row, existing):
+        values = {k: row[k] for k in ("kind", "post", "seconded_from", "ends_on", "phone")}
+        if existing is None:
+            building.staff_add(actor=actor, unit=unit, name=row["name"], starts_on=row["starts_on"], **values)
+            return "created"
+        if values["ends_on"] is not None and values["ends_on"] <= existing.starts_on:
+            raise ValidationError(_("离岗日期应晚于到岗日期。"))
+        if values["kind"] == PostKind.SECONDED and values["ends_on"] is None:
+            raise ValidationError(_("挂职干部请填写挂职期满日期。"))
+        return _update(actor, existing, values)
+
+    def queryset(self, user):
+        return StaffMember.objects.filter(scope_q(user, field="unit_path")).select_related("unit")
+
+    def export_row(self, m):
+        return [m.name, m.unit.code, m.get_kind_display(), m.post, m.starts_on, m.ends_on, m.seconded_from, m.phone]
 
 
 def _update(actor, obj, values: dict) -> str:
@@ -346,7 +412,22 @@ SPECS = {
                 "kind", "类别", required=True, example="专职干部", note="专职干部、挂职干部、兼职干部、妇女社会工作者"
             ),
             Column("quota", "编制", required=True, example="4"),
-            Column("filled", "在岗", required=True, example="4"),
+            Column("filled", "在岗", note="按人员花名册自动统计：导出时填写，导入时不读"),
+        ],
+    ),
+    "staff": StaffSpec(
+        "staff",
+        "人员花名册",
+        [
+            Column("name", "姓名", required=True, example="李红"),
+            UNIT,
+            Column("kind", "人员类别", required=True, example="挂职干部",
+                   note="专职干部、挂职干部、兼职干部、妇女社会工作者"),
+            Column("post", "职务", example="副主席"),
+            Column("starts_on", "到岗日期", required=True, example="2026-03-01", text=True),
+            Column("ends_on", "离岗/挂职期满日期", example="2027-02-28", text=True, note="挂职干部必填"),
+            Column("seconded_from", "派出单位", example="正定县教育局"),
+            Column("phone", "电话", text=True),
         ],
     ),
 }
@@ -425,6 +506,8 @@ def import_roster(job) -> None:
 
 def export_roster(kind: str, user):
     spec = SPECS[kind]
+    if hasattr(spec, "export_rows"):
+        return [c.title for c in spec.columns], spec.export_rows(user)
     return [c.title for c in spec.columns], (spec.export_row(o) for o in spec.queryset(user).iterator(2000))
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from fulian.core.models import Certificate
 from fulian.core.policy import Action, OutOfScope, allows
 
 from . import building
+from .forms import StaffEndForm, StaffForm
 from .models import (
     Body,
     BodyKind,
@@ -58,9 +60,7 @@ def _handle(request, unit, today):
         election = access_building_record(actor, Election, p.get("election"), unit=unit)
         building.election_hold(actor=actor, election=election, held_on=_date(p["held_on"]), today=today)
     elif section == "post":
-        _post, warning = building.post_set(
-            actor=actor, unit=unit, kind=p["kind"], quota=int(p["quota"]), filled=int(p["filled"])
-        )
+        _post, warning = building.post_set(actor=actor, unit=unit, kind=p["kind"], quota=int(p["quota"]), today=today)
         if warning:
             messages.warning(request, warning)
     elif section == "volunteer":
@@ -124,7 +124,7 @@ def unit_building(request, unit_id: int):
             "summary": building.building_summary(unit, today=today),
             "bodies": unit.bodies.prefetch_related("members"),
             "elections": unit.elections.all()[:10],
-            "posts": unit.posts.all(),
+            "posts": building.posts_with_filled(unit, today=today),
             "volunteers": unit.volunteers.annotate(total=Sum("records__hours")),
             "social_orgs": unit.social_orgs.all(),
             "media": unit.media.prefetch_related("counts"),
@@ -220,3 +220,54 @@ def roster_import(request, kind: str):
         messages.error(request, " ".join(exc.messages))
         return redirect(request.META.get("HTTP_REFERER") or "home")
     return redirect("import_job_detail", job_id=job.pk)
+
+
+@login_required
+def unit_staff(request, unit_id: int):
+    """人员花名册 of a unit: who is in post today by staff type, those who left, and (for her own scope) the form
+    that adds one; the staffing counts of the building page are counted from these rows."""
+    unit = access_unit_by_id(request.user, unit_id)
+    today = timezone.localdate()
+    can_edit = allows(request.user, Action.EDIT, unit.path)
+    form = StaffForm(request.POST or None, unit=unit, user=request.user)
+    if request.method == "POST":
+        unit = access_unit_by_id(request.user, unit_id, need=Action.EDIT)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                member, warning = building.staff_add(actor=request.user, unit=unit, today=today, **data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("%(name)s已登记到花名册。") % {"name": member.name})
+                if warning:
+                    messages.warning(request, warning)
+                return redirect("unit_staff", unit_id=unit.pk)
+    show = "ended" if request.GET.get("show") == "ended" else "current"
+    rows = building.staff_of_unit(unit, today=today, ended=show == "ended").select_related("account")
+    counts = building.staff_counts(unit, today=today)
+    return render(request, "orgs/staff.html", {
+        "unit": unit, "page": Paginator(rows, 50).get_page(request.GET.get("page")), "show": show,
+        "form": form, "can_edit": can_edit, "today": today, "end_form": StaffEndForm(initial={"ends_on": today}),
+        "counts": [(k, label, counts.get(k, 0)) for k, label in PostKind.choices],
+        "posts": building.posts_with_filled(unit, today=today),
+    })
+
+
+@login_required
+@require_POST
+def staff_end(request, staff_member_id: int):
+    from .models import StaffMember
+
+    member = access_building_record(request.user, StaffMember, staff_member_id, need=Action.EDIT)
+    form = StaffEndForm(request.POST)
+    if form.is_valid():
+        try:
+            building.staff_end(actor=request.user, member=member, ends_on=form.cleaned_data["ends_on"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(name)s已办理离岗。") % {"name": member.name})
+    else:
+        messages.error(request, _("请填写离岗日期。"))
+    return redirect("unit_staff", unit_id=member.unit_id)

@@ -48,14 +48,17 @@ def test_one_chair_per_unit_and_term(county_chair, body):
 
 @pytest.mark.django_db
 def test_quota_overrun_warns_but_records(county_chair, unit):
-    _post, warning = building.post_set(actor=county_chair, unit=unit("正定县"), kind=PostKind.FULL_TIME, quota=5,
-                                       filled=5)
+    county = unit("正定县")
+    _post, warning = building.post_set(actor=county_chair, unit=county, kind=PostKind.FULL_TIME, quota=1, today=TODAY)
     assert warning is None
-    post, warning = building.post_set(actor=county_chair, unit=unit("正定县"), kind=PostKind.FULL_TIME, quota=5,
-                                      filled=7)
-    assert post.filled == 7 and "超出编制5人" in warning
+    for name in ("陈玉梅", "王芳"):
+        _member, warning = building.staff_add(actor=county_chair, unit=county, name=name, kind=PostKind.FULL_TIME,
+                                              starts_on=dt.date(2025, 1, 1), today=TODAY)
+    assert "超出编制1人" in warning
+    post, warning = building.post_set(actor=county_chair, unit=county, kind=PostKind.FULL_TIME, quota=1, today=TODAY)
+    assert post.filled == 2 and "在岗2人" in warning
     with pytest.raises(ValidationError):
-        building.post_set(actor=county_chair, unit=unit("正定县"), kind=PostKind.SECONDED, quota=-1, filled=0)
+        building.post_set(actor=county_chair, unit=county, kind=PostKind.SECONDED, quota=-1, today=TODAY)
 
 
 @pytest.mark.django_db
@@ -98,8 +101,10 @@ def test_building_page_forms_and_scope(client_for, county_chair, sibling_county_
     volunteer = Volunteer.objects.get()
     client.post(url, {"section": "hours", "volunteer": volunteer.pk, "served_on": "2026-11-20", "hours": "3.5",
                       "activity": "入户宣讲"})
-    warned = client.post(url, {"section": "post", "kind": "full_time", "quota": "3", "filled": "4"}, follow=True)
-    assert "超出编制" in warned.content.decode()
+    building.staff_add(actor=county_chair, unit=unit("正定县"), name="陈玉梅", kind="full_time",
+                       starts_on=dt.date(2025, 1, 1))
+    warned = client.post(url, {"section": "post", "kind": "full_time", "quota": "0", "filled": "9"}, follow=True)
+    assert "超出编制" in warned.content.decode() and "在岗1人" in warned.content.decode()
     certificate = client.get(reverse("volunteer_certificate", args=[volunteer.pk]))
     assert "3.5" in certificate.content.decode() and "刘敏" in certificate.content.decode()
     outsider = client_for(sibling_county_cadre)
