@@ -1,7 +1,9 @@
 """典型做法 passed upward: the same selectors and services as the pages (portal.practices). Photos are uploaded
 one request per photo (multipart, field `photo`) and read back through the scoped photo route."""
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -71,9 +73,11 @@ def practice_edit(request, practice_id: int, payload: PracticeEditIn):
 
 @router.post("/practices/{practice_id}/photos", response={201: PracticeOut, 400: ErrorOut, 404: ErrorOut,
                                                            409: ErrorOut})
-def practice_photo_add(request, practice_id: int, photo: UploadedFile = File(...)):  # noqa: B008  (ninja declares files so)
-    """One photo (jpg, png or webp; 6 at most) to a draft or returned practice."""
+def practice_photo_add(request, practice_id: int, photo: UploadedFile | None = File(None)):  # noqa: B008  (ninja declares files so)
+    """One photo (jpg, png or webp; 6 at most) to a draft or returned practice (multipart, field `photo`)."""
     practice = practices.access_practice_by_id(request.auth, practice_id, need=Action.EDIT)
+    if photo is None:
+        raise ValidationError(_("请选择一张照片。"))
     practice = practices.practice_save(actor=request.auth, practice=practice, title=practice.title,
                                        body=practice.body, photos=[photo])
     return Status(201, _out(request, practice))
