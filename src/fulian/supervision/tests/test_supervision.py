@@ -155,3 +155,21 @@ def test_the_periodic_command_chases_late_items(team, unit, city_chair, county_c
     call_command("rectifications_chase", stdout=out)
     assert "reminded 2" in out.getvalue() and "reminded 0" in out.getvalue()
     assert Outbox.objects.filter(user=county_chair, subject__startswith="已逾期").count() == 2
+
+
+def test_the_demo_has_one_done_one_open_one_late_and_runs_twice(unit):
+    from fulian.accounts.tests.factories import UserFactory
+    from fulian.core.policy import Role
+    from fulian.supervision.demo import demo_supervision
+
+    users = {"hb-city": UserFactory(username="hb-city", unit=unit("石家庄市"), roles=[Role.CHAIR]),
+             "hb-county": UserFactory(username="hb-county", unit=unit("正定县"), roles=[Role.CHAIR]),
+             "hb-other-county": UserFactory(username="hb-other-county", unit=unit("行唐县"), roles=[Role.CHAIR])}
+    assert demo_supervision(users=users)["created"]
+    assert not demo_supervision(users=users)["created"]
+    now = timezone.now()
+    items = Recipient.objects.filter(dispatch__kind="rectify")
+    assert sum(r.is_done for r in items) == 1
+    assert sum(not r.is_done and r.is_late(now) for r in items) == 1
+    assert sum(not r.is_done and not r.is_late(now) for r in items) == 1
+    assert Visit.objects.count() == 2
