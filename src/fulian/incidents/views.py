@@ -128,7 +128,7 @@ def _detail(request, incident, *, action_form=None, statement_form=None, case_fo
         if incident.first_action_at else None,
         "actions": selectors.actions_with_clock(incident),
         "cases": selectors.linked_cases(request.user, incident),
-        "statements": statements, "current": current,
+        "statements": statements, "latest": current,
         "can_edit": can_edit and not incident.is_closed,
         "action_form": action_form or ActionForm(),
         "statement_form": statement_form,
