@@ -1,6 +1,7 @@
 """Pages of 典型做法: write with photos and submit (a village cadre on her phone), the received queue, pass up, return,
 publish, the trail, photos (scoped; public once the article is out), Excel export. Rules are in portal.practices."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -48,6 +49,7 @@ def practice_list(request):
 def _form_page(request, *, practice=None, unit=None, form=None):
     return render(request, "portal/practice_form.html", {
         "practice": practice, "unit": unit or practice.unit, "max_photos": practices.MAX_PHOTOS,
+        "max_mb": settings.ATTACHMENT_MAX_BYTES // 2**20,
         "form": form or {"title": practice.title if practice else "", "body": practice.body if practice else ""},
         "photos": list(practice.photos.all()) if practice else [],
     })
