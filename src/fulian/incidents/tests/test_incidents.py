@@ -234,3 +234,16 @@ def test_rollup_by_child_unit_and_figures(county_staff, chair, unit):
 def test_a_place_outside_the_unit_is_refused(county_staff, unit):
     with pytest.raises(ValidationError, match="发生地"):
         _incident(county_staff, unit("正定县"), place_unit=unit("南关村"))
+
+
+def test_the_demo_is_deterministic_and_safe_to_run_twice(unit, chair):
+    from fulian.incidents.demo import demo_incidents
+
+    made = demo_incidents(county=unit("正定县"), village=unit("恒东社区"), users={"hb-county": chair})
+    assert (made["incidents"], made["published"], made["awaiting"]) == (2, 1, 1)
+    assert demo_incidents(county=unit("正定县"), village=unit("恒东社区"), users={"hb-county": chair})[
+        "incidents"] == 0
+    first, second = Incident.objects.get(pk=made["first"]), Incident.objects.get(pk=made["second"])
+    assert first.actions.count() == 2 and first.first_statement_at <= first.statement_due
+    assert second.status == IncidentStatus.OPEN and [s.incident_id for s in selectors.statements_awaiting(chair)] == [
+        second.pk]
