@@ -1,9 +1,9 @@
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from fulian.contacts import selectors, services
-from fulian.contacts.models import NeedStatus
+from fulian.contacts.models import LevelQuota, NeedStatus, StaffKindQuota
 from fulian.core.policy import Action
 from fulian.orgs.selectors import access_unit_by_id
 from fulian.people.selectors import access_woman_by_id, women_of_unit
@@ -16,13 +16,18 @@ from .schemas_people import (
     CadreCoverageOut,
     ContactIn,
     ContactOut,
+    ContactQuotasOut,
     CoverageRowOut,
     FieldWeekIn,
+    FieldWeekMissingOut,
     FieldWeekOut,
+    FieldWeekRemindIn,
+    FieldWeekRemindOut,
     NeedOut,
     ResolveIn,
     SpreadIn,
     SpreadOut,
+    StaffKindQuotaIn,
     SummaryIn,
     TodayOut,
     TransferOut,
@@ -139,6 +144,45 @@ def field_week_create(request, unit_id: int, payload: FieldWeekIn):
                                       ends_on=payload.ends_on,
                                       participants=_cadres(request, payload.participant_ids))
     return Status(201, week)
+
+
+def _check(request, level, window):
+    return selectors.field_week_check_params(request.auth, level=level, window=window or "",
+                                             today=timezone.localdate())
+
+
+@router.get("/field-weeks/missing", response={200: list[FieldWeekMissingOut], 400: ErrorOut})
+@paginate(CappedPagination)
+def field_weeks_missing(request, filters: Query[FieldWeekRemindIn]):
+    """双月下基层工作周 check: the units of `level` under the caller's unit that held no field week overlapping the
+    two-month `window` (Jan–Feb, Mar–Apr, …; default the last completed)."""
+    params = _check(request, filters.level, filters.window)
+    return selectors.units_without_field_week(request.auth, **{k: params[k] for k in ("under", "level", "start",
+                                                                                       "end")})
+
+
+@router.post("/field-weeks/missing/remind", response={200: FieldWeekRemindOut, 400: ErrorOut, 404: ErrorOut})
+def field_weeks_remind(request, payload: FieldWeekRemindIn):
+    """提醒 them through the outbox: once per unit and window (a second call reminds nobody twice); leaders only."""
+    params = _check(request, payload.level, payload.window)
+    count = services.field_weeks_remind(actor=request.auth, **{k: params[k] for k in ("under", "level", "start",
+                                                                                      "end")})
+    return {"window_start": params["start"], "window_end": params["end"], "reminded": count}
+
+
+@router.get("/contact-quotas", response=ContactQuotasOut)
+def contact_quotas(request):
+    """How many women a cadre keeps in touch with: by level, and by staff type (which wins where it is set)."""
+    levels = {r.level: r.quota for r in LevelQuota.objects.all()}
+    return {"levels": [{"level": lv, "quota": levels.get(lv, q)} for lv, q in services.DEFAULT_QUOTAS.items()],
+            "staff_kinds": list(StaffKindQuota.objects.order_by("kind").values("kind", "quota"))}
+
+
+@router.put("/contact-quotas/staff-kinds", response={200: ContactQuotasOut, 400: ErrorOut, 404: ErrorOut})
+def staff_kind_quota_set(request, payload: StaffKindQuotaIn):
+    """Set (or with `quota: null` remove) a staff type's quota: the platform's superusers only."""
+    services.staff_kind_quota_set(actor=request.auth, kind=payload.kind, quota=payload.quota)
+    return contact_quotas(request)
 
 
 @router.get("/field-weeks/{week_id}", response={200: FieldWeekOut, 404: ErrorOut})

@@ -5,6 +5,7 @@ from ninja import Field, Schema
 
 from fulian.contacts.models import Channel, NeedCategory, NeedStatus
 from fulian.core.models import ImportJob
+from fulian.orgs.models import PostKind
 from fulian.people.vocabularies import Occupation, TagCode
 
 from .schemas import enum_of
@@ -232,3 +233,45 @@ class CadreCoverageOut(Schema):
 class TodayOut(Schema):
     follow_ups: list[WomanOut]
     overdue_contacts: list[WomanOut]
+
+
+class FieldWeekMissingOut(Schema):
+    unit_id: int = Field(validation_alias="pk")
+    code: str
+    name: str
+    parent_name: str | None = Field(None, validation_alias="parent.name")
+    last_week_on: dt.date | None = Field(description="the end of its latest field week, if it ever held one")
+    reminded: bool = Field(description="already reminded for this window")
+
+
+class FieldWeekRemindIn(Schema):
+    level: int | None = Field(None, ge=1, le=5, description="default: the level below the caller's unit")
+    window: str = Field("", description="the window's first month, YYYY-MM with an odd month; default: the last "
+                                        "window completed")
+
+
+class FieldWeekRemindOut(Schema):
+    window_start: dt.date
+    window_end: dt.date
+    reminded: int = Field(description="units reminded now (those reminded before for this window are not again)")
+
+
+class LevelQuotaOut(Schema):
+    level: int
+    quota: int
+
+
+class StaffKindQuotaOut(Schema):
+    kind: enum_of(PostKind)
+    quota: int
+
+
+class ContactQuotasOut(Schema):
+    levels: list[LevelQuotaOut]
+    staff_kinds: list[StaffKindQuotaOut] = Field(description="where her staff type (on the named roster) has one, it "
+                                                             "replaces her level's quota")
+
+
+class StaffKindQuotaIn(Schema):
+    kind: enum_of(PostKind)
+    quota: int | None = Field(None, ge=1, le=100000, description="null removes it: her level's quota applies")

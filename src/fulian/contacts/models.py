@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fulian.orgs.models import Level
+from fulian.orgs.models import Level, PostKind
 
 
 class LevelQuota(models.Model):
@@ -17,6 +17,21 @@ class LevelQuota(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()}: {self.quota}"
+
+
+class StaffKindQuota(models.Model):
+    """How many women a cadre of a staff type (专职/挂职/兼职/社工, from the named roster) keeps in touch with: where
+    a type has a row, it replaces her level's quota ("每名专职、挂职和兼职妇联干部经常性联系一定数量的…妇女群众")."""
+
+    kind = models.CharField(_("人员类别"), max_length=14, choices=PostKind.choices, unique=True)
+    quota = models.PositiveIntegerField(_("联系人数"))
+
+    class Meta:
+        verbose_name = _("按人员类别的联系人数标准")
+        verbose_name_plural = _("按人员类别的联系人数标准")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.quota}"
 
 
 class Assignment(models.Model):
@@ -88,9 +103,31 @@ class FieldWeek(models.Model):
         ordering = ["-starts_on"]
         constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
                                               name="field_week_ends_after_start")]
+        # the check of a two-month window asks, per unit, for a week that ends after the window opens
+        indexes = [models.Index(fields=["unit", "ends_on"], name="field_week_unit_ends")]
 
     def __str__(self):
         return self.title
+
+
+class FieldWeekReminder(models.Model):
+    """A unit reminded that it held no field week in the two-month window starting `window_start`: one row per unit
+    and window, so a second click, or the periodic check after a page's reminder, reminds nobody twice."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    unit_path = models.CharField(max_length=64, db_index=True)
+    window_start = models.DateField(_("双月起始"))
+    reminded_at = models.DateTimeField(_("提醒时间"))
+    reminded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("下基层工作周提醒")
+        verbose_name_plural = _("下基层工作周提醒")
+        constraints = [models.UniqueConstraint(fields=["unit", "window_start"], name="field_week_reminder_once")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.window_start}"
 
 
 class ContactLog(models.Model):

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -11,10 +11,11 @@ from fulian.accounts import selectors as accounts_selectors
 from fulian.accounts.models import User
 from fulian.core.policy import Action, allows, scope_q
 from fulian.core.tree import SEGMENT, subtree_q
+from fulian.orgs.models import Level, Unit
 from fulian.people.models import Woman
 
-from .models import Assignment, ContactLog, FieldWeek, Need, NeedCategory, NeedStatus
-from .services import quota_for
+from .models import Assignment, ContactLog, FieldWeek, FieldWeekReminder, Need, NeedCategory, NeedStatus
+from .services import quota_for, units_missing_field_week, window_before, window_of, window_parse
 
 
 def recent_since(today: dt.date) -> dt.date:
@@ -157,3 +158,42 @@ def access_assignment_by_id(user, assignment_id: int) -> Assignment:
     if obj is None or not allows(user, Action.VIEW, obj.woman.unit_path):
         raise Http404("assignment not found")
     return obj
+
+
+def field_week_check_params(user, *, level=None, window: str = "", today: dt.date) -> dict:
+    """The check's choices for her: the units she looks under (her own unit; the first province for a superuser
+    without one), the level (default the one below hers) and the window (default the last completed one); a bad
+    level or window is a ValidationError."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from fulian.orgs.selectors import unit_home_for
+
+    under = unit_home_for(user)
+    if under is None:
+        raise Http404("no unit")
+    levels = [lv for lv in Level if lv >= under.level]
+    if level in (None, ""):
+        level = min(under.level + 1, Level.VILLAGE)
+    try:
+        level = int(level)
+    except (TypeError, ValueError):
+        raise ValidationError(_("层级不正确。"), code="level") from None
+    if level not in [lv.value for lv in levels]:
+        raise ValidationError(_("层级不正确。"), code="level")
+    start, end = window_parse(window) if window else window_before(today)
+    current = window_of(today)
+    return {"under": under, "level": level, "levels": levels, "start": start, "end": end,
+            "is_current": start == current[0], "current": current[0], "previous": window_before(today)[0]}
+
+
+def units_without_field_week(user, *, under: Unit, level: int, start: dt.date, end: dt.date):
+    """The units of `level` under `under` (in her scope) that held no field week overlapping the window — one
+    anti-join however many units — each with `reminded` (already reminded for this window) and `last_week_on`
+    (the end of its latest field week, if any)."""
+    units = Unit.objects.filter(scope_q(user)).filter(path__startswith=under.path, level=level)
+    reminded = FieldWeekReminder.objects.filter(unit_id=OuterRef("pk"), window_start=start)
+    latest = FieldWeek.objects.filter(unit_id=OuterRef("pk")).order_by("-ends_on").values("ends_on")[:1]
+    return (units_missing_field_week(units, start=start, end=end)
+            .annotate(reminded=Exists(reminded), last_week_on=Subquery(latest))
+            .select_related("parent").order_by("path"))

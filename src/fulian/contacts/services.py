@@ -11,11 +11,22 @@ from django.utils.translation import gettext as _
 from fulian.core.audit import audit_record
 from fulian.core.figures import figures_add, period_of
 from fulian.core.outbox import outbox_put
-from fulian.core.policy import Action, OutOfScope, actions_of, allows, has_any_role, require
+from fulian.core.policy import Action, OutOfScope, actions_of, allows, has_any_role, may_issue_work, require
 from fulian.core.writes import write_later, write_path
+from fulian.orgs.models import Kind, PostKind, StaffMember, Unit, staff_current_q
 from fulian.people.models import Woman
 
-from .models import Assignment, ContactLog, FieldWeek, LevelQuota, Need, NeedCategory, NeedStatus
+from .models import (
+    Assignment,
+    ContactLog,
+    FieldWeek,
+    FieldWeekReminder,
+    LevelQuota,
+    Need,
+    NeedCategory,
+    NeedStatus,
+    StaffKindQuota,
+)
 
 DEFAULT_QUOTAS = {1: 10, 2: 20, 3: 30, 4: 50, 5: 100}
 
@@ -32,7 +43,41 @@ def level_quota_set(*, actor, level: int, quota: int) -> LevelQuota:
     return row
 
 
-def quota_for(cadre) -> int:
+def staff_kind_quota_set(*, actor, kind: str, quota: int | None) -> StaffKindQuota | None:
+    """The quota of a staff type (专职/挂职/兼职/社工) for every unit; None removes it (her level's quota applies)."""
+    if Action.MANAGE_SETTINGS not in actions_of(actor):
+        raise PermissionError("settings for every unit change only at the top")
+    if kind not in PostKind.values:
+        raise ValidationError(_("人员类别不正确。"), code="staff_kind")
+    if quota is not None and quota < 1:
+        raise ValidationError(_("联系人数标准必须大于零。"), code="quota_positive")
+    with transaction.atomic():
+        row = None
+        if quota is None:
+            StaffKindQuota.objects.filter(kind=kind).delete()
+        else:
+            row, _created = StaffKindQuota.objects.update_or_create(kind=kind, defaults={"quota": quota})
+        audit_record(actor=actor, action="staff_kind_quota.set", obj=row, changes={"kind": kind, "quota": quota})
+    return row
+
+
+def staff_kind_of(cadre, *, today: dt.date | None = None) -> str | None:
+    """Her staff type on the named roster (orgs.StaffMember) on `today`, if her account is listed in post."""
+    if cadre is None or cadre.pk is None:
+        return None
+    today = today or dt.date.today()
+    return (StaffMember.objects.filter(staff_current_q(today), account=cadre).order_by("-starts_on", "-id")
+            .values_list("kind", flat=True).first())
+
+
+def quota_for(cadre, *, today: dt.date | None = None) -> int:
+    """How many women she keeps in touch with: her staff type's quota when she is on the roster in post with a type
+    that has one, else her level's."""
+    kind = staff_kind_of(cadre, today=today)
+    if kind is not None:
+        row = StaffKindQuota.objects.filter(kind=kind).first()
+        if row is not None:
+            return row.quota
     level = cadre.unit.level if cadre.unit_id else 5
     row = LevelQuota.objects.filter(level=level).first()
     return row.quota if row else DEFAULT_QUOTAS[level]
@@ -226,6 +271,7 @@ def field_week_create(*, actor, unit, title: str, starts_on: dt.date, ends_on: d
                                         starts_on=starts_on, ends_on=ends_on, created_by=actor)
         people = [p for p in participants if p.unit_id and allows(actor, Action.VIEW, p.unit.path)]
         week.participants.set(people)
+        figures_add([(unit.path, period_of(starts_on), "field_weeks_held", 1)])
         audit_record(actor=actor, action="field_week.create", obj=week)
     return week
 
@@ -312,3 +358,98 @@ def contact_history_rehome(woman: Woman, old_path: str | None = None) -> None:
                                Need.objects.filter(woman=woman).exclude(unit_path=woman.unit_path), woman.unit_path))
     ContactLog.objects.filter(woman=woman).exclude(unit_path=woman.unit_path).update(unit_path=woman.unit_path)
     Need.objects.filter(woman=woman).exclude(unit_path=woman.unit_path).update(unit_path=woman.unit_path)
+
+
+# 双月下基层工作周: the year's six two-month windows, Jan–Feb, Mar–Apr, …, Nov–Dec.
+def window_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The two-month window holding `day`: (its first day, its last day)."""
+    first = (day.month - 1) // 2 * 2 + 1
+    start = dt.date(day.year, first, 1)
+    after = dt.date(day.year + (first == 11), first + 2 if first < 11 else 1, 1)
+    return start, after - dt.timedelta(days=1)
+
+
+def window_before(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The last window completed before `day`'s."""
+    return window_of(window_of(day)[0] - dt.timedelta(days=1))
+
+
+def window_parse(text: str) -> tuple[dt.date, dt.date]:
+    """A window named by its first month ("2026-09"); any other month is refused (ValidationError)."""
+    try:
+        start = dt.datetime.strptime(str(text or "").strip()[:7], "%Y-%m").date()
+    except ValueError:
+        raise ValidationError(_("请按“年-月”填写双月的第一个月，例如 2026-09。"), code="window") from None
+    if start.month % 2 == 0 or not 2000 <= start.year <= 2100:
+        raise ValidationError(_("双月从单数月开始（1、3、5、7、9、11月），例如 2026-09。"), code="window")
+    return window_of(start)
+
+
+def units_missing_field_week(units, *, start: dt.date, end: dt.date):
+    """Of `units` (a Unit queryset), those that held no field week overlapping start..end: one anti-join."""
+    held = FieldWeek.objects.filter(unit_id=OuterRef("pk"), ends_on__gte=start, starts_on__lte=end)
+    return units.filter(kind=Kind.GEOGRAPHIC).filter(~Exists(held))
+
+
+REMIND_BATCH = 1000
+
+
+def _remind_units(units: list, *, actor, start: dt.date, end: dt.date, now) -> int:
+    """Remind `units` not yet reminded for the window (the unique row per unit and window decides a race)."""
+    from django.urls import reverse
+
+    from fulian.accounts.models import User
+
+    reminded = 0
+    for first in range(0, len(units), REMIND_BATCH):
+        batch = units[first : first + REMIND_BATCH]
+        for _attempt in range(3):
+            try:
+                with write_path():
+                    done = set(FieldWeekReminder.objects.filter(window_start=start, unit_id__in=[u.pk for u in batch])
+                               .values_list("unit_id", flat=True))
+                    due = [u for u in batch if u.pk not in done]
+                    FieldWeekReminder.objects.bulk_create([
+                        FieldWeekReminder(unit=u, unit_path=u.path, window_start=start, reminded_at=now,
+                                          reminded_by=actor) for u in due])
+                    subject = _("提醒：%(start)s至%(end)s，本单位还没有开展双月下基层工作周，请尽快安排。") % {
+                        "start": start.strftime("%m月"), "end": end.strftime("%m月")}
+                    cadres = User.objects.filter(unit_id__in=[u.pk for u in due], is_active=True).exclude(roles=[])
+                    for user in cadres.only("id", "unit_id"):
+                        outbox_put(channel="in_app", user=user, subject=subject, now=now,
+                                   link=reverse("field_week_new", kwargs={"unit_id": user.unit_id}))
+                    audit_record(actor=actor, action="field_week.remind", now=now,
+                                 changes={"window": str(start), "units": len(due)})
+            except IntegrityError:
+                continue  # another click reminded some of them in between: read again, remind the rest
+            reminded += len(due)
+            break
+    return reminded
+
+
+def field_weeks_remind(*, actor, under: Unit, level: int, start: dt.date, end: dt.date, now=None) -> int:
+    """提醒: every unit of `level` under `under` that held no field week in the window, once per unit and window
+    (a double click reminds nobody twice). A leader of `under` or above does it (may_issue_work)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    if not may_issue_work(actor, under.path):
+        raise OutOfScope("may not remind here")
+    units = units_missing_field_week(Unit.objects.subtree(under).filter(level=level), start=start, end=end)
+    return _remind_units(list(units.order_by("path").only("id", "path")), actor=actor, start=start, end=end, now=now)
+
+
+CHECK_LEVELS = (2, 3, 4)  # cities, counties and townships go down to the grassroots; villages are where they go
+
+
+def field_weeks_check(*, today: dt.date, levels=CHECK_LEVELS, now=None) -> dict:
+    """Periodic (after each window closes): every unit of `levels` that held no field week in the window just ended
+    is reminded once; a unit already reminded from the page is not reminded again."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    start, end = window_before(today)
+    units = units_missing_field_week(Unit.objects.filter(level__in=list(levels)), start=start, end=end)
+    missing = list(units.order_by("path").only("id", "path"))
+    return {"window": start.isoformat(), "missing": len(missing),
+            "reminded": _remind_units(missing, actor=None, start=start, end=end, now=now)}

@@ -2,23 +2,26 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.accounts.selectors import access_cadre_by_id
 from fulian.core.burden import entry_accept
+from fulian.core.excel import export_download
 from fulian.core.panels import panels_for
 from fulian.core.params import param_int
-from fulian.core.policy import Action, allows
+from fulian.core.policy import Action, allows, may_issue_work
 from fulian.orgs.selectors import access_unit_by_id
 from fulian.people.selectors import access_woman_by_id, women_of_unit
 
 from . import selectors, services
 from .forms import ContactForm, FieldWeekForm, SpreadForm, SummaryForm
+from .services import window_of
 
 
 @login_required
@@ -205,3 +208,71 @@ def field_week_detail(request, week_id: int):
         "week": week, "form": form, **selectors.field_week_report(week),
         "can_edit": allows(request.user, Action.EDIT, week.unit_path),
     })
+
+
+WINDOW_CHOICES = 12  # the current window and the eleven before it: two years
+
+
+def _windows(today) -> list[tuple[str, str]]:
+    out, start = [], window_of(today)[0]
+    for _i in range(WINDOW_CHOICES):
+        end = window_of(start)[1]
+        out.append((start.strftime("%Y-%m"), f"{start:%Y}年{start.month}–{end.month}月"))
+        start = window_of(start - timedelta(days=1))[0]
+    return out
+
+
+def _check_params(request, data):
+    try:
+        return selectors.field_week_check_params(request.user, level=data.get("level"), window=data.get("window", ""),
+                                                 today=timezone.localdate())
+    except ValidationError as exc:
+        raise BadRequest(" ".join(exc.messages)) from None
+
+
+@login_required
+def field_week_check(request):
+    """双月下基层工作周 check: the units of a level under hers that held none in a two-month window, with 提醒."""
+    try:
+        params = selectors.field_week_check_params(request.user, level=request.GET.get("level"),
+                                                   window=request.GET.get("window", ""), today=timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("field_week_check")
+    units = selectors.units_without_field_week(request.user, **{k: params[k] for k in ("under", "level", "start",
+                                                                                       "end")})
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    return render(request, "contacts/field_week_check.html", {
+        **params, "page": page, "windows": _windows(timezone.localdate()), "window": params["start"].strftime("%Y-%m"),
+        "can_remind": may_issue_work(request.user, params["under"].path),
+    })
+
+
+@login_required
+@require_POST
+def field_week_check_remind(request):
+    params = _check_params(request, request.POST)
+    try:
+        count = services.field_weeks_remind(actor=request.user, **{k: params[k] for k in ("under", "level", "start",
+                                                                                          "end")})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已提醒%(n)d个单位。") % {"n": count} if count else
+                         _("没有需要提醒的单位（这个双月已经提醒过的不再重复）。"))
+    query = f"?level={params['level']}&window={params['start']:%Y-%m}"
+    return redirect(reverse("field_week_check") + query)
+
+
+@login_required
+def field_week_check_export(request):
+    params = _check_params(request, request.GET)
+    units = selectors.units_without_field_week(request.user, **{k: params[k] for k in ("under", "level", "start",
+                                                                                       "end")})
+    rows = ([u.code, u.name, u.parent.name if u.parent_id else "", u.last_week_on, _("已提醒") if u.reminded else ""]
+            for u in units.iterator(chunk_size=2000))
+    label = f"{params['start']:%Y%m}-{params['end']:%m}"
+    return export_download(
+        actor=request.user, action="field_week.check_export", filename=f"未开展下基层工作周-{label}.xlsx",
+        titles=[_("单位代码"), _("单位"), _("上级"), _("最近一次工作周结束"), _("提醒")], rows=rows,
+        sheet_title=_("未开展工作周"), changes={"level": params["level"], "window": str(params["start"])})
