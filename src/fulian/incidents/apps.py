@@ -7,4 +7,5 @@ class IncidentsConfig(AppConfig):
     verbose_name = "维权事件"
 
     def ready(self):
-        from . import figures  # noqa: F401  (incidents reported, statements on time, response hours)
+        # the figures (incidents reported, statements on time, response hours) and the section on 工作台
+        from . import figures, panels  # noqa: F401

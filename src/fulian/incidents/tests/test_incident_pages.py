@@ -220,3 +220,11 @@ def test_rollup_page_and_bad_months(client_for, county_chair, incident):
     assert page.status_code == 200 and "维权事件响应统计" in page.content.decode()
     assert client.get("/incidents/rollup/", {"start": "2026-13"}).status_code == 400
     assert client.get("/incidents/", {"status": "x"}).status_code == 400
+
+
+def test_the_workbench_shows_the_statement_to_review_and_the_incident_still_silent(client_for, staff, county_chair,
+                                                                                    incident, sibling_county_cadre):
+    services.statement_save(actor=staff, incident=incident, title="待审的声明", body="正文")
+    html = client_for(county_chair).get("/work/").content.decode()
+    assert "待审的声明" in html and "尚未发声的事件" in html and incident.title in html
+    assert incident.title not in client_for(sibling_county_cadre).get("/work/").content.decode()
