@@ -14,14 +14,14 @@ from fulian.supervision import selectors, services
 from .pagination import CappedPagination
 from .schemas import ErrorOut
 from .schemas_supervision import (
-    CloseIn,
+    RectificationCloseIn,
     RectificationOut,
-    RegionItemsOut,
-    TaskCheckOut,
-    TeamIn,
-    TeamOut,
-    VisitIn,
-    VisitOut,
+    SupervisionRegionItemsOut,
+    SupervisionTaskOut,
+    SupervisionTeamIn,
+    SupervisionTeamOut,
+    SupervisionVisitIn,
+    SupervisionVisitOut,
 )
 
 router = Router(tags=["supervision"])
@@ -42,15 +42,15 @@ def _visit(visit):
             "rectifications": [_item(r) for r in selectors.items_of_visit(visit)]}
 
 
-@router.get("/supervision/teams", response=list[TeamOut])
+@router.get("/supervision/teams", response=list[SupervisionTeamOut])
 @paginate(CappedPagination)
 def teams_list(request):
     """Teams of units in your scope and the teams you are a member of."""
     return selectors.teams_for(request.auth).prefetch_related("members", "regions")
 
 
-@router.post("/supervision/teams", response={201: TeamOut, 400: ErrorOut, 404: ErrorOut})
-def team_create(request, payload: TeamIn):
+@router.post("/supervision/teams", response={201: SupervisionTeamOut, 400: ErrorOut, 404: ErrorOut})
+def team_create(request, payload: SupervisionTeamIn):
     """督导组: formed by a chair or vice-chair of the unit or above."""
     if payload.unit_id:
         unit = access_unit_by_id(request.auth, payload.unit_id, need=Action.EDIT)
@@ -66,19 +66,19 @@ def team_create(request, payload: TeamIn):
     return Status(201, team)
 
 
-@router.get("/supervision/teams/{team_id}", response={200: TeamOut, 404: ErrorOut})
+@router.get("/supervision/teams/{team_id}", response={200: SupervisionTeamOut, 404: ErrorOut})
 def team_get(request, team_id: int):
     return selectors.access_team_by_id(request.auth, team_id)
 
 
-@router.get("/supervision/teams/{team_id}/visits", response={200: list[VisitOut], 404: ErrorOut})
+@router.get("/supervision/teams/{team_id}/visits", response={200: list[SupervisionVisitOut], 404: ErrorOut})
 def visits_list(request, team_id: int):
     team = selectors.access_team_by_id(request.auth, team_id)
     return [_visit(v) for v in selectors.visits_of(team)[:100]]
 
 
-@router.post("/supervision/teams/{team_id}/visits", response={201: VisitOut, 400: ErrorOut, 404: ErrorOut})
-def visit_record(request, team_id: int, payload: VisitIn):
+@router.post("/supervision/teams/{team_id}/visits", response={201: SupervisionVisitOut, 400: ErrorOut, 404: ErrorOut})
+def visit_record(request, team_id: int, payload: SupervisionVisitIn):
     """督导检查: one rectification item per finding goes to the visited unit. The same `client_token` again returns
     the first visit; a date after today or a deadline before it answers 400 and saves nothing."""
     team = selectors.access_team_by_id(request.auth, team_id)
@@ -95,7 +95,8 @@ def visit_record(request, team_id: int, payload: VisitIn):
     return Status(201, _visit(visit))
 
 
-@router.get("/supervision/teams/{team_id}/rectifications", response={200: list[RegionItemsOut], 404: ErrorOut})
+@router.get("/supervision/teams/{team_id}/rectifications",
+            response={200: list[SupervisionRegionItemsOut], 404: ErrorOut})
 def team_items(request, team_id: int):
     """Open items by region: per region of the team, open / late / done counts and the items."""
     team = selectors.access_team_by_id(request.auth, team_id)
@@ -105,7 +106,7 @@ def team_items(request, team_id: int):
             for r in selectors.items_by_region(team, now=now)]
 
 
-@router.get("/supervision/units/{unit_id}/tasks", response={200: list[TaskCheckOut], 404: ErrorOut})
+@router.get("/supervision/units/{unit_id}/tasks", response={200: list[SupervisionTaskOut], 404: ErrorOut})
 def region_tasks(request, unit_id: int):
     """The work tasks units under `unit_id` received (open ones first): what a visit may tick as checked."""
     unit = access_unit_by_id(request.auth, unit_id)
@@ -116,7 +117,7 @@ def region_tasks(request, unit_id: int):
             for row in selectors.region_tasks(unit)]
 
 
-@router.get("/supervision/visits/{visit_id}", response={200: VisitOut, 404: ErrorOut})
+@router.get("/supervision/visits/{visit_id}", response={200: SupervisionVisitOut, 404: ErrorOut})
 def visit_get(request, visit_id: int):
     return _visit(selectors.access_visit_by_id(request.auth, visit_id))
 
@@ -136,7 +137,7 @@ def rectification_get(request, rectification_id: int):
 
 @router.post("/supervision/rectifications/{rectification_id}/close",
              response={200: RectificationOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut})
-def rectification_close(request, rectification_id: int, payload: CloseIn):
+def rectification_close(request, rectification_id: int, payload: RectificationCloseIn):
     """整改完成 with a note (a photo or PDF may be added on the item's page; never required). A second close 409."""
     item = selectors.access_rectification_by_id(request.auth, rectification_id, need=Action.EDIT)
     services.rectification_close(actor=request.auth, recipient=item, note=payload.note, version=payload.version)

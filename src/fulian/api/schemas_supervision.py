@@ -5,32 +5,32 @@ from ninja import Field, Schema
 from .schemas_people import Id
 
 
-class TeamIn(Schema):
+class SupervisionTeamIn(Schema):
     name: str = Field(min_length=1, max_length=100)
     member_ids: list[Id] = Field(min_length=1, max_length=100, description="cadres of the team's unit or above")
     region_ids: list[Id] = Field(min_length=1, max_length=100, description="units below the team's unit (包片)")
     unit_id: Id | None = Field(None, description="the team's unit; default yours")
 
 
-class UnitRef(Schema):
+class SupervisionRegionOut(Schema):
     id: int
     name: str
 
 
-class MemberOut(Schema):
+class SupervisionMemberOut(Schema):
     id: int
     username: str
     full_name: str
     unit_id: int | None
 
 
-class TeamOut(Schema):
+class SupervisionTeamOut(Schema):
     id: int
     name: str
     unit_id: int
     created_at: dt.datetime
-    members: list[MemberOut]
-    regions: list[UnitRef]
+    members: list[SupervisionMemberOut]
+    regions: list[SupervisionRegionOut]
 
     @staticmethod
     def resolve_members(obj):
@@ -41,19 +41,19 @@ class TeamOut(Schema):
         return list(obj.regions.all())
 
 
-class FindingIn(Schema):
+class SupervisionFindingIn(Schema):
     text: str = Field(min_length=1, max_length=2000)
     due_on: dt.date = Field(description="the rectification deadline (end of that day)")
 
 
-class VisitIn(Schema):
+class SupervisionVisitIn(Schema):
     unit_id: Id = Field(description="the visited unit: one of the team's regions or a unit inside one")
     visited_on: dt.date
     places: str = Field("", max_length=2000)
     summary: str = Field("", max_length=2000)
     checked_ids: list[Id] = Field([], max_length=200, description="task copies (recipient ids) checked on the visit "
                                                                   "(GET /supervision/units/{unit_id}/tasks)")
-    findings: list[FindingIn] = Field([], max_length=20)
+    findings: list[SupervisionFindingIn] = Field([], max_length=20)
     client_token: str | None = Field(None, max_length=40, description="resend the same token: one visit only")
 
 
@@ -73,7 +73,7 @@ class RectificationOut(Schema):
     version: int
 
 
-class VisitOut(Schema):
+class SupervisionVisitOut(Schema):
     id: int
     team_id: int
     unit_id: int
@@ -84,7 +84,7 @@ class VisitOut(Schema):
     rectifications: list[RectificationOut]
 
 
-class RegionItemsOut(Schema):
+class SupervisionRegionItemsOut(Schema):
     region_id: int
     region_name: str
     open: int
@@ -93,7 +93,7 @@ class RegionItemsOut(Schema):
     items: list[RectificationOut]
 
 
-class TaskCheckOut(Schema):
+class SupervisionTaskOut(Schema):
     recipient_id: int
     task_id: int
     title: str
@@ -105,6 +105,6 @@ class TaskCheckOut(Schema):
     reported: bool
 
 
-class CloseIn(Schema):
+class RectificationCloseIn(Schema):
     note: str = Field(min_length=1, max_length=2000)
     version: int | None = Field(None, description="the item's version you saw: a stale one answers 409")
