@@ -135,7 +135,7 @@ def _check_photos(photos, *, already: int) -> list[str]:
 
 
 def _locked(practice: Practice, version: int | None) -> Practice:
-    current = Practice.objects.select_for_update().select_related("unit", "holder").get(pk=practice.pk)
+    current = Practice.objects.select_for_update(of=("self",)).select_related("unit", "holder").get(pk=practice.pk)
     if version is not None and version != current.version:
         raise Conflict(_("这条典型做法已被他人处理或修改，请刷新后再试。"), code="practice_stale")
     return current

@@ -205,6 +205,7 @@ def test_double_submit_and_stale_actions_are_conflicts(people, unit, api_for):
     bad = village_api.post(f"/api/v1/practices/{practice_id}/photos",
                            {"photo": SimpleUploadedFile("x.png", b"not an image")})
     assert bad.status_code == 400 and "类型不对" in bad.json()["detail"]
+    assert village_api.post(f"/api/v1/practices/{practice_id}/photos", {}).status_code == 400
     version = upload.json()["version"]
     assert _post_json(village_api, f"/api/v1/practices/{practice_id}/submit", {"version": version - 1}
                       ).status_code == 409
