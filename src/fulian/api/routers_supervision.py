@@ -1,12 +1,15 @@
 """Supervision (督导): teams and their regions, visits with their findings, and the rectification items the
 visited units close: the same selectors and services as the pages. Evidence files are added on the item's page."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from fulian.core.policy import Action
+from fulian.core.tree import subtree_q
 from fulian.dispatch.models import Recipient
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for, units_for
 from fulian.supervision import selectors, services
@@ -85,9 +88,10 @@ def visit_record(request, team_id: int, payload: SupervisionVisitIn):
     if not services.may_record_visit(request.auth, team):
         raise Http404("not a member")
     unit = access_unit_by_id(request.auth, payload.unit_id)
-    checked = list(Recipient.objects.filter(pk__in=set(payload.checked_ids)).select_related("dispatch"))
+    checked = list(Recipient.objects.filter(subtree_q(unit.path, "unit_path"), pk__in=set(payload.checked_ids))
+                   .select_related("dispatch"))
     if len(checked) != len(set(payload.checked_ids)):
-        raise Http404("task copy")
+        raise ValidationError(_("检查的任务只能是被督导单位收到的工作任务。"))
     visit = services.visit_record(actor=request.auth, team=team, unit=unit, visited_on=payload.visited_on,
                                   places=payload.places, summary=payload.summary, checked=checked,
                                   findings=[(f.text, f.due_on) for f in payload.findings],

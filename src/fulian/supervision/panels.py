@@ -1,4 +1,5 @@
-"""Supervision's sections on pages it does not own: her unit's open rectification items on 今日工作 and 工作台."""
+"""Supervision's sections on pages it does not own: her unit's open rectification items on 今日工作, and on 工作台
+also the supervision teams she sees (the way in to 督导 for a leader)."""
 
 from django.utils.translation import gettext as _
 
@@ -19,5 +20,11 @@ def _todo(request, _obj):
     return {"title": _("督导整改事项"), "rows": rows}
 
 
+def _home(request, obj):
+    context = _todo(request, obj) or {"title": _("督导整改事项"), "rows": []}
+    context["teams"] = list(selectors.teams_for(request.user)[:5])
+    return context if context["rows"] or context["teams"] else None
+
+
 panel_register("today", order=15, template="supervision/_todo_panel.html", context=_todo)
-panel_register("home", order=15, template="supervision/_todo_panel.html", context=_todo)
+panel_register("home", order=15, template="supervision/_todo_panel.html", context=_home)

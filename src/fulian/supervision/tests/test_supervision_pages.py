@@ -184,3 +184,20 @@ def test_bad_dates_and_ids_in_the_api_are_refused_with_a_message(team, unit, cit
     assert response.status_code == status, response.content
     assert response.json().get("detail")
     assert Visit.objects.count() == 0
+
+
+def test_the_team_shows_on_the_leaders_workbench(team, city_chair, client_for):
+    page = client_for(city_chair).get(reverse("home")).content.decode()
+    assert reverse("supervision_team", args=[team.pk]) in page and "第一督导组" in page
+
+
+def test_checked_tasks_must_be_the_visited_units(team, unit, city_chair, api_for, county_task):
+    outside = Recipient.objects.filter(dispatch_id=county_task.pk).first()
+    body = {"unit_id": unit("正定县").pk, "visited_on": today().isoformat(), "checked_ids": [outside.pk + 1000]}
+    response = api_for(city_chair).post(f"/api/v1/supervision/teams/{team.pk}/visits", body,
+                                        content_type="application/json")
+    assert response.status_code == 400 and "被督导单位" in response.json()["detail"]
+    body["checked_ids"] = [outside.pk]
+    made = api_for(city_chair).post(f"/api/v1/supervision/teams/{team.pk}/visits", body,
+                                    content_type="application/json")
+    assert made.status_code == 201 and made.json()["checked_ids"] == [outside.pk]
