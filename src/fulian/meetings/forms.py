@@ -59,8 +59,10 @@ class MeetingForm(TokenForm):
                 label=_("到会委员"), required=False, widget=forms.CheckboxSelectMultiple,
                 choices=[(str(m.pk), f"{m.name}（{m.get_role_display()}）") for m in self.members])
             for m in self.members:
+                label = _("%(name)s缺席原因") % {"name": m.name}
                 self.fields[f"reason_{m.pk}"] = forms.CharField(
-                    label=_("%(name)s缺席原因") % {"name": m.name}, max_length=100, required=False)
+                    label=label, max_length=100, required=False,
+                    widget=forms.TextInput(attrs={"placeholder": _("缺席原因"), "aria-label": label}))
         else:
             self.fields["attendees"] = forms.CharField(label=_("参会人员"), max_length=10000,
                                                        widget=forms.Textarea(attrs={"rows": 3}),
@@ -82,6 +84,17 @@ class MeetingForm(TokenForm):
                  "attendees", "absentees", "observers", "organisations_known", "organisations", "agenda", "minutes",
                  "client_token"]
         self.order_fields(order)
+
+    def member_rows(self) -> list[dict]:
+        """A committee's members, one row each: ticked present (or not) with the reason beside."""
+        if "present" not in self.fields:
+            return []
+        ticked = {str(v) for v in (self["present"].value() or [])}
+        return [{"member": m, "checked": str(m.pk) in ticked, "reason": self[f"reason_{m.pk}"]}
+                for m in self.members]
+
+    def other_fields(self) -> list:
+        return [f for f in self if f.name != "present" and not f.name.startswith("reason_")]
 
     def service_args(self) -> dict:
         data = self.cleaned_data
@@ -142,7 +155,8 @@ class DecisionForm(TokenForm):
         super().__init__(*args, **kwargs)
         self.voters = list(voters)
         for a in self.voters:
-            self.fields[f"vote_{a.member_id}"] = forms.ChoiceField(label=a.name, choices=VOTE_CHOICES,
+            self.fields[f"vote_{a.member_id}"] = forms.ChoiceField(label=_("%(name)s的表决") % {"name": a.name},
+                                                                   choices=VOTE_CHOICES,
                                                                    required=False)
 
     def service_args(self) -> dict:
