@@ -40,7 +40,7 @@ def _out(request, practice):
 def practices_list(request, box: str = "all"):
     """received: held by your unit now (收到的典型做法); mine: written by your unit; all: your scope's."""
     if box not in practices.BOXES:
-        raise Http404("box")
+        raise ValidationError(_("box 只能是 received、mine 或 all。"))
     return practices.practices_for(request.auth, box=box)
 
 

@@ -5,6 +5,7 @@ so the origin and every unit above it see the practice and a sibling sees nothin
 audited, and counted in the figures (submitted, passed up, published)."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -189,8 +190,10 @@ def practice_photo_remove(*, actor, photo: PracticePhoto, now=None) -> None:
     with write_path():
         audit_record(actor=actor, action="practice.photo_remove", obj=practice, changes={"photo": photo.name},
                      now=now)
-        photo.file.delete(save=False)
+        name = photo.file.name
         photo.delete()
+        # the file goes once the row is gone for good (a rolled-back removal keeps both)
+        transaction.on_commit(lambda: PracticePhoto.file.field.storage.delete(name))
 
 
 def practice_submit(*, actor, practice: Practice, version: int | None = None, now=None) -> Practice:

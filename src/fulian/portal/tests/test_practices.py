@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -127,6 +128,9 @@ def test_a_village_practice_passed_up_to_the_province_is_published_on_the_portal
     assert values[unit("河北省").pk] == {"practices_submitted": 1, "practices_passed_up": 3, "practices_published": 1}
     assert values[unit("正定县").pk]["practices_passed_up"] == 2  # the county and its township
     assert values[unit("恒东社区").pk]["practices_passed_up"] == 0
+    recount = io.StringIO()
+    call_command("indicators_recount", stdout=recount)  # exits non-zero on any difference
+    assert " 0 differ" in recount.getvalue()
     actions = set(AuditEvent.objects.filter(action__startswith="practice.").values_list("action", flat=True))
     assert {"practice.create", "practice.submit", "practice.pass_up", "practice.publish",
             "practice.published"} <= actions
@@ -229,7 +233,7 @@ def test_double_submit_and_stale_actions_are_conflicts(people, unit, api_for):
     refused = _post_json(staff_api, f"/api/v1/practices/{practice_id}/publish", {"category": "practice"})
     assert refused.status_code == 400 and "主席" in refused.json()["detail"]
     bad_box = village_api.get("/api/v1/practices?box=nope")
-    assert bad_box.status_code == 404
+    assert bad_box.status_code == 400
     mine = village_api.get("/api/v1/practices?box=mine").json()
     assert [row["id"] for row in mine["items"]] == [practice_id]
 
@@ -282,3 +286,17 @@ def test_a_village_cadres_pages_stay_light(people, client_for):
     for url in (reverse("practice_new"), reverse("practice_list"), reverse("practice_detail", args=[practice.pk])):
         answer = village.get(url)
         assert answer.status_code == 200 and len(answer.content) < 70_000
+
+
+def test_a_photo_is_removed_from_a_draft_and_its_file_goes_too(people, client_for, django_capture_on_commit_callbacks):
+    village = client_for(people["village"])
+    village.post(reverse("practice_new"), {"title": "草稿", "body": "b", "photos": [png()]})
+    practice = Practice.objects.get(title="草稿")
+    photo = practice.photos.get()
+    storage, name = photo.file.storage, photo.file.name
+    assert storage.exists(name)
+    assert practice in practices.practices_for(people["county"], box="all")
+    assert practice not in practices.practices_for(people["township"], box="received")  # a draft is not sent
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = village.post(reverse("practice_photo_remove", args=[practice.pk, photo.pk]))
+    assert answer.status_code == 302 and not practice.photos.exists() and not storage.exists(name)
