@@ -3,6 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from fulian.cases.models import CaseKind, CaseStatus
 from fulian.incidents.models import ActionKind, IncidentStatus, Severity
 from fulian.portal.models import ArticleStatus
 
@@ -56,8 +57,8 @@ class CaseLinkIn(Schema):
 class LinkedCaseOut(Schema):
     id: int
     tracking_code: str
-    kind: str
-    status: str
+    kind: enum_of(CaseKind)
+    status: enum_of(CaseStatus)
     home_unit_name: str
 
 
