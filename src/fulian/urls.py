@@ -19,6 +19,7 @@ from fulian.people import views as people_views
 from fulian.portal import views as portal_views
 from fulian.work import views as work_views
 from fulian.work import views_burden as burden_views
+from fulian.work import views_priorities as priority_views
 
 urlpatterns = [
     path("", include("fulian.supervision.urls")),
@@ -83,6 +84,10 @@ urlpatterns = [
     path("report-templates/", work_views.template_list, name="template_list"),
     path("report-templates/new/", work_views.template_new, name="template_new"),
     path("burden/", burden_views.burden, name="burden"),
+    path("priorities/", priority_views.priorities_home, name="priorities_home"),
+    path("priorities/<int:priorities_id>/", priority_views.priorities_detail, name="priorities_detail"),
+    path("units/<int:unit_id>/priorities/", priority_views.unit_priorities, name="unit_priorities"),
+    path("units/<int:unit_id>/priorities/edit/", priority_views.priorities_edit, name="priorities_edit"),
     path("field-weeks/", contact_views.field_weeks, name="field_weeks"),
     path("field-weeks/check/", contact_views.field_week_check, name="field_week_check"),
     path("field-weeks/check/remind/", contact_views.field_week_check_remind, name="field_week_check_remind"),

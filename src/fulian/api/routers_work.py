@@ -1,6 +1,7 @@
 """Tasks sent down the tree and the reports units submit: the same selectors and services as the pages. A task's
 attachments are added on its page (multipart) and downloaded there; the API lists them."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Status
@@ -20,6 +21,8 @@ from .schemas_work import (
     DelegateIn,
     DelegateOut,
     FigureOut,
+    PrioritiesIn,
+    PrioritiesOut,
     RecipientOut,
     RecipientRowOut,
     RemindOut,
@@ -245,3 +248,32 @@ def report_get(request, recipient_id: int):
         raise Http404("no report yet")
     return _report(report)
 
+
+
+@router.get("/priorities", response=list[PrioritiesOut], tags=["tasks"])
+@paginate(CappedPagination)
+def priorities_list(request, year: int | None = None):
+    """工作重点 she may read: set by units of her scope, and by her unit's ancestors (what her unit works to)."""
+    if year is not None and not 2000 <= year <= 2100:
+        raise ValidationError("year out of range")
+    return selectors.priorities_visible(request.auth, year=year)
+
+
+@router.get("/priorities/{priorities_id}", response={200: PrioritiesOut, 404: ErrorOut})
+def priorities_get(request, priorities_id: int):
+    return selectors.access_priorities_by_id(request.auth, priorities_id)
+
+
+@router.put("/units/{unit_id}/priorities", response={200: PrioritiesOut, 400: ErrorOut, 404: ErrorOut,
+                                                      409: ErrorOut})
+def priorities_set(request, unit_id: int, payload: PrioritiesIn):
+    """A leader sets her unit's priorities of `year` for the level below it; editing sends the `version` she read
+    (a stale one answers 409 and saves nothing)."""
+    unit = access_unit_by_id(request.auth, unit_id)
+    items = []
+    for item in payload.items:
+        task = selectors.access_task_by_id(request.auth, item.task_id) if item.task_id else None
+        items.append({"text": item.text, "task": task})
+    priorities = services.priorities_set(actor=request.auth, unit=unit, year=payload.year, items=items,
+                                         version=payload.version)
+    return selectors.access_priorities_by_id(request.auth, priorities.pk)

@@ -277,3 +277,36 @@ class ReportOut(Schema):
     entered: dict[str, Typed]
     files: list[AttachmentOut]
     differences: list[DifferenceOut] = Field(description="computed fields whose records changed since: then vs now")
+
+
+class PriorityItemIn(Schema):
+    text: str = Field(max_length=200)
+    task_id: Id | None = Field(None, description="a task issued by the unit or a unit above it")
+
+
+class PrioritiesIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    version: int | None = Field(None, ge=1, description="the version edited (null for the first); a stale one is 409")
+    items: list[PriorityItemIn] = Field(max_length=20, description="in order; at least one with text")
+
+
+class PriorityItemOut(Schema):
+    position: int
+    text: str
+    task_id: int | None
+    task_title: str | None = Field(None, validation_alias="task.dispatch.title")
+
+
+class PrioritiesOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str = Field(validation_alias="unit.name")
+    year: int
+    target_level: int = Field(description="the level they are for: the setting unit's level + 1")
+    version: int
+    updated_at: dt.datetime
+    items: list[PriorityItemOut]
+
+    @staticmethod
+    def resolve_items(obj) -> list:
+        return list(obj.items.all())

@@ -158,3 +158,24 @@ class TemplateFieldForm(forms.Form):
 
 
 TemplateFieldFormSet = forms.formset_factory(TemplateFieldForm, extra=FIELD_ROWS, max_num=40)
+
+
+PRIORITY_ROWS = 8
+
+
+class PrioritiesForm(forms.Form):
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=2000, max_value=2100)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class PriorityItemForm(forms.Form):
+    text = forms.CharField(label=_("工作重点"), max_length=200, required=False,
+                           widget=forms.TextInput(attrs={"maxlength": "200"}))
+    task = forms.ModelChoiceField(label=_("相关任务（可选）"), queryset=None, required=False, empty_label="—")
+
+    def __init__(self, *args, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = tasks
+
+
+PriorityItemFormSet = forms.formset_factory(PriorityItemForm, extra=0, max_num=20, absolute_max=40)

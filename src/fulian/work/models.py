@@ -135,3 +135,43 @@ class Report(models.Model):
     def __str__(self):
         return f"{self.task} · {self.unit}"
 
+
+
+class PrioritySet(models.Model):
+    """工作重点: what a unit sets, for a year, as the priorities of the level below it; every unit under it of that
+    level sees them (工作台, unit page), and a unit sees those of all its ancestors for the year. Editing replaces
+    the items and bumps `version` (a stale edit is a conflict); the audit keeps each version's items."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("确定单位"))
+    unit_path = models.CharField(max_length=64, db_index=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    target_level = models.PositiveSmallIntegerField(_("适用层级"))
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("工作重点")
+        verbose_name_plural = _("工作重点")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="priorities_one_per_unit_year"),
+            models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="priorities_year_range"),
+        ]
+        indexes = [models.Index(fields=["year", "unit_path"], name="priorities_year_path")]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}"
+
+
+class PriorityItem(models.Model):
+    priorities = models.ForeignKey(PrioritySet, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("工作重点"), max_length=200)
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("相关任务"))
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.text

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.core.panels import panel_register
-from fulian.core.policy import Action, allows
+from fulian.core.policy import Action, allows, may_issue_work
 
 from . import selectors
 
@@ -47,6 +47,19 @@ def _unit(request, unit):
     return {"title": _("收到的工作任务（未完成）"), "rows": rows, "more": False}
 
 
+def _priorities(request, unit):
+    """工作重点 of the year on 工作台 and the unit page: what the levels above set, and what the unit set below."""
+    if unit is None:  # the pages that show it (her own 工作台, a unit page) have checked her access to `unit`
+        return None
+    context = selectors.priorities_of_unit(unit, year=timezone.localdate().year)
+    context["can_set"] = unit.level < 5 and may_issue_work(request.user, unit.path)
+    if not context["received"] and context["own"] is None and not context["can_set"]:
+        return None
+    return context
+
+
+panel_register("home", order=5, template="work/_priorities_panel.html", context=_priorities)
+panel_register("unit.sections", order=45, template="work/_priorities_panel.html", context=_priorities)
 panel_register("today", order=10, template="work/_todo_panel.html", context=_todo)
 panel_register("home", order=10, template="work/_todo_panel.html", context=_todo)
 panel_register("unit.sections", order=50, template="work/_todo_panel.html", context=_unit)

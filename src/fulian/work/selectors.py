@@ -18,7 +18,7 @@ from fulian.core.tree import SEGMENT, subtree_q
 from fulian.dispatch.models import DispatchStatus, Recipient, RecipientState, Rollup
 from fulian.orgs.models import Unit
 
-from .models import Attachment, Report, ReportTemplate, Task
+from .models import Attachment, PrioritySet, Report, ReportTemplate, Task
 from .services import KIND
 
 
@@ -217,3 +217,54 @@ def units_named(unit: Unit, text: str, *, limit: int = 5000) -> list[Unit]:
                                   % {"n": len(found), "name": token[:40], "code": found[0].code})
         picked[found[0].pk] = found[0]
     return list(picked.values())
+
+
+def _priorities_rows():
+    return (PrioritySet.objects.select_related("unit", "updated_by")
+            .prefetch_related("items", "items__task", "items__task__dispatch"))
+
+
+def access_priorities_by_id(user, priorities_id) -> PrioritySet:
+    """Priorities set by a unit of her scope, or by one of her unit's ancestors (those she works to); else 404."""
+    try:
+        priorities = _priorities_rows().filter(pk=int(priorities_id)).first()
+    except (TypeError, ValueError, OverflowError):
+        priorities = None
+    if priorities is None:
+        raise Http404("priorities not found")
+    if allows(user, Action.VIEW, priorities.unit_path):
+        return priorities
+    unit = getattr(user, "unit", None)
+    if unit is not None and unit.path.startswith(priorities.unit_path):
+        return priorities
+    raise Http404("priorities not found")
+
+
+def priorities_of_unit(unit: Unit, *, year: int) -> dict:
+    """What a unit works to in `year`: the priorities its ancestors set (its parent's, for its own level, first)
+    and those it set for the level below it."""
+    from fulian.core.tree import ancestor_paths
+
+    rows = list(_priorities_rows().filter(year=year, unit_path__in=ancestor_paths(unit.path))
+                .order_by("-unit_path"))
+    own = next((p for p in rows if p.unit_path == unit.path), None)
+    received = [p for p in rows if p.unit_path != unit.path]
+    for p in received:
+        p.for_own_level = p.target_level == unit.level
+    return {"year": year, "unit": unit, "received": received, "own": own}
+
+
+def priorities_visible(user, *, year: int | None = None):
+    """Priorities she may read: set in her scope, or by her unit's ancestors; newest year first."""
+    from django.db.models import Q
+
+    from fulian.core.tree import ancestor_paths
+
+    unit = getattr(user, "unit", None)
+    where = scope_q(user, field="unit_path")
+    if unit is not None:
+        where |= Q(unit_path__in=ancestor_paths(unit.path))
+    rows = _priorities_rows().filter(where)
+    if year is not None:
+        rows = rows.filter(year=year)
+    return rows.order_by("-year", "unit_path")

@@ -6,20 +6,32 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
+from fulian.core.errors import Conflict
 from fulian.core.figures import figure_get, figure_values
 from fulian.core.policy import Action, OutOfScope, allows, may_issue_work
 from fulian.core.uploads import DOCUMENTS, PHOTOS, attachment_check
 from fulian.core.writes import write_path
 from fulian.dispatch.models import Recipient, RecipientState
 from fulian.dispatch.services import dispatch_chase, dispatch_remind, dispatch_send, recipient_complete
-from fulian.orgs.models import Unit
+from fulian.orgs.models import Level, Unit
 
-from .models import Aggregate, Attachment, FieldKind, Report, ReportField, ReportTemplate, Task
+from .models import (
+    Aggregate,
+    Attachment,
+    FieldKind,
+    PriorityItem,
+    PrioritySet,
+    Report,
+    ReportField,
+    ReportTemplate,
+    Task,
+)
 
 KIND = "task"
 MAX_ATTACHMENTS = 10
@@ -232,3 +244,63 @@ def report_differences(report: Report) -> list[dict]:
         if then != current:
             out.append({"field": f, "submitted": then, "now": current})
     return out
+
+
+MAX_PRIORITIES = 20
+
+
+def priorities_set(*, actor, unit: Unit, year: int, items: list[dict], version: int | None = None,
+                   now=None) -> PrioritySet:
+    """工作重点: a leader of `unit` (or above) sets its priorities for the level below it for `year` — `items` are
+    {text, task} in order (a task issued by the unit or above, optional). Setting again replaces them and needs the
+    version she edited (`version`); a stale one (someone saved in between) is a Conflict and writes nothing."""
+    now = now or timezone.now()
+    if not may_issue_work(actor, unit.path):
+        raise OutOfScope("may not set priorities here")
+    if unit.level >= Level.VILLAGE:
+        raise ValidationError(_("村(社区)没有下级，不需要确定下级的工作重点。"), code="priorities_no_level_below")
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError(_("年度不正确。"), code="priorities_year")
+    rows = []
+    for spec in items:
+        text = " ".join(str(spec.get("text") or "").split())
+        task = spec.get("task")
+        if not text:
+            if task is not None:
+                raise ValidationError(_("关联了任务的一条工作重点没有填写内容。"), code="priorities_text")
+            continue
+        if len(text) > 200:
+            raise ValidationError(_("每条工作重点不超过200字。"), code="priorities_long")
+        if task is not None and not unit.path.startswith(task.unit_path):
+            raise ValidationError(_("只能关联本单位或上级下发的任务。"), code="priorities_task")
+        rows.append(PriorityItem(position=len(rows), text=text, task=task))
+    if not rows:
+        raise ValidationError(_("请至少填写一条工作重点。"), code="priorities_empty")
+    if len(rows) > MAX_PRIORITIES:
+        raise ValidationError(_("工作重点最多%(n)d条。") % {"n": MAX_PRIORITIES}, code="priorities_many")
+    stale = Conflict(_("工作重点已被他人修改，请刷新后在最新内容上修改。"), code="priorities_stale")
+    try:
+        with write_path():
+            current = PrioritySet.objects.select_for_update().filter(unit=unit, year=year).first()
+            if current is None:
+                if version:
+                    raise stale
+                priorities = PrioritySet.objects.create(unit=unit, unit_path=unit.path, year=year,
+                                                        target_level=unit.level + 1, version=1, updated_at=now,
+                                                        updated_by=actor)
+            else:
+                if version != current.version:
+                    raise stale
+                PrioritySet.objects.filter(pk=current.pk).update(version=current.version + 1, updated_at=now,
+                                                                 updated_by=actor)
+                current.items.all().delete()
+                priorities = PrioritySet.objects.get(pk=current.pk)
+            for row in rows:
+                row.priorities = priorities
+            PriorityItem.objects.bulk_create(rows)
+            audit_record(actor=actor, action="priorities.set", obj=priorities, now=now, changes={
+                "year": year, "version": priorities.version,
+                "items": [[r.text, r.task_id] for r in rows]})
+    except IntegrityError:  # two first versions at once: the other one is saved
+        raise stale from None
+    return priorities
