@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from fulian.core.audit import read_record
 from fulian.core.policy import Action
 from fulian.incidents import selectors, services
 from fulian.incidents.models import Incident, IncidentStatus
@@ -136,6 +137,7 @@ def incident_case_link(request, incident_id: int, payload: CaseLinkIn):
     incident = selectors.access_incident_by_id(request.auth, incident_id, need=Action.EDIT)
     case = services.case_find(request.auth, payload.case)
     services.case_link(actor=request.auth, incident=incident, case=case)
+    read_record(actor=request.auth, obj=case, purpose="incident_link")  # the answer shows the case: a read
     return Status(201, {"id": case.pk, "tracking_code": case.tracking_display, "kind": case.kind,
                         "status": case.status, "home_unit_name": case.home_unit.name})
 

@@ -247,3 +247,18 @@ def test_the_demo_is_deterministic_and_safe_to_run_twice(unit, chair):
     assert first.actions.count() == 2 and first.first_statement_at <= first.statement_due
     assert second.status == IncidentStatus.OPEN and [s.incident_id for s in selectors.statements_awaiting(chair)] == [
         second.pk]
+
+
+def test_a_draft_then_a_piece_sent_back_are_edited_in_place_and_resubmitted(county_staff, chair, unit):
+    incident = _incident(county_staff, unit("正定县"))
+    draft = services.statement_save(actor=county_staff, incident=incident, title="草稿", body="初稿", submit=False,
+                                    now=T0 + H)
+    assert draft.article.status == ArticleStatus.DRAFT and not Outbox.objects.filter(user=chair).exists()
+    sent = _submit(county_staff, incident, T0 + 2 * H)
+    assert sent.pk == draft.pk and sent.article.status == ArticleStatus.REVIEW
+    article_review(actor=chair, article=sent.article, approve=False, note="请补充处置情况", now=T0 + 3 * H)
+    again = services.statement_save(actor=county_staff, incident=incident, title="关于某村家暴事件的声明",
+                                    body="已补充处置情况。", now=T0 + 4 * H)
+    assert again.pk == draft.pk and again.article.status == ArticleStatus.REVIEW
+    assert Outbox.objects.filter(user=chair, channel="in_app").count() == 2
+    assert incident.statements.count() == 1
