@@ -4,6 +4,7 @@ from ninja import Field, Schema
 
 from fulian.meetings.models import AttendeeRole, MeetingKind, VoteChoice
 from fulian.meetings.selectors import decisions_of
+from fulian.orgs.models import MemberRole
 
 from .schemas import enum_of
 from .schemas_people import Id
@@ -155,7 +156,7 @@ class MeetingOut(MeetingRowOut):
 class MemberOut(Schema):
     id: int
     name: str
-    role: str
+    role: enum_of(MemberRole)
 
 
 class MeetingMembersOut(Schema):
