@@ -38,3 +38,24 @@ def demo_contacts(*, chair, cadres: list, unit, seed: int, today: dt.date) -> di
                                needs=needs, field_week=week if in_week else None)
             logs += 1
     return {"assigned": spread["assigned"], "contact_logs": logs}
+
+
+def demo_field_weeks(*, chair, county, today: dt.date) -> dict:
+    """Field weeks of 正定县 and of every other township of it in the last completed two-month window, so the rest
+    are listed as missing on 下基层工作周检查. Safe to run twice."""
+    from fulian.orgs.models import Kind, Level, Unit
+
+    from .models import FieldWeek
+    from .services import window_before
+
+    start, end = window_before(today)
+    townships = list(Unit.objects.filter(parent=county, level=Level.TOWNSHIP, kind=Kind.GEOGRAPHIC).order_by("code"))
+    made = 0
+    for n, unit in enumerate([county] + townships[::2]):
+        if FieldWeek.objects.filter(unit=unit, starts_on__lte=end, ends_on__gte=start).exists():
+            continue
+        first = start + dt.timedelta(days=7 + (3 * n) % 40)
+        field_week_create(actor=chair, unit=unit, title=f"{unit.name}双月下基层工作周", starts_on=first,
+                          ends_on=first + dt.timedelta(days=4))
+        made += 1
+    return {"window": start, "held": made, "missing": len(townships) - len(townships[::2])}

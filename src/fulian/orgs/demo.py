@@ -42,3 +42,57 @@ def demo_tree(*, seed: int = 2026, actor=None) -> dict:
             unit_create_organisation(actor=actor, parent=township, name=name, kind=Kind.NEW_ORGANISATION)
             organisations += 1
     return {"villages_converted": converted, "organisations": organisations}
+
+
+# 正定县's named roster (人员花名册): name, kind, post, start, end, seconded from, demo account
+COUNTY_STAFF = [
+    ("刘桂英", "full_time", "主席", "2021-06-01", None, "", "hb-county"),
+    ("郭秀芳", "full_time", "副主席", "2019-03-01", None, "", None),
+    ("韩丽娟", "full_time", "办公室主任", "2020-09-01", None, "", None),
+    ("孟晓雪", "full_time", "权益部部长", "2022-04-01", None, "", None),
+    ("李红", "seconded", "挂职副主席", "2025-07-01", "2027-06-30", "正定县教育局", None),
+    ("田慧", "part_time", "兼职副主席", "2021-06-01", None, "", None),
+    ("吴凤琴", "part_time", "执委", "2021-06-01", None, "", None),
+    ("周雅婷", "part_time", "执委", "2021-06-01", None, "", None),
+    ("高红梅", "part_time", "执委", "2022-01-01", None, "", None),
+    ("冯淑华", "part_time", "执委", "2022-01-01", None, "", None),
+    ("曹丽", "part_time", "执委", "2023-01-01", None, "", None),
+    ("邓颖", "part_time", "执委", "2024-01-01", None, "", None),
+    ("马兰", "social_worker", "妇女社会工作者", "2024-05-01", None, "", None),
+    ("孙悦", "social_worker", "妇女社会工作者", "2025-02-01", None, "", None),
+    ("蒋芳", "full_time", "副主席", "2015-01-01", "2025-12-31", "", None),  # retired: listed, not counted
+]
+TOWNSHIP_STAFF = [  # the first two townships of 正定县 (正定镇 is hb-township's)
+    [("陈玉梅", "full_time", "专职副主席", "2021-03-01", None, "", "hb-township"),
+     ("赵春华", "part_time", "兼职副主席", "2021-03-01", None, "", None),
+     ("钱小燕", "part_time", "执委", "2021-03-01", None, "", None)],
+    [("王淑英", "full_time", "专职副主席", "2020-05-01", None, "", None),
+     ("刘晓燕", "part_time", "兼职副主席", "2021-03-01", None, "", None)],
+]
+
+
+def demo_staff(*, actor, users: dict, county: Unit) -> dict:
+    """人员花名册 of 正定县 (4 专职, a 挂职 副主席 until 2027-06-30, 7 兼职 — one over its quota of 6 — and 2 社工) and
+    of its first two townships, so the staffing counts of the building page come from names. Safe to run twice: a
+    unit that has a roster is left alone."""
+    import datetime as dt
+
+    from . import building
+    from .models import StaffMember
+
+    townships = Unit.objects.filter(parent=county, level=Level.TOWNSHIP, kind=Kind.GEOGRAPHIC).order_by("code")
+    townships = list(townships[: len(TOWNSHIP_STAFF)])
+    made = 0
+    for unit, rows in [(county, COUNTY_STAFF), *zip(townships, TOWNSHIP_STAFF, strict=False)]:
+        if StaffMember.objects.filter(unit=unit).exists():
+            continue
+        for name, kind, post, start, end, seconded_from, username in rows:
+            account = users.get(username) if username else None
+            if account is not None and account.unit_id != unit.pk:
+                account = None
+            building.staff_add(actor=actor, unit=unit, name=name, kind=kind, post=post,
+                               starts_on=dt.date.fromisoformat(start),
+                               ends_on=dt.date.fromisoformat(end) if end else None, seconded_from=seconded_from,
+                               account=account)
+            made += 1
+    return {"staff": made, "units": [county.name] + [t.name for t in townships]}

@@ -119,3 +119,30 @@ def demo_work(*, province: Unit, users: dict[str, User], seed: int = 5) -> dict:
         entries += _entry_minutes(rng, cadre, now=now, per_week=3)
     return {"task": task, "counties": task.dispatch.recipient_count, "reported": reported, "delegated": delegated,
             "townships_reported": township_done, "entries": entries, "cadres": [c.username for c in cadres]}
+
+
+PROVINCE_PRIORITIES = ["深化妇联组织建设改革，完成村(社区)妇代会改建妇联",
+                       "建好用好网上妇女之家，联系网、工作网、服务网整体合一",
+                       "实施巾帼脱贫行动，精准对接扶贫资源",
+                       "推进妇女维权援助，完善婚姻家庭纠纷人民调解机制",
+                       "深化美丽庭院创建和最美家庭寻找活动"]
+COUNTY_PRIORITIES = ["乡镇妇联执委会每季度至少召开一次会议", "每个双月开展一次下基层工作周，走访联系妇女",
+                     "推动村(社区)妇女之家常态化开放", "做好妇女信访代理和纠纷调解，及时上报"]
+
+
+def demo_priorities(*, users: dict[str, User], year: int | None = None) -> dict:
+    """工作重点 of `year` (this year by default): 河北省 for its cities, 正定县 for its townships (the county's first
+    item linked to the demo task when there is one). Safe to run twice: a unit that has set them is left alone."""
+    from .models import PrioritySet, Task
+
+    year = year or timezone.localdate().year
+    made = 0
+    for username, texts in (("hb-province", PROVINCE_PRIORITIES), ("hb-county", COUNTY_PRIORITIES)):
+        chair = users[username]
+        if PrioritySet.objects.filter(unit=chair.unit, year=year).exists():
+            continue
+        task = Task.objects.filter(unit_path=chair.unit.path).order_by("pk").first()
+        items = [{"text": text, "task": task if i == 0 else None} for i, text in enumerate(texts)]
+        services.priorities_set(actor=chair, unit=chair.unit, year=year, items=items)
+        made += 1
+    return {"year": year, "sets": made}
