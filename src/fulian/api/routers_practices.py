@@ -11,6 +11,7 @@ from fulian.core.policy import Action
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 from fulian.portal import practices
 
+from .openapi import download
 from .pagination import CappedPagination
 from .schemas import ErrorOut
 from .schemas_practices import (
@@ -83,7 +84,8 @@ def practice_photo_add(request, practice_id: int, photo: UploadedFile | None = F
     return Status(201, _out(request, practice))
 
 
-@router.get("/practices/{practice_id}/photos/{practice_photo_id}", response={200: None, 404: ErrorOut})
+@router.get("/practices/{practice_id}/photos/{practice_photo_id}", response={404: ErrorOut},
+            openapi_extra=download("image/*", description="The photo (jpg, png or webp)"))
 def practice_photo_get(request, practice_id: int, practice_photo_id: int):
     practice = practices.access_practice_by_id(request.auth, practice_id)
     photo = practices.access_practice_photo_by_id(request.auth, practice_photo_id)

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -34,8 +35,8 @@ class ReturnIn(VersionIn):
 
 
 class PublishIn(VersionIn):
-    category: str = Field("practice", pattern="^(practice|bulletin)$",
-                          description="practice: 典型做法; bulletin: 改革信息台")
+    category: Literal["practice", "bulletin"] = Field(
+        "practice", description="practice: 典型做法; bulletin: 改革信息台")
     comment: str = Field("", max_length=500)
 
 
