@@ -221,6 +221,8 @@ def test_double_submit_and_stale_actions_are_conflicts(people, unit, api_for):
     township_api = api_for(people["township"])
     current = township_api.get(f"/api/v1/practices/{practice_id}").json()
     assert current["may_decide"] is True and current["photos"][0]["content_type"] == "image/png"
+    image = township_api.get(f"/api/v1/practices/{practice_id}/photos/{current['photos'][0]['id']}")
+    assert image.status_code == 200 and b"".join(image.streaming_content).startswith(PNG[:8])
     assert _post_json(township_api, f"/api/v1/practices/{practice_id}/pass-up", {"version": current["version"]}
                       ).status_code == 200
     stale = _post_json(township_api, f"/api/v1/practices/{practice_id}/return",
