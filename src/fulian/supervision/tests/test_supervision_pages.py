@@ -201,3 +201,17 @@ def test_checked_tasks_must_be_the_visited_units(team, unit, city_chair, api_for
     made = api_for(city_chair).post(f"/api/v1/supervision/teams/{team.pk}/visits", body,
                                     content_type="application/json")
     assert made.status_code == 201 and made.json()["checked_ids"] == [outside.pk]
+
+
+def test_the_visit_forms_dates_round_trip_as_iso(team, unit, city_chair, client_for):
+    client = client_for(city_chair)
+    url = f"{reverse('supervision_visit_new', args=[team.pk])}?unit={unit('正定县').pk}"
+    assert f'value="{today().isoformat()}"' in client.get(url).content.decode()
+    due = (today() + dt.timedelta(days=9)).isoformat()
+    refused = visit_form(unit, nonce="tok-9", visited_on=today() + dt.timedelta(days=1), findings=[("台账不全", due)])
+    page = client.post(url, refused).content.decode()
+    assert f'value="{due}"' in page and f'value="{(today() + dt.timedelta(days=1)).isoformat()}"' in page
+    client.post(url, visit_form(unit, nonce="tok-10", findings=[("台账不全", due)]))
+    item = Recipient.objects.get(dispatch__kind="rectify")
+    assert timezone.localtime(item.deadline).date().isoformat() == due
+    assert Visit.objects.get().visited_on == today()
