@@ -225,7 +225,9 @@ class CadreCoverageOut(Schema):
     assigned: int
     recent: int
     follow_ups_overdue: int
-    quota: int
+    quota: int = Field(description="her staff type's quota when she is on the named roster with a type that has one, "
+                                   "else her level's")
+    staff_kind: enum_of(PostKind) | None = Field(None, description="her staff type on the named roster, if listed")
     rate: float | None
     needs: list[NeedCountOut]
 

@@ -11,11 +11,11 @@ from fulian.accounts import selectors as accounts_selectors
 from fulian.accounts.models import User
 from fulian.core.policy import Action, allows, scope_q
 from fulian.core.tree import SEGMENT, subtree_q
-from fulian.orgs.models import Level, Unit
+from fulian.orgs.models import Level, PostKind, Unit
 from fulian.people.models import Woman
 
 from .models import Assignment, ContactLog, FieldWeek, FieldWeekReminder, Need, NeedCategory, NeedStatus
-from .services import quota_for, units_missing_field_week, window_before, window_of, window_parse
+from .services import quota_for, staff_kind_of, units_missing_field_week, window_before, window_of, window_parse
 
 
 def recent_since(today: dt.date) -> dt.date:
@@ -53,8 +53,10 @@ def cadre_coverage(cadre, *, today: dt.date) -> dict:
         follow_ups_overdue=Count("id", filter=Q(next_follow_up_on__lt=today), distinct=True),
     )
     needs = Need.objects.filter(contact_log__cadre=cadre)
-    return {**agg, "quota": quota_for(cadre), "rate": _rate(agg["recent"], agg["assigned"]),
-            "needs": _needs_by_category(needs)}
+    kind = staff_kind_of(cadre, today=today)
+    return {**agg, "quota": quota_for(cadre, today=today), "staff_kind": kind,
+            "staff_kind_label": PostKind(kind).label if kind else "",
+            "rate": _rate(agg["recent"], agg["assigned"]), "needs": _needs_by_category(needs)}
 
 
 def _rate(part: int, whole: int) -> float | None:

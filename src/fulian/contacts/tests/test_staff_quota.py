@@ -37,10 +37,10 @@ def test_the_coverage_page_shows_her_staff_type_quota(client_for, county_chair, 
 
     building.staff_add(actor=county_chair, unit=unit("恒东社区"), name="张敏", kind=PostKind.SECONDED,
                        starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 6, 30), account=village_cadre)
-    answer = client_for(village_cadre).get("/api/v1/me/coverage")
-    assert answer.json()["quota"] == 30
-    page = client_for(county_chair).get(reverse("unit_coverage", args=[unit("恒东社区").pk]))
-    assert page.status_code == 200
+    answer = client_for(village_cadre).get("/api/v1/me/coverage").json()
+    assert (answer["quota"], answer["staff_kind"]) == (30, "seconded")
+    page = client_for(county_chair).get(reverse("unit_coverage", args=[unit("恒东社区").pk])).content.decode()
+    assert "挂职干部" in page and "/ 30" in page
 
 
 @pytest.mark.django_db
