@@ -54,7 +54,8 @@ def practice_create(request, payload: PracticeIn):
         unit = unit_home_for(request.auth)
         if unit is None:
             raise Http404("unit")
-    practice = practices.practice_save(actor=request.auth, unit=unit, title=payload.title, body=payload.body)
+    practice = practices.practice_save(actor=request.auth, unit=unit, title=payload.title, body=payload.body,
+                                       client_token=payload.client_token)
     return Status(201, _out(request, practice))
 
 

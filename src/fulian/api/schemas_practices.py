@@ -14,6 +14,8 @@ class PracticeIn(Schema):
     title: str = Field(min_length=1, max_length=120)
     body: str = Field(min_length=1, max_length=20000)
     unit_id: Id | None = Field(None, description="the writing unit; default yours")
+    client_token: str | None = Field(None, max_length=40, description="your one-time id of this request: sent "
+                                                                       "again, it answers the practice it made")
 
 
 class PracticeEditIn(Schema):

@@ -89,6 +89,8 @@ class Practice(models.Model):
                                    related_name="practice", verbose_name=_("发布的文章"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     version = models.PositiveIntegerField(default=1)
+    # the writing form's one-time token: a second click on 报送 finds the practice the first one made
+    client_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     submitted_at = models.DateTimeField(_("首次报送时间"), null=True, blank=True)

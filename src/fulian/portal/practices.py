@@ -155,10 +155,18 @@ def _step(practice, *, action, unit, actor, now, to_unit=None, comment: str = ""
 
 
 def practice_save(*, actor, unit=None, title: str, body: str, photos=(), practice: Practice | None = None,
-                  version: int | None = None, now=None) -> Practice:
+                  version: int | None = None, client_token: str | None = None, now=None) -> Practice:
     """Write a practice at `unit` (new) or edit one that is a draft or was returned; photos are added (6 at most,
-    images only). A bad photo saves nothing."""
+    images only). A bad photo saves nothing. A new one's `client_token` seen before returns the practice it made
+    (a double click writes one practice)."""
     now = now or timezone.now()
+    client_token = (client_token or "").strip()[:40] or None
+    if practice is None and client_token:
+        made = _rows().filter(client_token=client_token).first()
+        if made is not None:
+            if made.author_id != actor.pk:
+                raise Conflict(_("这个提交编号已经用过，请刷新页面后重新填写。"), code="practice_token_reused")
+            return made
     title, body = _check_text(title, body)
     target = practice.unit if practice is not None else unit
     require(actor, Action.EDIT, target.path)
@@ -168,7 +176,7 @@ def practice_save(*, actor, unit=None, title: str, body: str, photos=(), practic
     with write_path():
         if practice is None:
             practice = Practice.objects.create(unit=unit, unit_path=unit.path, title=title, body=body, author=actor,
-                                               created_at=now, updated_at=now)
+                                               client_token=client_token, created_at=now, updated_at=now)
             audit_record(actor=actor, action="practice.create", obj=practice, now=now)
         else:
             practice = _locked(practice, version)

@@ -1,6 +1,8 @@
 """Pages of 典型做法: write with photos and submit (a village cadre on her phone), the received queue, pass up, return,
 publish, the trail, photos (scoped; public once the article is out), Excel export. Rules are in portal.practices."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -51,6 +53,7 @@ def _form_page(request, *, practice=None, unit=None, form=None):
         "practice": practice, "unit": unit or practice.unit, "max_photos": practices.MAX_PHOTOS,
         "max_mb": settings.ATTACHMENT_MAX_BYTES // 2**20,
         "form": form or {"title": practice.title if practice else "", "body": practice.body if practice else ""},
+        "client_token": request.POST.get("client_token") or uuid.uuid4().hex,
         "photos": list(practice.photos.all()) if practice else [],
     })
 
@@ -60,8 +63,9 @@ def _save(request, *, practice=None, unit=None):
     try:
         practice = practices.practice_save(
             actor=request.user, unit=unit, practice=practice, title=form["title"], body=form["body"],
-            photos=request.FILES.getlist("photos"), version=param_int(request.POST, "version"))
-        if request.POST.get("submit"):
+            photos=request.FILES.getlist("photos"), version=param_int(request.POST, "version"),
+            client_token=request.POST.get("client_token") if unit is not None else None)
+        if request.POST.get("submit") and practice.status in practices.EDITABLE:
             practices.practice_submit(actor=request.user, practice=practice)
     except ValidationError as exc:
         _error(request, exc)

@@ -302,3 +302,19 @@ def test_a_photo_is_removed_from_a_draft_and_its_file_goes_too(people, client_fo
     with django_capture_on_commit_callbacks(execute=True):
         answer = village.post(reverse("practice_photo_remove", args=[practice.pk, photo.pk]))
     assert answer.status_code == 302 and not practice.photos.exists() and not storage.exists(name)
+
+
+def test_a_double_click_on_submit_writes_one_practice(people, client_for, api_for):
+    village = client_for(people["village"])
+    token = village.get(reverse("practice_new")).content.decode().split('name="client_token" value="')[1][:32]
+    form = {"title": "四点半课堂", "body": "放学后托管", "client_token": token, "submit": "1"}
+    first, second = village.post(reverse("practice_new"), form), village.post(reverse("practice_new"), form)
+    practice = Practice.objects.get()
+    assert first["Location"] == second["Location"] == reverse("practice_detail", args=[practice.pk])
+    assert practice.status == PracticeStatus.HELD and practice.steps.count() == 1
+    other = client_for(people["county"]).post(reverse("practice_new"), form)
+    assert "已经用过" in other.content.decode() and Practice.objects.count() == 1
+    body = {"title": "儿童之家", "body": "暑期托管", "client_token": "api-1"}
+    api = api_for(people["village"])
+    ids = {_post_json(api, "/api/v1/practices", body).json()["id"] for _ in range(2)}
+    assert len(ids) == 1 and Practice.objects.count() == 2
