@@ -4,6 +4,7 @@ attachments are added on its page (multipart) and downloaded there; the API list
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -255,7 +256,7 @@ def report_get(request, recipient_id: int):
 def priorities_list(request, year: int | None = None):
     """工作重点 she may read: set by units of her scope, and by her unit's ancestors (what her unit works to)."""
     if year is not None and not 2000 <= year <= 2100:
-        raise ValidationError("year out of range")
+        raise ValidationError(_("年度不正确。"))
     return selectors.priorities_visible(request.auth, year=year)
 
 

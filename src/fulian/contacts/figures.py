@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fulian.core.figures import CURRENT, FLOW, figure_define, figures_counter, period_rows
@@ -25,7 +26,7 @@ def _units_without_field_week(unit_ids, start, end):
     """Cities, counties and townships under each unit (itself excluded) that held no field week in the two-month
     window of the period's last month — or, while that window is still open, in the last one completed."""
     last = dt.date(end // 100, end % 100, 1)
-    today = dt.date.today()
+    today = timezone.localdate()
     window = window_before(today) if window_of(last)[0] >= window_of(today)[0] else window_of(last)
     units = Unit.objects.filter(pk__in=unit_ids).values_list("id", "path")
     return {uid: units_missing_field_week(Unit.objects.filter(subtree_q(path, include_self=False),

@@ -6,6 +6,7 @@ from itertools import cycle
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
@@ -65,7 +66,7 @@ def staff_kind_of(cadre, *, today: dt.date | None = None) -> str | None:
     """Her staff type on the named roster (orgs.StaffMember) on `today`, if her account is listed in post."""
     if cadre is None or cadre.pk is None:
         return None
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return (StaffMember.objects.filter(staff_current_q(today), account=cadre).order_by("-starts_on", "-id")
             .values_list("kind", flat=True).first())
 
@@ -430,8 +431,6 @@ def _remind_units(units: list, *, actor, start: dt.date, end: dt.date, now) -> i
 def field_weeks_remind(*, actor, under: Unit, level: int, start: dt.date, end: dt.date, now=None) -> int:
     """提醒: every unit of `level` under `under` that held no field week in the window, once per unit and window
     (a double click reminds nobody twice). A leader of `under` or above does it (may_issue_work)."""
-    from django.utils import timezone
-
     now = now or timezone.now()
     if not may_issue_work(actor, under.path):
         raise OutOfScope("may not remind here")
@@ -445,8 +444,6 @@ CHECK_LEVELS = (2, 3, 4)  # cities, counties and townships go down to the grassr
 def field_weeks_check(*, today: dt.date, levels=CHECK_LEVELS, now=None) -> dict:
     """Periodic (after each window closes): every unit of `levels` that held no field week in the window just ended
     is reminded once; a unit already reminded from the page is not reminded again."""
-    from django.utils import timezone
-
     now = now or timezone.now()
     start, end = window_before(today)
     units = units_missing_field_week(Unit.objects.filter(level__in=list(levels)), start=start, end=end)

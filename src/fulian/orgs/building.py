@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record, changed_fields
@@ -123,7 +124,7 @@ def post_set(*, actor, unit: Unit, kind: str, quota: int, today: dt.date | None 
     """Set a unit's quota (编制) of one kind. Who is in post is counted from the named roster, never typed; returns
     a warning when the roster holds more than the quota allows."""
     _may_edit(actor, unit)
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if kind not in PostKind.values:
         raise ValidationError(_("类别不正确。"), code="post_kind")
     if quota < 0:
@@ -136,8 +137,8 @@ def post_set(*, actor, unit: Unit, kind: str, quota: int, today: dt.date | None 
     return post, _overrun_warning(unit, kind, quota, post.filled)
 
 
-def _current_count(today: dt.date, *, kind=None, unit_field: str = "unit"):
-    """A subquery: the roster members in post today of the outer row's unit (and kind)."""
+def staff_count_subquery(today: dt.date, *, kind=None, unit_field: str = "unit"):
+    """An expression for a row with a unit (and a kind): its roster members (of that kind) in post on `today`."""
     rows = StaffMember.objects.filter(staff_current_q(today), unit=OuterRef(unit_field))
     rows = rows.filter(kind=OuterRef("kind")) if kind is None else rows.filter(kind=kind)
     return Coalesce(Subquery(rows.order_by().values("unit").annotate(n=Count("id")).values("n")[:1],
@@ -146,7 +147,7 @@ def _current_count(today: dt.date, *, kind=None, unit_field: str = "unit"):
 
 def posts_with_filled(unit: Unit, *, today: dt.date):
     """A unit's quotas, each with `filled`: its roster members of that kind in post today."""
-    return unit.posts.annotate(filled=_current_count(today)).order_by("kind")
+    return unit.posts.annotate(filled=staff_count_subquery(today)).order_by("kind")
 
 
 def staff_add(*, actor, unit: Unit, name: str, kind: str, starts_on: dt.date, post: str = "",
@@ -157,7 +158,7 @@ def staff_add(*, actor, unit: Unit, name: str, kind: str, starts_on: dt.date, po
     from fulian.core.phone import normalize_phone
 
     _may_edit(actor, unit)
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("请填写姓名。"), code="staff_name")
@@ -408,7 +409,7 @@ def staffing_summary(unit: Unit, *, today: dt.date) -> tuple[list[dict], list[di
     posts_by_level = [{"unit__level": lv, "label": Level(lv).label, "quota": by_level_quota.get(lv, 0),
                        "filled": by_level_staff.get(lv, 0)}
                       for lv in sorted(set(by_level_quota) | set(by_level_staff))]
-    overruns = quotas.annotate(filled=_current_count(today)).filter(filled__gt=F("quota")).count()
+    overruns = quotas.annotate(filled=staff_count_subquery(today)).filter(filled__gt=F("quota")).count()
     return posts, posts_by_level, overruns
 
 

@@ -10,6 +10,7 @@ the parent's ancestors — never at itself, so the 600,000 villages carry no row
 import datetime as dt
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fulian.core.figures import CURRENT, FLOW, STANDING, STOCK, figure_define, figures_add, figures_counter
@@ -78,7 +79,7 @@ def _staff_of_kind(kind: str):
 
     def compute(unit_ids, start, end):
         last = dt.date(end // 100 + (end % 100 == 12), end % 100 % 12 + 1, 1) - dt.timedelta(days=1)
-        day = min(last, dt.date.today())
+        day = min(last, timezone.localdate())
         units = Unit.objects.filter(pk__in=unit_ids).values_list("id", "path")
         return {uid: StaffMember.objects.filter(subtree_q(path, "unit_path"), staff_current_q(day), kind=kind).count()
                 for uid, path in units}

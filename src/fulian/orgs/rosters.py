@@ -283,7 +283,7 @@ class PostSpec(Spec):
 
     def export_rows(self, user):
         today = timezone.localdate()
-        posts = self.queryset(user).annotate(filled=building._current_count(today))
+        posts = self.queryset(user).annotate(filled=building.staff_count_subquery(today))
         return ([p.unit.code, p.unit.name, p.get_kind_display(), p.quota, p.filled] for p in posts.iterator(2000))
 
 

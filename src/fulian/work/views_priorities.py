@@ -3,7 +3,7 @@ the leaders' form. The rules (who sets, the version) are work.services.prioritie
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,7 +66,7 @@ def priorities_edit(request, unit_id: int):
         raise Http404("may not set priorities here")
     year = _year(request) if request.method == "GET" else param_int(request.POST, "year", lo=2000, hi=2100)
     if year is None:
-        raise Http404("year")
+        raise BadRequest("year")
     current = selectors.priorities_of_unit(unit, year=year)["own"]
     recent = Task.objects.filter(unit_path=unit.path).order_by("-dispatch__created_at").values_list("pk", flat=True)
     tasks = Task.objects.filter(pk__in=list(recent[:100])).select_related("dispatch")  # her unit's latest tasks
