@@ -55,9 +55,9 @@ class IncidentForm(TokenMixin):
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place_unit"].queryset = Unit.objects.filter(subtree_q(unit.path)).order_by("path")[:0] \
-            if unit.level >= 5 else Unit.objects.filter(subtree_q(unit.path), level__lte=unit.level + 2).order_by(
-                "path")
+        # her unit and two levels below it (a county: its townships and villages), in tree order
+        self.fields["place_unit"].queryset = Unit.objects.filter(subtree_q(unit.path),
+                                                                 level__lte=unit.level + 2).order_by("path")
         if not self.is_bound and "reported_at" not in self.initial:
             self.fields["reported_at"].initial = _now_local()
 

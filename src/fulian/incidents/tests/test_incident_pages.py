@@ -228,3 +228,13 @@ def test_the_workbench_shows_the_statement_to_review_and_the_incident_still_sile
     html = client_for(county_chair).get("/work/").content.decode()
     assert "待审的声明" in html and "尚未发声的事件" in html and incident.title in html
     assert incident.title not in client_for(sibling_county_cadre).get("/work/").content.decode()
+
+
+def test_the_place_is_picked_from_her_subtree_and_a_stranger_unit_is_refused(client_for, unit):
+    village_staff = UserFactory(username="village-staff", unit=unit("恒东社区"), roles=[Role.STAFF])
+    client = client_for(village_staff)
+    form = {"title": "x", "reported_at": _local(timezone.now() - H), "severity": "general"}
+    assert client.post("/incidents/new/", {**form, "place_unit": unit("南关村").pk}).status_code == 200
+    assert not Incident.objects.exists()
+    assert client.post("/incidents/new/", {**form, "place_unit": unit("恒东社区").pk}).status_code == 302
+    assert Incident.objects.get().place_unit == unit("恒东社区")
