@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.forms import DateInput
+
 from .models import Conversion, Kind, PostKind
 
 
@@ -16,13 +18,6 @@ class OrganisationForm(forms.Form):
 class ConversionForm(forms.Form):
     conversion = forms.ChoiceField(choices=[(Conversion.CONGRESS, Conversion.CONGRESS.label),
                                             (Conversion.FEDERATION, Conversion.FEDERATION.label)])
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class StaffForm(forms.Form):
