@@ -12,6 +12,7 @@ DEMO_PASSWORD = "Fulian2026demo"  # noqa: S105  (demo data only; printed by make
 DEMO_ACCOUNTS = [
     ("hb-admin", "王敏(系统管理员)", "130000000000", [Role.SYSADMIN, Role.STAFF]),
     ("hb-province", "李秀兰", "130000000000", [Role.CHAIR]),
+    ("hb-province-vice", "孙雅琴", "130000000000", [Role.VICE_CHAIR]),
     ("hb-city", "张丽华", "130100000000", [Role.CHAIR]),
     ("hb-county", "刘桂英", "130123000000", [Role.CHAIR]),
     ("hb-township", "陈玉梅", "130123100000", [Role.VICE_CHAIR]),

@@ -21,6 +21,10 @@ TAGS = [
     ("building", "组织建设 — bodies, elections, staffing, volunteers, social organisations, media"),
     ("tasks", "工作任务 — tasks sent down the tree, report forms filled from the figure registry, reports"),
     ("publishing", "信息发布 — articles and their review"),
+    ("practices", "典型做法 — practices passed up the tree and published through the review"),
+    ("supervision", "督导 — supervision teams by assigned region, visits, findings and rectification items"),
+    ("meetings", "会议 — party-group, chair's office, committee and joint meetings, quorum, votes, decisions"),
+    ("incidents", "维权事件 — rights incidents, actions, statements on the fast track, response times"),
     ("public", "公开 — for the app and mini-program, without a cadre account"),
 ]
 

@@ -45,7 +45,7 @@ class TimelineOut(EventOut):
     actor: str
 
 
-class ContactOut(Schema):
+class RequesterContactOut(Schema):
     name: str = ""
     phone: str = ""
     address: str = ""
@@ -68,7 +68,7 @@ class CaseRowOut(Schema):
 
 class CaseOut(CaseRowOut):
     description: str
-    contact: ContactOut = Field(description="empty for an anonymous request")
+    contact: RequesterContactOut = Field(description="empty for an anonymous request")
     details: dict[str, str]
     risk_level: enum_of(RiskLevel, blank=True) = Field("", description="风险等级 of a domestic-violence case; set it "
                                                      "with a note: details.risk_level = low, medium or high")

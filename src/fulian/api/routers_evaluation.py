@@ -118,7 +118,7 @@ class RankedOut(Schema):
     rates: RatesOut
 
 
-class ChildOut(RankedOut):
+class RankedChildOut(RankedOut):
     values: dict[str, int]
 
 
@@ -128,7 +128,7 @@ class DashboardOut(Schema):
     totals: dict[str, int] = Field(description="the year's counted figures by name")
     rates: RatesOut
     months: list[MonthOut]
-    children: list[ChildOut]
+    children: list[RankedChildOut]
 
 
 def _board_json(board) -> dict:

@@ -16,7 +16,7 @@ from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 from .pagination import CappedPagination
 from .schemas import ErrorOut
 from .schemas_incidents import (
-    ActionIn,
+    IncidentActionIn,
     ActionOut,
     CaseLinkIn,
     CloseIn,
@@ -121,7 +121,7 @@ def incident_update(request, incident_id: int, payload: IncidentUpdateIn):
 
 
 @router.post("/incidents/{incident_id}/actions", response={201: ActionOut, 400: ErrorOut, 404: ErrorOut})
-def incident_action_add(request, incident_id: int, payload: ActionIn):
+def incident_action_add(request, incident_id: int, payload: IncidentActionIn):
     """Record an action; the answer says how many hours after the first report it was."""
     incident = selectors.access_incident_by_id(request.auth, incident_id, need=Action.EDIT)
     action = services.action_add(actor=request.auth, incident=incident, kind=payload.kind, text=payload.text,

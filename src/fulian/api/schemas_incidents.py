@@ -35,7 +35,7 @@ class IncidentUpdateIn(Schema):
     sources: list[str] = Field([], max_length=10)
 
 
-class ActionIn(Schema):
+class IncidentActionIn(Schema):
     kind: enum_of(ActionKind)
     text: str = Field(min_length=1, max_length=4000)
     at: dt.datetime | None = Field(None, description="when it was done; default now; not before the first report")

@@ -216,7 +216,7 @@ class PrefillRowOut(Schema):
     from_children: bool = Field(description="filled from the children's reports: what is typed for it is ignored")
 
 
-class ChildOut(Schema):
+class TaskCopyOut(Schema):
     recipient_id: int
     unit_id: int
     unit_name: str
@@ -235,7 +235,7 @@ class RecipientOut(RecipientRowOut):
     delegated: bool
     children_sent: int
     children_reported: int
-    delegated_copies: list[ChildOut] = Field(description="the copies it delegated, with their state")
+    delegated_copies: list[TaskCopyOut] = Field(description="the copies it delegated, with their state")
     report_id: int | None = Field(description="its submitted report (GET …/report)")
 
 

@@ -56,13 +56,13 @@ def demo_building(*, actor, seed: int = 5) -> dict:
                 )
                 made["members"] += 1
     county = Unit.objects.get(code="130123000000")
-    for kind, quota, filled in [
-        (PostKind.FULL_TIME, 4, 4),
-        (PostKind.SECONDED, 1, 1),
-        (PostKind.PART_TIME, 6, 7),
-        (PostKind.SOCIAL_WORKER, 3, 2),
+    for kind, quota in [
+        (PostKind.FULL_TIME, 4),
+        (PostKind.SECONDED, 1),
+        (PostKind.PART_TIME, 6),
+        (PostKind.SOCIAL_WORKER, 3),
     ]:
-        building.post_set(actor=actor, unit=county, kind=kind, quota=quota, filled=filled)
+        building.post_set(actor=actor, unit=county, kind=kind, quota=quota)
     for n, village in enumerate(Unit.objects.filter(parent__parent=county, level=Level.VILLAGE).order_by("code")[:40]):
         homes.home_save(
             actor=actor,

@@ -111,3 +111,21 @@ def test_no_login_answers_401_in_the_error_shape():
 
 def _codes(spec):
     return {str(code) for code in spec["responses"]}
+
+
+def _schema_classes(base):
+    for sub in base.__subclasses__():
+        yield sub
+        yield from _schema_classes(sub)
+
+
+def test_every_schema_name_is_used_once(schema):
+    """The schema's components are keyed by class name: two request or answer shapes of one name would be merged
+    into one, and a client (or the outsider test's example body) would be built against the wrong one."""
+    from ninja import Schema
+
+    by_name = {}
+    for cls in _schema_classes(Schema):
+        if cls.__module__.startswith("fulian."):
+            by_name.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {name: modules for name, modules in by_name.items() if len(modules) > 1} == {}

@@ -6,15 +6,18 @@ from django.utils import timezone
 from fulian.accounts.demo import demo_accounts
 from fulian.accounts.models import User
 from fulian.cases.demo import demo_cases
-from fulian.contacts.demo import demo_contacts
+from fulian.contacts.demo import demo_contacts, demo_field_weeks
 from fulian.demo.building import demo_building
 from fulian.evaluation.demo import demo_survey
-from fulian.orgs.demo import demo_tree
+from fulian.incidents.demo import demo_incidents
+from fulian.meetings.demo import demo_meetings
+from fulian.orgs.demo import demo_staff, demo_tree
 from fulian.orgs.models import Unit
 from fulian.people.demo import demo_women
 from fulian.people.models import Woman
-from fulian.portal.demo import demo_articles
-from fulian.work.demo import demo_work
+from fulian.portal.demo import demo_articles, demo_practices
+from fulian.supervision.demo import demo_supervision
+from fulian.work.demo import demo_priorities, demo_work
 from fulian.work.models import Task
 
 
@@ -84,4 +87,26 @@ class Command(BaseCommand):
             f"filled by the system); {work['reported']} counties reported, 正定县 passed it to {work['delegated']} "
             f"townships ({work['townships_reported']} reported); county cadres {', '.join(work['cadres'])}; "
             f"burden meter: {work['entries']} timed forms (/burden/)"
+        )
+        zhengding = Unit.objects.get(code="130123000000")
+        staff = demo_staff(actor=users["hb-province"], users=users, county=zhengding)
+        priorities = demo_priorities(users=users)
+        weeks = demo_field_weeks(chair=users["hb-county"], county=zhengding, today=timezone.localdate())
+        self.stdout.write(
+            f"demo rhythm: {priorities['sets']} sets of {priorities['year']} 工作重点 (/priorities/), "
+            f"{staff['staff']} named staff of {'、'.join(staff['units'])}, {weeks['held']} field weeks held and "
+            f"{weeks['missing']} townships missing one (/field-weeks/check/)"
+        )
+        supervision = demo_supervision(users=users)
+        meetings = demo_meetings(users=users)
+        self.stdout.write(
+            f"demo supervision: team “{supervision['team'].name}” of 石家庄市 with {supervision['visits']} visits "
+            f"(/supervision/); meetings: 正定县's decision tasked to {meetings['recipients']} townships (/meetings/)"
+        )
+        incidents = demo_incidents(county=zhengding, village=Unit.objects.get(code="130123100001"), users=users)
+        practices = demo_practices(users=users)
+        self.stdout.write(
+            f"demo incidents: {incidents['incidents']} in 正定县, {incidents['published']} statement published, "
+            f"{incidents['awaiting']} awaiting review (/incidents/); practices: one published on the portal "
+            f"(/news/{practices['article']}/), one waiting at {practices['waiting_at']} (/practices/)"
         )
