@@ -1,5 +1,5 @@
 """The dispatch mechanism's counted facts and figures (core.figures): completions by the month they happened,
-on time or not, and recipients that let their deadline pass, by the deadline's month."""
+on time or not, and recipients that let their deadline pass, by the deadline's month — of the kinds that are tasks."""
 
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -7,14 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from fulian.core.figures import FLOW, RATE, figure_define, figures_counter, period_rows
 
 from .models import Recipient, RecipientState
+from .services import TASK_KINDS
 
 
 @figures_counter
 def dispatch_figures():
-    done = Recipient.objects.filter(state=RecipientState.DONE, done_at__isnull=False)
+    tasks = Recipient.objects.filter(dispatch__kind__in=TASK_KINDS)
+    done = tasks.filter(state=RecipientState.DONE, done_at__isnull=False)
     yield from period_rows(done, "unit_path", "done_at", "tasks_done")
     yield from period_rows(done.filter(done_at__lte=F("deadline")), "unit_path", "done_at", "tasks_on_time")
-    yield from period_rows(Recipient.objects.filter(overdue_counted=True), "unit_path", "deadline", "tasks_overdue")
+    yield from period_rows(tasks.filter(overdue_counted=True), "unit_path", "deadline", "tasks_overdue")
 
 
 figure_define("tasks_done", _("完成上级任务(件次)"), kind=FLOW, source=_("任务办结记录"))

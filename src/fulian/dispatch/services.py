@@ -5,7 +5,7 @@ allocations of later modules after them.
 scope) a Recipient row in one INSERT … SELECT, however many there are, and counts them in the Rollup rows of
 the units in between, so the completion page reads one row per child at any level. A recipient acknowledges,
 delegates (its copy forks to units below it; it sees their roll-up) and completes; a completion adds to the
-live figures (tasks done, done on time) and to the roll-up. Reminders (催办) go through the outbox: the issuer
+live figures (tasks done, done on time — for the kinds in TASK_KINDS) and to the roll-up. Reminders (催办) go through the outbox: the issuer
 reminds everyone not done in one action, and the periodic `dispatch_chase` reminds a late recipient at most
 once a day however often it runs, counting it once in tasks_overdue when its deadline first passes.
 """
@@ -33,6 +33,9 @@ from .models import Dispatch, DispatchStatus, Recipient, RecipientState, Rollup
 
 REMIND_GAP = dt.timedelta(hours=1)  # a second 催办 within an hour (a double click) reminds nobody twice
 MAX_PICKED = 5000
+# kinds whose completions and missed deadlines are the registry's 完成上级任务 / 逾期 figures (tasks_*); a kind that
+# is not a task (整改 items of supervision) counts its own figures in its module, so nothing is counted twice
+TASK_KINDS = frozenset({"task"})
 
 
 def _units_below(unit: Unit, *, level: int | None, units: list[Unit] | None):
@@ -164,11 +167,14 @@ def recipient_delegate(*, actor, recipient: Recipient, level: int | None = None,
 
 
 def _count_done(recipient: Recipient, *, late: bool, now) -> None:
-    """Live figures and the roll-up of one completion (inside the caller's write path)."""
+    """Live figures (work of a kind counted as tasks, TASK_KINDS) and the roll-up of one completion (inside the
+    caller's write path)."""
     path = recipient.unit_path
-    figures_add([(path, period_of(now), "tasks_done", 1), (path, period_of(now), "tasks_on_time", int(not late))])
-    if late and not recipient.overdue_counted:
-        figures_add([(path, period_of(recipient.deadline), "tasks_overdue", 1)])
+    if recipient.dispatch.kind in TASK_KINDS:
+        figures_add([(path, period_of(now), "tasks_done", 1),
+                     (path, period_of(now), "tasks_on_time", int(not late))])
+        if late and not recipient.overdue_counted:
+            figures_add([(path, period_of(recipient.deadline), "tasks_overdue", 1)])
     if recipient.parent_id is None:
         between = [p for p in ancestor_paths(path)[:-1] if len(p) >= len(recipient.dispatch.unit_path)]
         Rollup.objects.filter(dispatch_id=recipient.dispatch_id, unit__path__in=between).update(
@@ -257,7 +263,8 @@ def dispatch_chase(*, kind: str, now=None, link: str = "", batch: int = 1000) ->
             Recipient.objects.filter(pk__in=[r.pk for r in rows]).update(
                 chased_on=today, reminders=F("reminders") + 1, reminded_at=now, overdue_counted=True)
             new = [r for r in rows if not r.overdue_counted]
-            figures_add([(r.unit_path, period_of(r.deadline), "tasks_overdue", 1) for r in new])
+            figures_add([(r.unit_path, period_of(r.deadline), "tasks_overdue", 1) for r in new
+                         if r.dispatch.kind in TASK_KINDS])
             for dispatch_id in {r.dispatch_id for r in rows}:
                 group = [r for r in rows if r.dispatch_id == dispatch_id]
                 subject = _("已逾期，请尽快办理：%(title)s") % {"title": group[0].dispatch.title}

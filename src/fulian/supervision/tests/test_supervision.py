@@ -146,6 +146,21 @@ def test_figures_count_visits_and_items(team, unit, city_chair, county_chair):
     assert values[unit("行唐县").pk] == dict.fromkeys(keys, 0)
 
 
+def test_rectification_items_are_not_counted_as_tasks_and_the_recount_agrees(team, unit, city_chair, county_chair):
+    """整改 items go through the dispatch mechanism but are not 上级任务: closing one, or letting one go late, leaves
+    tasks_done / tasks_overdue alone (supervision counts its own), live and in the recount from the records."""
+    record(team, unit("正定县"), city_chair)
+    first, _second = Recipient.objects.filter(dispatch__kind="rectify").order_by("pk")
+    services.rectification_close(actor=county_chair, recipient=first, note="ok")
+    late = timezone.now() + dt.timedelta(days=6)
+    assert services.rectifications_chase(now=late)["overdue"] == 1
+    keys = ["tasks_done", "tasks_overdue", "rectifications_done"]
+    months = [today().year * 100 + today().month, late.year * 100 + late.month]
+    values = figure_values([unit("正定县").pk], keys, start=min(months), end=max(months))[unit("正定县").pk]
+    assert values == {"tasks_done": 0, "tasks_overdue": 0, "rectifications_done": 1}
+    call_command("indicators_recount", stdout=StringIO())  # exits non-zero on any difference
+
+
 def test_the_periodic_command_chases_late_items(team, unit, city_chair, county_chair):
     record(team, unit("正定县"), city_chair)
     Recipient.objects.filter(dispatch__kind="rectify").update(deadline=timezone.now() - dt.timedelta(hours=1))
