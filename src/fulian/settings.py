@@ -27,8 +27,24 @@ def envbool(name: str, default: str) -> bool:
     return env(name, default).strip().lower() in ("1", "true", "yes", "on")
 
 
-def envint(name: str, default: str) -> int:
-    return int(env(name, default))
+def envint(name: str, default: str, *, low: int | None = None, high: int | None = None) -> int:
+    """An integer setting; one that is not a number, or outside [low, high], stops the start with its name."""
+    raw = env(name, default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """A setting of a few named values; a misspelt one stops the start instead of quietly meaning the default."""
+    value = env(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -222,7 +238,11 @@ IMPORT_STALE_MINUTES = envint("IMPORT_STALE_MINUTES", "10")  # a running import 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))  # a task document or report photo
 # A rights incident (维权事件): the unit's first public statement is due this many hours after the first report.
-INCIDENT_STATEMENT_HOURS = envint("INCIDENT_STATEMENT_HOURS", "24")
+INCIDENT_STATEMENT_HOURS = envint("INCIDENT_STATEMENT_HOURS", "24", low=1, high=24 * 30)
+# Committee meetings (执委会、常委会): the share of entitled members that must attend (法定人数) and vote for a
+# decision. more_than_half (过半数, the federations' rule), half (半数及以上) or two_thirds (三分之二及以上).
+MEETING_QUORUM = envchoice("MEETING_QUORUM", "more_than_half", ("more_than_half", "half", "two_thirds"))
+MEETING_MAJORITY = envchoice("MEETING_MAJORITY", "more_than_half", ("more_than_half", "half", "two_thirds"))
 # Hostile input: a request body over this is refused (uploads: rosters ≤ IMPORT_MAX_BYTES, photos ≤ 5 MB); so is a
 # query value over MAX_QUERY_VALUE characters.
 MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", str(21 * 1024 * 1024))

@@ -15,6 +15,7 @@ from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from fulian.core.audit import audit_record
 from fulian.core.errors import Conflict
@@ -46,8 +47,22 @@ MAX_NAMES = 200
 MAX_TEXT = 50000
 
 
+# how each rule is said in a message (须%(share)s委员到会)
+RULE_WORDS = {
+    "more_than_half": _lazy("过半数"),
+    "half": _lazy("半数及以上"),
+    "two_thirds": _lazy("三分之二及以上"),
+}
+
+
 def _rule(name: str):
-    return RULES.get(getattr(settings, name, "more_than_half"), RULES["more_than_half"])
+    # settings.py refuses to start with any other value (envchoice), so a missing key here is a programming error
+    return RULES[settings.MEETING_QUORUM if name == "MEETING_QUORUM" else settings.MEETING_MAJORITY]
+
+
+def rule_words(name: str) -> str:
+    """The share a setting asks for, in words: 过半数, 半数及以上, 三分之二及以上."""
+    return str(RULE_WORDS[getattr(settings, name)])
 
 
 def quorum_met(present: int, entitled: int) -> bool:
@@ -212,9 +227,10 @@ def decision_record(*, actor, meeting: Meeting, title: str, text: str = "", vote
         raise ValidationError(_("请填写决定事项。"), code="decision_title")
     if meeting.is_committee and not meeting.has_quorum:
         raise ValidationError(
-            _("本次%(kind)s应到会委员%(entitled)d人，实到%(present)d人，未达到法定人数（须半数以上委员到会），"
+            _("本次%(kind)s应到会委员%(entitled)d人，实到%(present)d人，未达到法定人数（须%(share)s委员到会），"
               "不能作出决定。可以记录会议情况，决定事项须另行开会表决。")
-            % {"kind": meeting.get_kind_display(), "entitled": meeting.entitled, "present": meeting.present},
+            % {"kind": meeting.get_kind_display(), "entitled": meeting.entitled, "present": meeting.present,
+               "share": rule_words("MEETING_QUORUM")},
             code="no_quorum")
     ballots = []
     if votes_by_name:

@@ -97,6 +97,7 @@ def meeting_new(request):
     return render(request, "meetings/meeting_form.html", {
         "unit": unit, "kind": kind, "kind_label": MeetingKind(kind).label, "form": form, "body": body,
         "committee": kind in (MeetingKind.EXECUTIVE, MeetingKind.STANDING),
+        "quorum_share": services.rule_words("MEETING_QUORUM"),
     })
 
 
@@ -107,6 +108,7 @@ def _detail(request, meeting, *, decision_form=None, status=200):
         decision_form = DecisionForm(voters=voters)
     attendance = list(meeting.attendance.all())
     return render(request, "meetings/meeting_detail.html", {
+        "quorum_share": services.rule_words("MEETING_QUORUM"), "majority_share": services.rule_words("MEETING_MAJORITY"),
         "meeting": meeting, "decisions": selectors.decisions_of(meeting), "can_edit": can_edit,
         "can_issue": may_issue_work(request.user, meeting.unit_path),
         "present": [a for a in attendance if a.present and a.role != AttendeeRole.OBSERVER],
@@ -156,7 +158,9 @@ def decision_add(request, meeting_id: int):
             if decision.passed:
                 messages.success(request, _("决定事项已记录：通过。"))
             else:
-                messages.warning(request, _("决定事项已记录：赞成票未达到应到会人数的半数以上，未通过。"))
+                base = _("应到会委员") if meeting.is_committee else _("到会人数")
+                messages.warning(request, _("决定事项已记录：赞成票未达到%(base)s的%(share)s，未通过。")
+                                 % {"base": base, "share": services.rule_words("MEETING_MAJORITY")})
             return redirect("meeting_detail", meeting_id=meeting.pk)
     return _detail(request, meeting, decision_form=form, status=400)
 

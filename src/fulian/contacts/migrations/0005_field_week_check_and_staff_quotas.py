@@ -8,7 +8,7 @@ from django.db import migrations, models
 # "每名专职、挂职和兼职妇联干部经常性联系一定数量的…妇女群众" (sources/heilongjiang-reform-plan.txt; DOMAIN.md, the
 # contact network): the source names the three staff types but gives no number, so these are a starting point —
 # a full-time cadre more women than a seconded one, a seconded one more than a part-time one; social workers keep
-# their level's quota. Each province sets its own (PUT /api/v1/contact-quotas, or data maintenance).
+# their level's quota. Each province sets its own (PUT /api/v1/contact-quotas/staff-kinds, or data maintenance).
 STAFF_QUOTAS = {"full_time": 50, "seconded": 30, "part_time": 20}
 
 

@@ -55,3 +55,13 @@ def test_production_counts_limits_in_a_shared_cache(tmp_path, extra, backend):
         env=env, capture_output=True, text=True, check=False,
     )
     assert result.stdout.strip().endswith(backend), result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name,value", [("MEETING_QUORUM", "more-than-half"), ("MEETING_MAJORITY", "2/3"),
+                                        ("INCIDENT_STATEMENT_HOURS", "-3"), ("INCIDENT_STATEMENT_HOURS", "24h")])
+def test_a_misspelt_or_out_of_range_setting_stops_the_start_with_its_name(tmp_path, name, value):
+    """A wrong value never quietly means the default (a quorum rule) or breaks a write later (a negative clock)."""
+    env = {**os.environ, name: value, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check"], env=env, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode != 0 and name in result.stderr and "ImproperlyConfigured" in result.stderr

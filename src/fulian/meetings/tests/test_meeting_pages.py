@@ -36,7 +36,7 @@ def test_the_chair_records_a_standing_committee_meeting_votes_by_name_and_issues
     choose = client.get(reverse("meeting_new")).content.decode()
     assert "常委会" in choose and "联席会议" in choose
     form = client.get(reverse("meeting_new") + "?kind=standing").content.decode()
-    assert '赵敏 <small class="muted">主席</small>' in form and "须半数以上到会" in form
+    assert '赵敏 <small class="muted">主席</small>' in form and "须过半数到会" in form
     assert 'type="datetime-local"' in form
     response = client.post(reverse("meeting_new"), {
         "kind": "standing", "held_at": "2026-03-05T09:30", "place": "县妇联会议室", "chair_name": "赵敏",
@@ -198,3 +198,16 @@ def test_the_minutes_are_invisible_to_a_village_below_and_visible_above(
     assert minutes == "研究春季家庭教育宣讲工作。"
     # her own village has no standing committee: its form says where to set one up
     assert "组织建设" in client.get(reverse("meeting_new") + "?kind=standing").content.decode()
+
+
+def test_a_vote_short_of_the_majority_says_which_majority_it_missed(unit, county_chair, client_for, settings):
+    """A joint meeting counts the votes against those present; the message names that base and the share the
+    setting asks for (MEETING_MAJORITY), never a fixed 半数."""
+    meeting = services.meeting_record(actor=county_chair, unit=unit("正定县"), kind="joint", held_at=at(6),
+                                      attendees=["张敏", "刘伟", "陈静"], organisations=["县公安局"])
+    settings.MEETING_MAJORITY = "two_thirds"
+    client = client_for(county_chair)
+    response = client.post(reverse("decision_add", args=[meeting.pk]), {
+        "title": "联合走访", "votes_for": "1", "votes_against": "1", "votes_abstain": "1"}, follow=True)
+    assert "赞成票未达到到会人数的三分之二及以上，未通过" in response.content.decode()
+    assert not Decision.objects.get().passed

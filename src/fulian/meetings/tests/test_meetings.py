@@ -77,6 +77,9 @@ def test_the_quorum_share_is_a_setting(unit, county_chair, standing, settings):
     settings.MEETING_QUORUM = "two_thirds"
     assert not standing_meeting(county_chair, unit, members, present=4).has_quorum
     assert standing_meeting(county_chair, unit, members, present=5).has_quorum
+    with pytest.raises(ValidationError, match="须三分之二及以上委员到会"):
+        services.decision_record(actor=county_chair, meeting=standing_meeting(county_chair, unit, members, present=4),
+                                 title="x", votes={"for": 4, "against": 0, "abstain": 0})
     settings.MEETING_QUORUM = "more_than_half"
     assert standing_meeting(county_chair, unit, members, present=4).has_quorum
 
