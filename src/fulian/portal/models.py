@@ -137,6 +137,7 @@ class PracticeAction(models.TextChoices):
     RETURN = "return", _("退回")
     PUBLISH = "publish", _("送发布审核")
     PUBLISHED = "published", _("审核发布")
+    REJECTED = "rejected", _("发布审核退回")
 
 
 class PracticeStep(models.Model):

@@ -20,6 +20,7 @@ from fulian.core.writes import write_later, write_path
 
 from . import services
 from .models import (
+    Article,
     ArticleStatus,
     Category,
     Practice,
@@ -283,8 +284,13 @@ def practice_publish(*, actor, practice: Practice, category: str, comment: str =
         practice = _decide(actor, practice, version)
         holder = practice.holder
         source = _("（%(unit)s报送）") % {"unit": practice.unit.federation_name}
+        # sent back by the review before: its draft article is sent again (one article per practice)
+        again = practice.article if practice.article_id else None
+        if again is not None and again.unit_id != holder.pk:  # passed up after the review sent it back
+            Article.objects.filter(pk=again.pk).update(unit=holder, unit_path=holder.path)
+            again.refresh_from_db()
         article = services.article_save(actor=actor, unit=holder, title=practice.title,
-                                        body=f"{practice.body}\n\n{source}", category=category)
+                                        body=f"{practice.body}\n\n{source}", category=category, article=again)
         services.article_submit(actor=actor, article=article)
         _bump(practice, now, status=PracticeStatus.REVIEW, article=article)
         _step(practice, action=PracticeAction.PUBLISH, unit=holder, actor=actor, now=now, comment=comment)
@@ -301,3 +307,16 @@ def practice_article_published(*, actor, article, now) -> None:
     _step(practice, action=PracticeAction.PUBLISHED, unit=article.unit, actor=actor, now=now)
     audit_record(actor=actor, action="practice.published", obj=practice, changes={"article": article.pk}, now=now)
     figures_add([(practice.unit_path, period_of(now), "practices_published", 1)])
+
+
+def practice_article_returned(*, actor, article, note: str, now) -> None:
+    """Called by article_review when it sends an article back: the practice behind it (if any) is held again by the
+    unit that chose to publish it, with the review's note, so its leader can publish it again, pass it up or return
+    it — it never stays 发布审核中 with no way on."""
+    practice = Practice.objects.filter(article=article, status=PracticeStatus.REVIEW).select_related("holder").first()
+    if practice is None:
+        return
+    _bump(practice, now, status=PracticeStatus.HELD, note=(note or "").strip()[:500])
+    _step(practice, action=PracticeAction.REJECTED, unit=article.unit, actor=actor, now=now, comment=note)
+    audit_record(actor=actor, action="practice.review_returned", obj=practice, changes={"article": article.pk},
+                 now=now)

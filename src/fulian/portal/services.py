@@ -101,6 +101,9 @@ def article_review(*, actor, article: Article, approve: bool, note: str = "", no
             Article.objects.filter(pk=article.pk).update(
                 status=ArticleStatus.DRAFT, reviewer=actor, review_note=note[:200]
             )
+            from .practices import practice_article_returned
+
+            practice_article_returned(actor=actor, article=article, note=note, now=now)
         article.refresh_from_db()
         audit_record(actor=actor, action="article.publish" if approve else "article.return", obj=article)
     return article

@@ -318,3 +318,31 @@ def test_a_double_click_on_submit_writes_one_practice(people, client_for, api_fo
     api = api_for(people["village"])
     ids = {_post_json(api, "/api/v1/practices", body).json()["id"] for _ in range(2)}
     assert len(ids) == 1 and Practice.objects.count() == 2
+
+
+def test_a_practice_the_review_sends_back_is_held_again_and_can_go_on(people, unit, client_for):
+    """The publishing review sends the article back: the practice is held again at the unit that chose to publish
+    it, with the review's note on its page, and can be passed up and published — on one article, not a second."""
+    from fulian.portal import services
+
+    practice = practices.practice_save(actor=people["village"], unit=unit("恒东社区"), title="议事会", body="b")
+    practices.practice_submit(actor=people["village"], practice=practice)
+    practice.refresh_from_db()
+    practices.practice_publish(actor=people["township"], practice=practice, category="practice")
+    practice.refresh_from_db()
+    assert practice.status == PracticeStatus.REVIEW
+    services.article_review(actor=people["county"], article=practice.article, approve=False, note="请补充成效数据")
+    practice.refresh_from_db()
+    assert (practice.status, practice.holder, practice.note) == (PracticeStatus.HELD, unit("正定镇"), "请补充成效数据")
+    assert practice.steps.order_by("-pk").first().action == PracticeAction.REJECTED
+    page = client_for(people["township"]).get(reverse("practice_detail", args=[practice.pk])).content.decode()
+    assert "请补充成效数据" in page and reverse("practice_pass_up", args=[practice.pk]) in page
+
+    practices.practice_pass_up(actor=people["township"], practice=practice)
+    practice.refresh_from_db()
+    practices.practice_publish(actor=people["county"], practice=practice, category="practice")
+    practice.refresh_from_db()
+    assert practice.article.unit == unit("正定县") and practice.article.status == ArticleStatus.REVIEW
+    services.article_review(actor=people["city"], article=practice.article, approve=True)
+    practice.refresh_from_db()
+    assert practice.status == PracticeStatus.PUBLISHED and Article.objects.filter(title="议事会").count() == 1
