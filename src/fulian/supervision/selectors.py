@@ -2,7 +2,7 @@
 sees its teams, visits and items; a visited unit (and the units between it and the team) sees its own visits and
 items; a sibling county sees nothing: 404."""
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from fulian.work.models import Report
 from fulian.work.services import KIND as TASK_KIND
 
 from .models import Team, Visit
-from .services import KIND
+from .services import KIND, region_of
 
 REGION_TASKS = 60
 
@@ -128,14 +128,28 @@ def checked_of(visit: Visit):
     return visit.checked.select_related("dispatch", "unit").order_by("unit_path", "pk")
 
 
-def region_units(team: Team) -> list[Unit]:
-    """Units a visit may go to: each region and the units directly under it."""
-    regions = list(team.regions.order_by("code"))
-    children = Unit.objects.filter(parent__in=regions).order_by("code")
+def region_unit(team: Team, unit_id: int | None) -> Unit | None:
+    """The unit of that id if a visit of the team may go there (a region or any unit inside one), else None."""
+    if unit_id is None:
+        return None
+    unit = Unit.objects.filter(pk=unit_id).first()
+    return unit if unit is not None and region_of(team, unit) is not None else None
+
+
+def region_units(team: Team, *, under: Unit | None = None) -> list[Unit]:
+    """Units to pick a visit's place from: each region and the units directly under it, or (`under`, a unit inside
+    a region) that unit and its children; a child with units under it has `go_down`, so the page can go a level
+    further down."""
+    heads = [under] if under is not None else list(team.regions.order_by("code"))
+    children = list(Unit.objects.filter(parent__in=heads).order_by("code").annotate(child_count=Count("children")))
     out = []
-    for region in regions:
-        out.append(region)
-        out += [c for c in children if c.parent_id == region.pk]
+    for head in heads:
+        head.go_down = False
+        out.append(head)
+        for child in children:
+            if child.parent_id == head.pk:
+                child.go_down = child.child_count > 0
+                out.append(child)
     return out
 
 

@@ -97,11 +97,14 @@ def visit_new(request, team_id: int):
     team = selectors.access_team_by_id(request.user, team_id)
     if not services.may_record_visit(request.user, team):
         raise Http404("not a member")
-    units = selectors.region_units(team)
     unit_id = param_int(request.GET, "unit")
     if unit_id is None:
-        return render(request, "supervision/visit_pick.html", {"team": team, "units": units})
-    unit = next((u for u in units if u.pk == unit_id), None)
+        under = selectors.region_unit(team, param_int(request.GET, "under"))
+        units = selectors.region_units(team, under=under)
+        up = selectors.region_unit(team, under.parent_id) if under is not None else None
+        return render(request, "supervision/visit_pick.html", {"team": team, "units": units, "under": under,
+                                                                "up": up})
+    unit = selectors.region_unit(team, unit_id)
     if unit is None:
         raise Http404("not in the team's regions")
     tasks = selectors.region_tasks(unit)

@@ -77,6 +77,22 @@ def test_bad_dates_and_ids_on_the_visit_form(team, unit, city_chair, client_for)
     assert Visit.objects.count() == 0
 
 
+def test_the_visit_goes_down_to_a_village_of_the_region_as_the_api_allows(team, unit, city_chair, client_for):
+    """The page offers what the service accepts: the region (正定县), its townships, and — a level further down —
+    their villages; nothing outside the region."""
+    client = client_for(city_chair)
+    url = reverse("supervision_visit_new", args=[team.pk])
+    top = client.get(url).content.decode()
+    assert "正定镇" in top and f"?under={unit('正定镇').pk}" in top and "恒东社区" not in top
+    down = client.get(f"{url}?under={unit('正定镇').pk}").content.decode()
+    assert f"?unit={unit('恒东社区').pk}" in down and "返回上一级" in down
+    outside = client.get(f"{url}?under={unit('龙州镇').pk}").content.decode()  # not a region: the regions again
+    assert "南关村" not in outside and f"?unit={unit('正定县').pk}" in outside
+    response = client.post(f"{url}?unit={unit('恒东社区').pk}", visit_form(unit, nonce="tok-v"))
+    assert response.status_code == 302 and Visit.objects.get().unit == unit("恒东社区")
+    assert client.get(f"{url}?unit={unit('南关村').pk}").status_code == 404
+
+
 def test_the_county_sees_the_item_in_todays_work_and_closes_it_with_a_note(visited, county_chair, client_for,
                                                                            city_chair):
     first, second = items()
