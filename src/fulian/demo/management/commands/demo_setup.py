@@ -42,6 +42,7 @@ class Command(BaseCommand):
             self._contact_network()
         if not Task.objects.exists():
             self._work_network()
+        self._work_network_2()  # each part safe to run twice: a demo made before them gets them too
         self.stdout.write(f"ready in {time.perf_counter() - started:.0f}s\n")
         self.stdout.write(self.style.SUCCESS(f"fulian demo: {url}/"))
         self.stdout.write(f"API docs: {url}/api/v1/docs   data maintenance: {url}/admin/")
@@ -88,15 +89,19 @@ class Command(BaseCommand):
             f"townships ({work['townships_reported']} reported); county cadres {', '.join(work['cadres'])}; "
             f"burden meter: {work['entries']} timed forms (/burden/)"
         )
+
+    def _work_network_2(self):
+        users = {u.username: u for u in User.objects.filter(username__startswith="hb-")}
         zhengding = Unit.objects.get(code="130123000000")
         staff = demo_staff(actor=users["hb-province"], users=users, county=zhengding)
         priorities = demo_priorities(users=users)
         weeks = demo_field_weeks(chair=users["hb-county"], county=zhengding, today=timezone.localdate())
-        self.stdout.write(
-            f"demo rhythm: {priorities['sets']} sets of {priorities['year']} 工作重点 (/priorities/), "
-            f"{staff['staff']} named staff of {'、'.join(staff['units'])}, {weeks['held']} field weeks held and "
-            f"{weeks['missing']} townships missing one (/field-weeks/check/)"
-        )
+        if priorities["sets"] or staff["staff"] or weeks["held"]:
+            self.stdout.write(
+                f"demo rhythm: {priorities['sets']} sets of {priorities['year']} 工作重点 (/priorities/), "
+                f"{staff['staff']} named staff of {'、'.join(staff['units'])}, {weeks['held']} field weeks held and "
+                f"{weeks['missing']} townships missing one (/field-weeks/check/)"
+            )
         supervision = demo_supervision(users=users)
         meetings = demo_meetings(users=users)
         self.stdout.write(
@@ -105,8 +110,9 @@ class Command(BaseCommand):
         )
         incidents = demo_incidents(county=zhengding, village=Unit.objects.get(code="130123100001"), users=users)
         practices = demo_practices(users=users)
+        made = (f"{incidents['incidents']} in 正定县, {incidents['published']} statement published, "
+                f"{incidents['awaiting']} awaiting review" if incidents["incidents"] else "already loaded")
         self.stdout.write(
-            f"demo incidents: {incidents['incidents']} in 正定县, {incidents['published']} statement published, "
-            f"{incidents['awaiting']} awaiting review (/incidents/); practices: one published on the portal "
+            f"demo incidents: {made} (/incidents/); practices: one published on the portal "
             f"(/news/{practices['article']}/), one waiting at {practices['waiting_at']} (/practices/)"
         )
