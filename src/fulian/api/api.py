@@ -20,15 +20,15 @@ from .routers_evaluation import public_router as evaluation_public_router
 from .routers_evaluation import router as evaluation_router
 from .routers_homes import public_router as homes_public_router
 from .routers_homes import router as homes_router
+from .routers_incidents import router as incidents_router
+from .routers_meetings import router as meetings_router
 from .routers_orgs import router as orgs_router
 from .routers_people import router as people_router
 from .routers_portal import public_router as portal_public_router
 from .routers_portal import router as portal_router
-from .routers_work import router as work_router
-from .routers_supervision import router as supervision_router
-from .routers_meetings import router as meetings_router
-from .routers_incidents import router as incidents_router
 from .routers_practices import router as practices_router
+from .routers_supervision import router as supervision_router
+from .routers_work import router as work_router
 from .schemas import MeOut
 from .throttles import AnonymousRateThrottle, ClientRateThrottle
 

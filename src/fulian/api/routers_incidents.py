@@ -16,10 +16,10 @@ from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 from .pagination import CappedPagination
 from .schemas import ErrorOut
 from .schemas_incidents import (
-    IncidentActionIn,
     ActionOut,
     CaseLinkIn,
     CloseIn,
+    IncidentActionIn,
     IncidentIn,
     IncidentOut,
     IncidentRowOut,

@@ -108,7 +108,8 @@ def _detail(request, meeting, *, decision_form=None, status=200):
         decision_form = DecisionForm(voters=voters)
     attendance = list(meeting.attendance.all())
     return render(request, "meetings/meeting_detail.html", {
-        "quorum_share": services.rule_words("MEETING_QUORUM"), "majority_share": services.rule_words("MEETING_MAJORITY"),
+        "quorum_share": services.rule_words("MEETING_QUORUM"),
+        "majority_share": services.rule_words("MEETING_MAJORITY"),
         "meeting": meeting, "decisions": selectors.decisions_of(meeting), "can_edit": can_edit,
         "can_issue": may_issue_work(request.user, meeting.unit_path),
         "present": [a for a in attendance if a.present and a.role != AttendeeRole.OBSERVER],
