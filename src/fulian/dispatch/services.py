@@ -7,7 +7,8 @@ the units in between, so the completion page reads one row per child at any leve
 delegates (its copy forks to units below it; it sees their roll-up) and completes; a completion adds to the
 live figures (tasks done, done on time — for the kinds in TASK_KINDS) and to the roll-up. Reminders (催办) go
 through the outbox: the issuer reminds everyone not done in one action, and the periodic `dispatch_chase` reminds
-a late recipient at most once a day however often it runs, counting it once in tasks_overdue when its deadline first passes.
+a late recipient at most once a day however often it runs, counting it once in tasks_overdue when its deadline
+first passes.
 """
 
 import datetime as dt
