@@ -15,7 +15,7 @@ from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from fulian.core.audit import audit_record
 from fulian.core.errors import Conflict
@@ -49,9 +49,9 @@ MAX_TEXT = 50000
 
 # how each rule is said in a message (须%(share)s委员到会)
 RULE_WORDS = {
-    "more_than_half": _lazy("过半数"),
-    "half": _lazy("半数及以上"),
-    "two_thirds": _lazy("三分之二及以上"),
+    "more_than_half": gettext_lazy("过半数"),
+    "half": gettext_lazy("半数及以上"),
+    "two_thirds": gettext_lazy("三分之二及以上"),
 }
 
 

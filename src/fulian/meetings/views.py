@@ -159,7 +159,7 @@ def decision_add(request, meeting_id: int):
             if decision.passed:
                 messages.success(request, _("决定事项已记录：通过。"))
             else:
-                base = _("应到会委员") if meeting.is_committee else _("到会人数")
+                base = _("应到会委员人数") if meeting.is_committee else _("到会人数")
                 messages.warning(request, _("决定事项已记录：赞成票未达到%(base)s的%(share)s，未通过。")
                                  % {"base": base, "share": services.rule_words("MEETING_MAJORITY")})
             return redirect("meeting_detail", meeting_id=meeting.pk)
