@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "fulian.cases",
     "fulian.portal",
     "fulian.work",
+    "fulian.activities",
     "fulian.supervision",
     "fulian.meetings",
     "fulian.incidents",

@@ -103,6 +103,19 @@ class Unit(models.Model):
         return f"{self.name}妇联" if self.is_geographic else self.name
 
 
+class HomeHost(models.TextChoices):
+    """Where a Women's Home is, as the reform puts them "wherever women gather" (哪里有妇女，哪里就有妇女之家)."""
+
+    VILLAGE = "village", _("村(社区)")
+    SERVICE_CENTRE = "service_centre", _("党群服务中心")
+    ENTERPRISE = "enterprise", _("企业")
+    PARK = "park", _("产业园区")
+    SCHOOL = "school", _("学校")
+    LECTURE_HALL = "lecture_hall", _("妇女讲习所")
+    MARKET = "market", _("商务楼宇/市场")
+    OTHER = "other", _("其他")
+
+
 class WomensHome(models.Model):
     """妇女之家: a place where women gather (village, community, enterprise, park …), with what happens there."""
 
@@ -117,6 +130,8 @@ class WomensHome(models.Model):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     photo = models.FileField(_("照片"), upload_to="homes/%Y/", blank=True)
     is_active = models.BooleanField(_("开放"), default=True)
+    host = models.CharField(_("依托场所"), max_length=16, choices=HomeHost.choices, default=HomeHost.VILLAGE)
+    host_name = models.CharField(_("依托单位名称"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -66,3 +66,74 @@ class Tag(models.Model):
 
     def __str__(self):
         return str(self.get_code_display())
+
+
+class Relation(models.TextChoices):
+    """A member's place in the household, as 户口簿 and family-education work name it."""
+
+    HEAD = "head", _("户主")
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    PARENT = "parent", _("父母")
+    PARENT_IN_LAW = "parent_in_law", _("公婆/岳父母")
+    GRANDPARENT = "grandparent", _("祖父母/外祖父母")
+    GRANDCHILD = "grandchild", _("孙子女/外孙子女")
+    SIBLING = "sibling", _("兄弟姐妹")
+    OTHER = "other", _("其他")
+
+
+class MemberSex(models.TextChoices):
+    FEMALE = "f", _("女")
+    MALE = "m", _("男")
+
+
+class Family(models.Model):
+    """家庭 (a household) of the registry: what parent–child reading, family education, family awards and care count.
+    Its unit is the village (社区) it lives in; members are women of the registry, or — men and children — a name and
+    a birth year only (the registry keeps no man's ID number)."""
+
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("所在村(社区)"), on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=64, db_index=True)
+    name = models.CharField(_("家庭名称"), max_length=60, help_text=_("如：张秀英家"))
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    client_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("家庭")
+        verbose_name_plural = _("家庭")
+        indexes = [models.Index(fields=["unit_path", "id"], name="family_scope_order")]
+
+    def __str__(self):
+        return self.name
+
+
+class FamilyMember(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="members")
+    woman = models.ForeignKey(Woman, null=True, blank=True, on_delete=models.PROTECT, related_name="family_links",
+                              verbose_name=_("名册中的妇女"))
+    name = models.CharField(_("姓名"), max_length=30)
+    relation = models.CharField(_("与户主关系"), max_length=14, choices=Relation.choices)
+    sex = models.CharField(_("性别"), max_length=1, choices=MemberSex.choices)
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        constraints = [
+            models.UniqueConstraint(fields=["family", "woman"], condition=models.Q(woman__isnull=False),
+                                    name="family_member_once"),
+            models.CheckConstraint(condition=models.Q(woman__isnull=True) | models.Q(sex="f"),
+                                   name="family_member_registry_is_a_woman"),
+            models.CheckConstraint(condition=models.Q(birth_year__isnull=True)
+                                   | models.Q(birth_year__gte=1900, birth_year__lte=2100),
+                                   name="family_member_birth_year_range"),
+        ]
+
+    def __str__(self):
+        return self.name
