@@ -266,6 +266,8 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("签到")
         verbose_name_plural = _("签到")
+        # "her first check-in at this unit this month" (women_reached), asked on every check-in
+        indexes = [models.Index(fields=["phone", "unit_path", "checked_at"], name="attendance_reach")]
         constraints = [models.UniqueConstraint(fields=["session", "phone"], name="one_attendance_per_phone")]
 
     def __str__(self):
