@@ -7,4 +7,11 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "活动"
 
     def ready(self):
-        from . import figures  # noqa: F401  (figures register themselves)
+        from fulian.core.hooks import hook_register
+
+        from . import figures, panels  # noqa: F401  (figures and sections on others' pages register themselves)
+        from .outcomes import outcome_choices_for_contact_log, outcome_from_contact_log
+
+        # a contact log (contacts, a sibling app) offers her completed trainings and records what they led to
+        hook_register("training.outcome_choices", outcome_choices_for_contact_log)
+        hook_register("training.outcome", outcome_from_contact_log)
