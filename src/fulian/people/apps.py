@@ -9,7 +9,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from fulian.core.imports import register
 
-        from . import figures  # noqa: F401  (registers the registry's counter)
+        from . import figures, panels_families  # noqa: F401  (the registry's counter; her families on her page)
         from .importing import import_women
 
         register("women", import_women)
