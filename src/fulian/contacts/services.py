@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
@@ -414,7 +415,8 @@ def _remind_units(units: list, *, actor, start: dt.date, end: dt.date, now) -> i
                         FieldWeekReminder(unit=u, unit_path=u.path, window_start=start, reminded_at=now,
                                           reminded_by=actor) for u in due])
                     subject = _("提醒：%(start)s至%(end)s，本单位还没有开展双月下基层工作周，请尽快安排。") % {
-                        "start": start.strftime("%m月"), "end": end.strftime("%m月")}
+                        "start": date_format(start, "YEAR_MONTH_FORMAT"),
+                        "end": date_format(end, "YEAR_MONTH_FORMAT")}
                     cadres = User.objects.filter(unit_id__in=[u.pk for u in due], is_active=True).exclude(roles=[])
                     for user in cadres.only("id", "unit_id"):
                         outbox_put(channel="in_app", user=user, subject=subject, now=now,

@@ -74,6 +74,7 @@ def test_the_reminder_is_sent_once(county_chair, unit, township_cadres):
     messages = Outbox.objects.filter(subject__contains="下基层工作周")
     assert [m.user for m in messages] == [township_cadres["新安镇"]]
     assert messages.get().link == reverse("field_week_new", args=[unit("新安镇").pk])
+    assert "2026年9月至2026年10月" in messages.get().subject  # the window in the language's own month format
     # the periodic check after the window (run twice): the other townships without a week are reminded once,
     # 新安镇 (reminded from the page) not again
     call_command("field_weeks_check", "--today", "2026-11-02", "--levels", "4")
