@@ -2,6 +2,7 @@
 
 from django.http import Http404
 
+from fulian.core.figures import figure_values
 from fulian.core.policy import Action, allows, scope_q
 from fulian.core.tree import ancestor_paths, subtree_q
 from fulian.orgs.models import Level, Unit
@@ -11,6 +12,8 @@ from .tallies import figures_for, rates_of
 
 DEFAULT_WEIGHTS = {r.value: 25 for r in Rate}
 RANKING_MAX_UNITS = 5000
+# the survey's 参与率 and the records' share of registered women who took part are flagged when further apart
+PARTICIPATION_GAP = 0.10
 
 
 def score_of(rates: dict[str, float | None], weights: dict[str, float]) -> float | None:
@@ -42,10 +45,33 @@ def dashboard(unit: Unit, *, year: int, weights: dict[str, float] | None = None)
     for period in periods:
         values = data.get(period, {})
         months.append({"period": period, "month": period % 100, "values": values, "rates": rates_of(values)})
+    rates = rates_of(totals)
+    children = _ranked(list(unit.children.order_by("code")), year, weights)
+    taken_part = participation_from_records([unit.pk, *(row["unit"].pk for row in children)], year=year)
+    for row in children:
+        row["took_part"] = taken_part[row["unit"].pk]
+    took_part = taken_part[unit.pk]
+    survey, records = rates[Rate.PARTICIPATION], took_part["rate"]
     return {
-        "unit": unit, "year": year, "totals": totals, "rates": rates_of(totals), "months": months,
-        "children": _ranked(list(unit.children.order_by("code")), year, weights),
+        "unit": unit, "year": year, "totals": totals, "rates": rates, "months": months, "children": children,
+        "took_part": took_part,
+        "participation_gap": survey is not None and records is not None and abs(survey - records) > PARTICIPATION_GAP,
     }
+
+
+def participation_from_records(unit_ids: list[int], *, year: int) -> dict[int, dict]:
+    """{unit_id: {reached, registered, rate}}: women who took part in activities over the year (women_reached: each
+    woman once a month at each organising unit, the months summed) ÷ women registered at the year's end — the
+    records' answer to the survey's 参与率 (core.figures: evaluation reads the activities' figures by name only)."""
+    values = figure_values(unit_ids, ["women_reached", "women_registered"], start=year * 100 + 1,
+                           end=year * 100 + 12)
+    out = {}
+    for unit_id in unit_ids:
+        reached = values.get(unit_id, {}).get("women_reached") or 0
+        registered = values.get(unit_id, {}).get("women_registered") or 0
+        out[unit_id] = {"reached": reached, "registered": registered,
+                        "rate": reached / registered if registered else None}
+    return out
 
 
 def normalised_weights(weights: dict[str, float]) -> dict[str, float]:

@@ -85,12 +85,14 @@ def dashboard_export(request, unit_id: int):
         "联系",
         "提出需求",
         "解决需求",
+        "参加活动妇女",
+        "实际参与率(活动记录)",
     ]
 
     def pct(value):
         return None if value is None else round(100 * value, 1)
 
-    def row(name, label, values, rates):
+    def row(name, label, values, rates, took_part=None):
         return [
             name,
             label,
@@ -100,11 +102,14 @@ def dashboard_export(request, unit_id: int):
             values.get("contacts", 0),
             values.get("needs_raised", 0),
             values.get("needs_met", 0),
+            took_part["reached"] if took_part else None,
+            pct(took_part["rate"]) if took_part else None,
         ]
 
-    rows = [row(unit.name, f"{board['year']}年", board["totals"], board["rates"])]
+    year = f"{board['year']}年"
+    rows = [row(unit.name, year, board["totals"], board["rates"], board["took_part"])]
     rows += [row(unit.name, f"{m['month']}月", m["values"], m["rates"]) for m in board["months"]]
-    rows += [row(c["unit"].name, f"{board['year']}年", c["values"], c["rates"]) for c in board["children"]]
+    rows += [row(c["unit"].name, year, c["values"], c["rates"], c["took_part"]) for c in board["children"]]
     return export_download(actor=request.user, action="dashboard.export",
                            filename=f"{unit.name}{board['year']}年工作评价.xlsx", titles=titles, rows=rows,
                            sheet_title="四率", changes={"unit": unit.code, "year": board["year"]})
