@@ -9,7 +9,8 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from fulian.core.hooks import hook_register
 
-        from . import figures, panels  # noqa: F401  (figures and sections on others' pages register themselves)
+        # figures and sections on others' pages register themselves
+        from . import figures, panels, panels_organise  # noqa: F401
         from .outcomes import outcome_choices_for_contact_log, outcome_from_contact_log
 
         # a contact log (contacts, a sibling app) offers her completed trainings and records what they led to
