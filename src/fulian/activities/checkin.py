@@ -322,6 +322,20 @@ def attendance_of_session(session: Session, attendance_id) -> Attendance | None:
         return None
 
 
+def signup_of_session(session: Session, signup_id) -> SignUp | None:
+    """A sign-up of the session's activity by id (the caller has access to the session)."""
+    try:
+        return SignUp.objects.filter(activity_id=session.activity_id, pk=int(signup_id)).first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def is_waiting(attendance: Attendance) -> bool:
+    """Whether she checked in while her sign-up is on the waiting list (the page tells her so)."""
+    return attendance.signup_id is not None and SignUp.objects.filter(pk=attendance.signup_id,
+                                                                      state=SignUpState.WAITING).exists()
+
+
 def roll_of(session: Session, *, q: str = "") -> dict:
     """The organiser's tick list: confirmed sign-ups (name order) each with her attendance or None, and the other
     check-ins of the session (walk-ins, waiting-list women)."""
