@@ -122,6 +122,10 @@ def activity_save(*, actor, unit: Unit, values: dict, sessions, activity: Activi
                                           code="activity_capacity_below")
                 Activity.objects.filter(pk=current.pk).update(
                     starts_at=rows[0][0], ends_at=rows[-1][1], updated_at=now, version=current.version + 1, **data)
+                was, becomes = period_of(current.starts_at), period_of(rows[0][0])
+                if current.status == ActivityStatus.PUBLISHED and was != becomes:  # held moves with its first session
+                    figures_add([(current.unit_path, was, "activities_held", -1),
+                                 (current.unit_path, becomes, "activities_held", 1)])
                 activity = Activity.objects.get(pk=current.pk)
                 audit_record(actor=actor, action="activity.update", obj=activity, now=now)
             _sessions_replace(activity, rows)
