@@ -3,9 +3,10 @@
 Flows, by the month they happened, at the activity's unit (and so every unit above it):
 activities_held (published, by its first session's month), activity_signups (live sign-ups, confirmed or waiting,
 by sign-up month), activity_attendances (check-ins), women_reached and families_reached (a person — by phone — or
-a family counted once per activity unit and month: her first check-in there that month), trainings_completed, and
-training_outcomes (employed, business, income). Writers call `figures_add` with these names in their write path;
-the counter below recounts them from the records for `indicators_recount`."""
+a family counted once per activity unit and month: her first check-in there that month), trainings_completed (by
+the month of completion) and outcomes_employed / outcomes_business / outcomes_income (by the outcome's recorded_on;
+activities.outcomes). Writers call `figures_add` with these names in their write path; the counter below recounts
+them from the records for `indicators_recount`."""
 
 from django.db.models import Min
 from django.db.models.functions import ExtractMonth, ExtractYear
