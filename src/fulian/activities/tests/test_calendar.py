@@ -191,8 +191,8 @@ def test_signed_in_she_signs_up_without_a_code_and_sees_it_in_her_mine(client, a
     assert "您已报名" in client.get(reverse("calendar_detail", args=[activity.pk])).content.decode()
     # a sign-up that only shares her number (a cadre's, made for whoever held it) is not hers to see
     other = services.activity_publish(actor=county_chair, activity=services.activity_save(
-        actor=county_chair, unit=activity.unit, values={"title": "另一个活动", "kind": "lecture", "address": "县文化馆"},
-        sessions=[(at(4), at(4, 11))]))
+        actor=county_chair, unit=activity.unit,
+        values={"title": "另一个活动", "kind": "lecture", "address": "县文化馆"}, sessions=[(at(4), at(4, 11))]))
     signups.signup_create(activity=other, name="李秀梅", phone="13800000007", channel=SignUpChannel.CADRE,
                           actor=county_chair)
     request = RequestFactory().get("/me/")
