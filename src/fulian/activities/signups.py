@@ -255,7 +255,7 @@ def signup_create(*, activity: Activity, name: str = "", phone: str = "", channe
 def _signup_write(*, activity, name, phone, channel, account, woman, family, size, actor, verified, client_token,
                   now) -> SignUp:
     with write_path():
-        current = Activity.objects.select_for_update().select_related("home").get(pk=activity.pk)
+        current = Activity.objects.select_for_update(of=("self",)).select_related("home").get(pk=activity.pk)
         _require_open(current, now)  # it may have been cancelled since it was read
         live = SignUp.objects.filter(activity=current, phone=phone).exclude(state=SignUpState.CANCELLED).first()
         if live is not None:
@@ -322,7 +322,7 @@ def signups_fill(*, activity: Activity, now=None) -> int:
     """After its capacity was raised: the waiting move up into the new places, in order. Returns how many."""
     now = now or timezone.now()
     with write_path():
-        current = Activity.objects.select_for_update().select_related("home").get(pk=activity.pk)
+        current = Activity.objects.select_for_update(of=("self",)).select_related("home").get(pk=activity.pk)
         promoted = _fill(current, now)
         if promoted:
             _counts_save(current)
@@ -339,7 +339,8 @@ def signup_cancel(*, signup: SignUp, actor=None, now=None) -> SignUp:
                                                                           signup.woman.unit_path))):
         raise OutOfScope("not her sign-up")
     with write_path():
-        current = Activity.objects.select_for_update().select_related("home").get(pk=signup.activity_id)
+        current = Activity.objects.select_for_update(of=("self",)).select_related("home").get(
+            pk=signup.activity_id)
         row = SignUp.objects.select_for_update().get(pk=signup.pk)
         if row.state == SignUpState.CANCELLED:
             return row
