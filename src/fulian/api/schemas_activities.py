@@ -25,7 +25,7 @@ class ActivityIn(Schema):
     for_families: bool = False
     project_id: Id | None = Field(None, description="a project of the unit or of a unit above it")
     campaign_id: Id | None = Field(None, description="a campaign launched by the unit or a unit above it")
-    sessions: list[ActivitySessionIn] = Field(min_length=1, max_length=60)
+    sessions: list[ActivitySessionIn] = Field(max_length=60, description="one or more; a course has several")
 
 
 class ActivityCreateIn(ActivityIn):

@@ -16,9 +16,11 @@ OTHER_PARTS = ("urls_outcomes", "urls_checkin", "urls_public")
 urlpatterns += [path("", include(f"fulian.activities.{name}")) for name in OTHER_PARTS
                 if importlib.util.find_spec(f"fulian.activities.{name}") is not None]
 
+API = api  # the API the organising routes are on (for tests that read its OpenAPI schema)
 if not any(mounted is router for _prefix, mounted in api._routers):
     extra = FulianAPI(title="organise test", version="test", urls_namespace="api_organise_test", auth=api.auth,
                       docs_url=None)
     extra._exception_handlers = dict(api._exception_handlers)
     extra.add_router("/", router)
     urlpatterns.append(path("api/v1/", extra.urls))
+    API = extra
