@@ -30,7 +30,10 @@ def home_activities(home, *, now=None, limit: int = HOME_ROWS) -> dict:
 def _home(request, home):
     if home is None or not allows(request.user, Action.VIEW, home.unit_path):
         return None
-    return {"home": home, **home_activities(home)}
+    context = {"home": home, **home_activities(home)}
+    for activity in context["coming"] + context["held"]:  # an activity of a unit above her is named, not linked
+        activity.can_view = allows(request.user, Action.VIEW, activity.unit_path)
+    return context
 
 
 panel_register("today", order=12, template="activities/_campaigns_panel.html", context=_campaigns)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fulian.core.forms import DateInput
 
-from .models import Level
+from .models import HomeHost, Level
 from .places import PlaceField
 
 
@@ -15,8 +15,15 @@ class HomeForm(forms.Form):
     opening_hours = forms.CharField(label=_("开放时间"), max_length=100, required=False)
     facilities = forms.CharField(label=_("设施"), max_length=300, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    host = forms.ChoiceField(label=_("依托场所"), choices=HomeHost.choices, initial=HomeHost.VILLAGE, required=False,
+                             help_text=_("哪里有妇女，哪里就有妇女之家：村(社区)、党群服务中心、企业、园区、学校、讲习所……"))
+    host_name = forms.CharField(label=_("依托单位名称"), max_length=100, required=False,
+                                help_text=_("如：某某公司、某某产业园、某某小学"))
     photo = forms.FileField(label=_("照片"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+
+    def clean_host(self):
+        return self.cleaned_data.get("host") or None  # not chosen: a new home is a village's, an old one keeps its
 
 
 class ActivityForm(forms.Form):

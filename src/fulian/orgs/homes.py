@@ -12,7 +12,7 @@ from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, require, scope_q
 from fulian.core.tree import SEGMENT, ancestor_paths, subtree_q
 
-from .models import HomeActivity, Level, WomensHome
+from .models import HomeActivity, HomeHost, Level, WomensHome
 
 EARTH_KM = 6371.0088
 
@@ -45,11 +45,20 @@ def home_save(
     phone: str = "",
     home: WomensHome | None = None,
     photo=None,
+    host: str | None = None,
+    host_name: str | None = None,
 ) -> WomensHome:
-    """Register a Women's Home of `unit` (or update `home`)."""
+    """Register a Women's Home of `unit` (or update `home`). `host`: where it is (村/社区, 党群服务中心, enterprise,
+    park, school, 讲习所 …) and `host_name` the host's name; None keeps what an existing home has."""
     require(actor, Action.EDIT, unit.path)
     if not (name or "").strip() or not (address or "").strip():
         raise ValidationError(_("请填写名称和地址。"), code="home_required")
+    if host is None:
+        host = home.host if home is not None else HomeHost.VILLAGE
+    if host not in HomeHost.values:
+        raise ValidationError(_("依托场所不正确。"), code="home_host")
+    if host_name is None:
+        host_name = home.host_name if home is not None else ""
     values = {
         "unit": unit,
         "unit_path": unit.path,
@@ -60,6 +69,8 @@ def home_save(
         "opening_hours": opening_hours.strip()[:100],
         "facilities": facilities.strip()[:300],
         "phone": normalize_phone(phone) if phone else "",
+        "host": host,
+        "host_name": host_name.strip()[:100],
     }
     if (values["latitude"] is None) != (values["longitude"] is None):
         raise ValidationError(_("经度和纬度要一起填写。"), code="coordinate_pair")
