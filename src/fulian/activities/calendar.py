@@ -127,3 +127,20 @@ def signups_of_account(account, *, limit: int = 50) -> list[SignUp]:
     rows = (SignUp.objects.filter(account=account).select_related("activity", "activity__home")
             .order_by("-activity__starts_at", "-pk")[:limit])
     return sorted(rows, key=lambda s: s.state == SignUpState.CANCELLED)
+
+
+def activities_for_woman(*, woman, now, limit: int = CALENDAR_ROWS) -> list[Activity]:
+    """For a cadre signing up a woman of her registry: the calendar near her village (open ones, and those for a
+    subtree she is in), then the invited-only activities of her village and the units above it, soonest first; each
+    with `signed_up` (her phone or her record has a live sign-up there)."""
+    near, _place = calendar_near(now=now, place=woman.home_unit, limit=limit)
+    invited = list(Activity.objects.filter(status=ActivityStatus.PUBLISHED, audience=Audience.INVITED,
+                                           ends_at__gt=now, unit_path__in=ancestor_paths(woman.unit_path))
+                   .select_related("home", "unit").order_by("starts_at", "pk")[:limit])
+    rows = near + dressed(invited)
+    live = SignUp.objects.filter(activity__in=[a.pk for a in rows]).exclude(state=SignUpState.CANCELLED)
+    mine = set(live.filter(Q(woman=woman) | (Q(phone=woman.phone) if woman.phone else Q(pk__in=[])))
+               .values_list("activity_id", flat=True))
+    for a in rows:
+        a.signed_up = a.pk in mine
+    return rows
