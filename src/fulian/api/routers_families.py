@@ -66,6 +66,8 @@ def family_member_add(request, family_id: int, payload: FamilyMemberIn):
     adult woman joins by her registry record)."""
     family = families.access_family_by_id(request.auth, family_id, need=Action.EDIT)
     woman = access_woman_by_id(request.auth, payload.woman_id, need=Action.EDIT) if payload.woman_id else None
+    if woman is not None and (payload.name or payload.sex or payload.birth_year):
+        raise ValidationError(_("名册中的妇女只需给出woman_id，姓名、性别和出生年份取自名册。"))
     member = families.family_member_add(actor=request.auth, family=family, relation=payload.relation, woman=woman,
                                         name=payload.name, sex=payload.sex, birth_year=payload.birth_year)
     return Status(201, member)

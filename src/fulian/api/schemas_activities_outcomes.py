@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from fulian.activities.models import OutcomeKind, SignUpState
+from fulian.activities.models import ActivityKind, OutcomeKind, SignUpState
 
 from .schemas import enum_of
 
@@ -62,7 +62,7 @@ class TrainingOutcomeIn(Schema):
 class WomanActivityOut(Schema):
     activity_id: int
     title: str
-    kind: str
+    kind: enum_of(ActivityKind)
     starts_at: dt.datetime
     unit_id: int
     signup_id: int | None

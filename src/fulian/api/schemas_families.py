@@ -1,6 +1,6 @@
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict
 
 from fulian.people.models import MemberSex, Relation
 
@@ -72,11 +72,3 @@ class FamilyMemberIn(Schema):
     name: str = Field("", max_length=30)
     sex: enum_of(MemberSex, blank=True) = ""
     birth_year: int | None = Field(None, ge=1900, le=2100)
-
-    @model_validator(mode="after")
-    def _one_kind(self):
-        if self.woman_id is None and not (self.name and self.sex and self.birth_year):
-            raise ValueError("give woman_id, or name, sex and birth_year")
-        if self.woman_id is not None and (self.name or self.sex or self.birth_year):
-            raise ValueError("a registry woman is added by woman_id alone")
-        return self

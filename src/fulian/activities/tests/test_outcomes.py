@@ -1,6 +1,7 @@
 """Completion, certificates and outcomes of trainings: two thirds of the sessions complete a confirmed participant
 once, with a certificate anyone verifies (a tampered code does not); outcomes count live, equal to the recount, and
-are recorded from the participant list, from her page or through a contact log; the next county sees nothing."""
+are recorded from the participant list, from her page, through a contact log or the API; the next county sees
+nothing (404 on every page and API route)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -226,3 +227,55 @@ def test_the_next_county_may_not_record_and_gets_404_on_every_page(graduate, sib
     assert client.get(reverse("outcome_new", args=[graduate.pk])).status_code == 404
     assert client.post(reverse("outcome_remove", args=[outcome.pk])).status_code == 404
     assert Outcome.objects.filter(pk=outcome.pk).exists()
+
+
+@pytest.fixture
+def participant(course, woman):
+    signup = sign_up(course, "王秀兰", "13900000001", woman=woman)
+    attend(signup, [1, 2], woman=woman)
+    return signup
+
+
+def test_a_training_is_completed_and_followed_up_through_the_api(participant, course, woman, county_chair,
+                                                                 api_for):
+    api = api_for(county_chair)
+    [row] = api.get(f"/api/v1/activities/{course.pk}/completions").json()
+    assert (row["attended"], row["needed"], row["total"], row["eligible"], row["completion_id"]) == (2, 2, 3, True,
+                                                                                                     None)
+    made = api.post(f"/api/v1/activities/signups/{participant.pk}/completion")
+    again = api.post(f"/api/v1/activities/signups/{participant.pk}/completion")
+    assert (made.status_code, again.status_code) == (201, 200) and made.json()["id"] == again.json()["id"]
+    certificate = made.json()["certificate"]
+    assert certificate["title"] == "完成《家政服务技能培训班》培训" and certificate["is_valid"] is True
+    assert certificate["verify_url"].endswith(f"/verify/{certificate['code']}/")
+    assert Client().get(f"/verify/{certificate['code']}/").status_code == 200
+    completion_id = made.json()["id"]
+    today = timezone.localdate().isoformat()
+    refused = api.post(f"/api/v1/activities/completions/{completion_id}/outcomes", {"kind": "income",
+                       "recorded_on": today}, content_type="application/json")
+    assert refused.status_code == 400 and "每月增加的金额" in refused.json()["detail"]
+    income = api.post(f"/api/v1/activities/completions/{completion_id}/outcomes",
+                      {"kind": "income", "amount": "800", "recorded_on": today}, content_type="application/json")
+    assert income.status_code == 201 and income.json()["amount"] == "800.00"
+    [mine] = api.get(f"/api/v1/women/{woman.pk}/activities").json()
+    assert mine["signup_state"] == "confirmed" and mine["attended"] == 2
+    assert mine["completion"]["outcomes"][0]["kind"] == "income"
+    assert api.delete(f"/api/v1/activities/outcomes/{income.json()['id']}").status_code == 204
+    assert not Outcome.objects.exists()
+
+
+def test_the_next_county_gets_404_on_every_outcome_route(participant, course, woman, county_chair,
+                                                          sibling_county_cadre, api_for):
+    made = api_for(county_chair).post(f"/api/v1/activities/signups/{participant.pk}/completion").json()
+    outcome = api_for(county_chair).post(f"/api/v1/activities/completions/{made['id']}/outcomes", {
+        "kind": "employed", "recorded_on": timezone.localdate().isoformat()}, content_type="application/json").json()
+    api = api_for(sibling_county_cadre)
+    assert api.get(f"/api/v1/activities/{course.pk}/completions").status_code == 404
+    assert api.post(f"/api/v1/activities/signups/{participant.pk}/completion").status_code == 404
+    assert api.get(f"/api/v1/activities/completions/{made['id']}").status_code == 404
+    assert api.post(f"/api/v1/activities/completions/{made['id']}/outcomes", {
+        "kind": "business", "recorded_on": timezone.localdate().isoformat()},
+        content_type="application/json").status_code == 404
+    assert api.delete(f"/api/v1/activities/outcomes/{outcome['id']}").status_code == 404
+    assert api.get(f"/api/v1/women/{woman.pk}/activities").status_code == 404
+    assert Outcome.objects.count() == 1
