@@ -314,7 +314,7 @@ def _fill(activity: Activity, now) -> list[SignUp]:
             outbox_put(channel="in_app", user=signup.created_by,
                        subject=_("%(name)s已从候补转为正式报名：%(title)s") % {"name": signup.name,
                                                                     "title": activity.title[:60]},
-                       link=reverse("calendar_detail", args=[activity.pk]), now=now)
+                       link=reverse("activity_detail", args=[activity.pk]), now=now)
     return promoted
 
 

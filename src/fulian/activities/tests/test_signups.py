@@ -303,6 +303,14 @@ def test_a_sign_up_is_not_cancelled_after_the_activity_ended(activity):
         signups.signup_cancel(signup=signup, now=at(4))
 
 
+def test_the_cadre_who_signed_her_up_is_told_when_she_moves_up(activity, village_cadre):
+    made = [signups.signup_create(activity=activity, name="李秀梅", phone=f"1380000000{i}",
+                                  channel=SignUpChannel.CADRE, actor=village_cadre) for i in range(4)]
+    signups.signup_cancel(signup=made[0], actor=village_cadre)
+    notice = Outbox.objects.get(channel="in_app", user=village_cadre)
+    assert "候补转为正式报名" in notice.subject and notice.link == f"/activities/{activity.pk}/"
+
+
 def test_raising_the_capacity_lets_the_waiting_in_in_order(activity, county_chair, unit):
     made = [by_phone(activity, f"1380000000{i}") for i in range(5)]
     services.activity_save(actor=county_chair, unit=unit("正定县"), activity=activity, version=activity.version,
