@@ -11,8 +11,9 @@ class ActivitiesConfig(AppConfig):
 
         # figures and sections on others' pages register themselves
         from . import figures, panels, panels_organise  # noqa: F401
-        from .outcomes import outcome_choices_for_contact_log, outcome_from_contact_log
+        from .outcomes import activity_records_merged, outcome_choices_for_contact_log, outcome_from_contact_log
 
         # a contact log (contacts, a sibling app) offers her completed trainings and records what they led to
         hook_register("training.outcome_choices", outcome_choices_for_contact_log)
         hook_register("training.outcome", outcome_from_contact_log)
+        hook_register("woman.merged", activity_records_merged)  # her activities follow her surviving record

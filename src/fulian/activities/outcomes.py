@@ -262,3 +262,13 @@ def outcome_choices_for_contact_log(*, actor, woman) -> list[tuple[int, str]]:
     rows = Completion.objects.filter(woman=woman).select_related("activity").order_by("-completed_at")[:20]
     return [(c.pk, f"{c.activity.title}（{timezone.localdate(c.completed_at):%Y-%m-%d}）") for c in rows
             if (allows(actor, Action.EDIT, c.unit_path) or allows(actor, Action.EDIT, woman.unit_path))]
+
+
+def activity_records_merged(*, source, target) -> dict:
+    """The hook "woman.merged": her sign-ups, check-ins and completions follow her surviving record, so her page
+    (matched by these links, never by phone) keeps showing them."""
+    return {
+        "activity_signups": SignUp.objects.filter(woman=source).update(woman=target),
+        "activity_attendances": Attendance.objects.filter(woman=source).update(woman=target),
+        "activity_completions": Completion.objects.filter(woman=source).update(woman=target),
+    }

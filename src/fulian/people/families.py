@@ -209,3 +209,17 @@ def family_member_remove(*, actor, family: Family, member: FamilyMember) -> None
         if gone:
             audit_record(actor=actor, action="family.member_remove", obj=family,
                          changes={"member": member.pk, "name": member.name, "woman": member.woman_id})
+
+
+def family_members_merged(*, source: Woman, target: Woman) -> dict:
+    """The hook "woman.merged": her places in families go to the surviving record; where both were members of one
+    family, the duplicate's place is dropped (a registry woman is a member once)."""
+    moved = dropped = 0
+    for member in FamilyMember.objects.filter(woman=source):
+        if FamilyMember.objects.filter(family_id=member.family_id, woman=target).exists():
+            member.delete()
+            dropped += 1
+        else:
+            FamilyMember.objects.filter(pk=member.pk).update(woman=target, name=target.name)
+            moved += 1
+    return {"family_members": moved, "family_members_dropped": dropped}

@@ -229,6 +229,27 @@ def test_the_next_county_may_not_record_and_gets_404_on_every_page(graduate, sib
     assert Outcome.objects.filter(pk=outcome.pk).exists()
 
 
+def test_her_panel_is_matched_by_her_record_never_by_phone_alone_and_follows_a_merge(
+        graduate, woman, course, county_chair, sibling_county_cadre, client_for, unit, rf):
+    from fulian.activities.panels import woman_sections
+    from fulian.people.services import woman_merge
+
+    stranger = services.activity_publish(actor=county_chair, activity=services.activity_save(
+        actor=county_chair, unit=unit("正定县"), values={"title": "亲子阅读会", "kind": "reading", "address": "图书馆"},
+        sessions=[(at(-2), at(-2, 11))]))
+    attend(sign_up(stranger, "王秀兰", woman.phone), [1])  # her phone, but not linked to her record
+    page = client_for(county_chair).get(reverse("woman_detail", args=[woman.pk])).content.decode()
+    assert "家政服务技能培训班" in page and "亲子阅读会" not in page
+    request = rf.get("/")
+    request.user = sibling_county_cadre
+    assert woman_sections(request, woman) is None
+    assert client_for(sibling_county_cadre).get(reverse("woman_detail", args=[woman.pk])).status_code == 404
+    survivor = woman_create(actor=county_chair, data=WomanData(name="王秀兰", home_unit=unit("恒东社区")))
+    woman_merge(actor=county_chair, survivor=survivor, duplicate=woman)
+    moved = client_for(county_chair).get(reverse("woman_detail", args=[survivor.pk])).content.decode()
+    assert "家政服务技能培训班" in moved and graduate.certificate.number in moved
+
+
 @pytest.fixture
 def participant(course, woman):
     signup = sign_up(course, "王秀兰", "13900000001", woman=woman)

@@ -194,3 +194,15 @@ def test_the_next_county_gets_404_on_every_family_page_and_route(family, woman, 
     assert api.get(f"/api/v1/women/{woman.pk}/families").status_code == 404
     assert api.get("/api/v1/families").json()["count"] == 0
     assert family.members.count() == 1
+
+
+def test_a_merge_moves_her_places_in_families_to_the_surviving_record(family, woman, county_chair, unit):
+    from fulian.people.services import woman_merge
+
+    duplicate = woman_create(actor=county_chair, data=WomanData(name="张秀英", home_unit=unit("恒东社区")))
+    other = families.family_create(actor=county_chair, unit=unit("恒东社区"), name="张家老宅", woman=duplicate,
+                                   relation="child")
+    families.family_member_add(actor=county_chair, family=family, relation="sibling", woman=duplicate)
+    woman_merge(actor=county_chair, survivor=woman, duplicate=duplicate)
+    assert list(family.members.values_list("woman_id", flat=True)) == [woman.pk]
+    assert list(other.members.values_list("woman_id", "relation")) == [(woman.pk, "child")]
