@@ -16,12 +16,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fulian.core.access import access_by_id
 from fulian.core.audit import audit_record
 from fulian.core.policy import Action, OutOfScope, actions_of, allows, may_issue_work, scope_path, scope_q
 from fulian.core.tree import SEGMENT, ancestor_paths, subtree_q
 from fulian.core.writes import write_path
 from fulian.dispatch.models import DispatchStatus, Recipient, RecipientState, Rollup
-from fulian.dispatch.services import dispatch_close, dispatch_remind, dispatch_send, recipient_complete
+from fulian.dispatch.services import (
+    dispatch_chase,
+    dispatch_close,
+    dispatch_remind,
+    dispatch_send,
+    recipient_complete,
+)
 from fulian.orgs.models import SourceStatus, Unit
 from fulian.orgs.selectors import access_unit_by_id
 
@@ -107,6 +114,17 @@ def campaign_remind(*, actor, campaign: Campaign, now=None) -> int:
     return dispatch_remind(actor=actor, dispatch=campaign.dispatch, link=campaign_link(campaign.pk), now=now)
 
 
+def part_link() -> str:
+    """The address of a receiving unit's part with "{recipient}" where its id goes (it opens the campaign)."""
+    return reverse("activity_campaign_part", kwargs={"recipient_id": 0}).replace("/0/", "/{recipient}/")
+
+
+def campaigns_chase(*, now=None) -> dict:
+    """Periodic: every receiving unit past the deadline and not done is reminded once a day, linking to its part
+    (dispatch_chase; a campaign is no task, so tasks_overdue does not move)."""
+    return dispatch_chase(kind=KIND, now=now, link=part_link())
+
+
 def campaign_close(*, actor, campaign: Campaign, now=None):
     """关闭: no more parts marked done; activities already held stay counted."""
     return dispatch_close(actor=actor, dispatch=campaign.dispatch, now=now)
@@ -156,6 +174,12 @@ def campaigns_usable(unit: Unit):
     """Open campaigns an activity of `unit` may go under: launched by its own unit or a unit above it."""
     return _rows().filter(unit_path__in=ancestor_paths(unit.path), dispatch__status=DispatchStatus.OPEN).order_by(
         "-dispatch__created_at", "-pk")
+
+
+def access_part_by_id(user, recipient_id, *, need: str = Action.VIEW) -> Recipient:
+    """A receiving unit's copy of a campaign, if that unit is in her scope."""
+    return access_by_id(user, Recipient, recipient_id, need=need,
+                        queryset=Recipient.objects.filter(dispatch__kind=KIND).select_related("dispatch"))
 
 
 def recipient_of(campaign: Campaign, unit: Unit | None) -> Recipient | None:

@@ -28,6 +28,7 @@ urlpatterns = [
     path("activities/campaigns/<int:campaign_id>/", views.campaign_detail, name="activity_campaign"),
     path("activities/campaigns/<int:campaign_id>/units/<int:unit_id>/", views.campaign_rollup,
          name="activity_campaign_rollup"),
+    path("activities/campaigns/parts/<int:recipient_id>/", views.campaign_part, name="activity_campaign_part"),
     path("activities/campaigns/<int:campaign_id>/done/", views.campaign_done, name="activity_campaign_done"),
     path("activities/campaigns/<int:campaign_id>/remind/", views.campaign_remind, name="activity_campaign_remind"),
     path("activities/campaigns/<int:campaign_id>/close/", views.campaign_close, name="activity_campaign_close"),

@@ -366,6 +366,13 @@ def campaign_rollup(request, campaign_id: int, unit_id: int):
 
 
 @login_required
+def campaign_part(request, recipient_id: int):
+    """A receiving unit's part (where a reminder links): its campaign's page."""
+    part = campaigns.access_part_by_id(request.user, recipient_id)
+    return redirect("activity_campaign", campaign_id=part.dispatch_id)
+
+
+@login_required
 @require_POST
 def campaign_done(request, campaign_id: int):
     campaign = campaigns.access_campaign_by_id(request.user, campaign_id)

@@ -155,3 +155,19 @@ def test_a_unit_outside_the_campaign_gets_404(client_for, unit, county_chair):
     for path in ("done/", "remind/", "close/"):
         assert outsider.post(f"/activities/campaigns/{campaign.pk}/{path}").status_code == 404
     assert campaign.dispatch.is_open
+
+
+def test_a_late_part_is_chased_once_a_day_with_a_link_that_opens_the_campaign(campaign, client_for, county_chair,
+                                                                             unit):
+    from fulian.core.models import Outbox
+
+    late = timezone.now() + dt.timedelta(days=26)
+    assert campaigns.campaigns_chase(now=late) == {"chased": 2, "overdue": 2}
+    assert campaigns.campaigns_chase(now=late + dt.timedelta(hours=1))["chased"] == 0
+    link = Outbox.objects.filter(user=county_chair).get().link
+    mine = campaigns.recipient_of(campaign, unit("正定县"))
+    assert link == f"/activities/campaigns/parts/{mine.pk}/"
+    assert client_for(county_chair).get(link)["Location"] == f"/activities/campaigns/{campaign.pk}/"
+    values = figure_values([unit("正定县").pk], ["tasks_overdue"], start=period_of(TODAY),
+                           end=period_of(late))
+    assert values[unit("正定县").pk]["tasks_overdue"] == 0

@@ -130,6 +130,7 @@ def test_every_id_route_of_this_part_answers_404_to_the_next_county(api_for, cli
 
     ids = records(county=unit("正定县"), village=unit("恒东社区"), chair=county_chair, cadre=village_cadre)
     ids["unit_id"] = unit("正定县").pk
+    ids["recipient_id"] = Campaign.objects.get(pk=ids["campaign_id"]).dispatch.recipients.first().pk
     assert Activity.objects.get(pk=ids["activity_id"]).status == ActivityStatus.PUBLISHED
     pages = client_for(sibling_county_cadre)
     for pattern in urls.urlpatterns:
