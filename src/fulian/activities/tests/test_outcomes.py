@@ -300,3 +300,19 @@ def test_the_next_county_gets_404_on_every_outcome_route(participant, course, wo
     assert api.delete(f"/api/v1/activities/outcomes/{outcome['id']}").status_code == 404
     assert api.get(f"/api/v1/women/{woman.pk}/activities").status_code == 404
     assert Outcome.objects.count() == 1
+
+
+def test_the_demo_completes_past_trainings_and_records_outcomes_and_families_once(course, woman, county_chair,
+                                                                                    village_cadre, unit):
+    from fulian.activities.demo_outcomes import demo_outcomes
+    from fulian.people.demo_families import demo_families
+    from fulian.people.models import Family
+
+    for n, name in enumerate(["王秀兰", "李梅", "赵敏"]):
+        attend(sign_up(course, name, f"1390000010{n}", woman=woman if n == 0 else None), [1, 2, 3][: 3 - n])
+    users = {"hb-county": county_chair, "hb-village": village_cadre}
+    first, again = demo_outcomes(users=users), demo_outcomes(users=users)
+    assert first == {"completions": 2, "outcomes": 1} and again["completions"] == 2
+    assert Completion.objects.count() == 2 and Outcome.objects.count() == 1 and my_differences() == []
+    assert demo_families(users=users) == {"families": 1} and demo_families(users=users) == {"families": 0}
+    assert Family.objects.get().members.count() == 3
