@@ -12,7 +12,7 @@ from fulian.api.routers_activities import router
 from fulian.urls import urlpatterns as site
 
 urlpatterns = [*site, path("", include("fulian.activities.urls"))]
-OTHER_PARTS = ("urls_outcomes", "urls_checkin", "urls_public")
+OTHER_PARTS = ("urls_outcomes", "urls_checkin", "urls_public", "urls_signups")
 urlpatterns += [path("", include(f"fulian.activities.{name}")) for name in OTHER_PARTS
                 if importlib.util.find_spec(f"fulian.activities.{name}") is not None]
 
