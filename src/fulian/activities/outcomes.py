@@ -257,11 +257,14 @@ def outcome_from_contact_log(*, actor, woman, completion_id: int, kind: str, amo
                           recorded_on=recorded_on, contact_log_id=contact_log_id)
 
 
-def outcome_choices_for_contact_log(*, actor, woman) -> list[tuple[int, str]]:
-    """The hook "training.outcome_choices": her completed trainings a contact-log form may record an outcome of."""
-    rows = Completion.objects.filter(woman=woman).select_related("activity").order_by("-completed_at")[:20]
-    return [(c.pk, f"{c.activity.title}（{timezone.localdate(c.completed_at):%Y-%m-%d}）") for c in rows
-            if (allows(actor, Action.EDIT, c.unit_path) or allows(actor, Action.EDIT, woman.unit_path))]
+def outcome_choices_for_contact_log(*, actor, woman) -> dict:
+    """The hook "training.outcome_choices": what a contact-log form offers to record an outcome — her completed
+    trainings the cadre may follow up ({"completions": [(id, label)], "kinds": [(value, label)]}; no completions:
+    nothing to offer)."""
+    rows = Completion.objects.filter(woman=woman).select_related("activity", "woman").order_by("-completed_at")[:20]
+    return {"completions": [(c.pk, f"{c.activity.title}（{timezone.localdate(c.completed_at):%Y-%m-%d}）")
+                            for c in rows if may_follow_up(actor, c)],
+            "kinds": list(OutcomeKind.choices)}
 
 
 def activity_records_merged(*, source, target) -> dict:

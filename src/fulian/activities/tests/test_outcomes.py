@@ -200,8 +200,10 @@ def test_a_village_cadre_records_an_outcome_from_her_page(graduate, woman, villa
 
 def test_a_contact_log_records_an_outcome_of_her_own_completion_only(graduate, woman, village_cadre, county_chair,
                                                                      course):
-    choices = hook_call("training.outcome_choices", actor=village_cadre, woman=woman)[0]
-    assert choices == [(graduate.pk, f"家政服务技能培训班（{timezone.localdate(graduate.completed_at):%Y-%m-%d}）")]
+    offered = hook_call("training.outcome_choices", actor=village_cadre, woman=woman)[0]
+    assert offered["completions"] == [
+        (graduate.pk, f"家政服务技能培训班（{timezone.localdate(graduate.completed_at):%Y-%m-%d}）")]
+    assert [value for value, _label in offered["kinds"]] == ["employed", "business", "income", "other"]
     [outcome] = hook_call("training.outcome", actor=village_cadre, woman=woman, completion_id=graduate.pk,
                           kind="employed", recorded_on=timezone.localdate(), contact_log_id=41)
     assert outcome.contact_log_id == 41 and outcome.completion_id == graduate.pk
