@@ -81,6 +81,15 @@ def _campaign_choices(user):
     return Campaign.objects.filter(pk__in=ids).select_related("dispatch").order_by("-pk")
 
 
+def _campaigns_offered(unit, activity):
+    """Open campaigns the activity may go under, and the one it is under (closed since, it stays on an edit)."""
+    offered = campaigns.campaigns_usable(unit)
+    if activity is not None and activity.campaign_id:
+        offered = Campaign.objects.filter(pk__in=[*offered.values_list("pk", flat=True), activity.campaign_id]) \
+            .select_related("dispatch", "dispatch__unit").order_by("-pk")
+    return offered
+
+
 def _activity_form(request, unit, activity=None):
     initial = {}
     if activity is not None:
@@ -100,7 +109,7 @@ def _activity_form(request, unit, activity=None):
             initial["kind"] = campaign.kind
     form = ActivityForm(request.POST or None, initial=initial,
                         homes=selectors.homes_for_activity(unit, current=activity.home if activity else None),
-                        projects=projects.projects_usable(unit), campaigns=campaigns.campaigns_usable(unit))
+                        projects=projects.projects_usable(unit), campaigns=_campaigns_offered(unit, activity))
     sessions = session_formset(request.POST or None,
                                sessions=activity.sessions.order_by("number") if activity else (),
                                extra=1 if activity else 3)

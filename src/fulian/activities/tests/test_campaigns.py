@@ -171,3 +171,18 @@ def test_a_late_part_is_chased_once_a_day_with_a_link_that_opens_the_campaign(ca
     values = figure_values([unit("正定县").pk], ["tasks_overdue"], start=period_of(TODAY),
                            end=period_of(late))
     assert values[unit("正定县").pk]["tasks_overdue"] == 0
+
+
+def test_an_activity_under_a_closed_campaign_can_still_be_edited(client_for, campaign, county_chair, province_chair,
+                                                                 unit):
+    lecture = _lecture(county_chair, unit("正定县"), campaign, 3)
+    campaigns.campaign_close(actor=province_chair, campaign=campaign)
+    client = client_for(county_chair)
+    form = client.get(f"/activities/{lecture.pk}/edit/").context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"title": "家风讲坛（改期）", "session-TOTAL_FORMS": "1", "session-INITIAL_FORMS": "1",
+                 "session-0-starts_at": timezone.localtime(at(4)).strftime("%Y-%m-%dT%H:%M"),
+                 "session-0-ends_at": timezone.localtime(at(4, 11)).strftime("%Y-%m-%dT%H:%M")})
+    assert client.post(f"/activities/{lecture.pk}/edit/", data).status_code == 302
+    lecture.refresh_from_db()
+    assert lecture.title == "家风讲坛（改期）" and lecture.campaign_id == campaign.pk
