@@ -1,9 +1,20 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
+from fulian.activities.models import ActivityKind, ActivityStatus, Audience, ProjectKind
+from fulian.dispatch.models import DispatchStatus
+
 from .schemas_people import Id
+
+ActivityKindName = Literal[tuple(ActivityKind.values)]
+ActivityStatusName = Literal[tuple(ActivityStatus.values)]
+AudienceName = Literal[tuple(Audience.values)]
+ProjectKindName = Literal[tuple(ProjectKind.values)]
+CampaignKindName = Literal[(*ActivityKind.values, "")]
+CampaignStatusName = Literal[tuple(DispatchStatus.values)]
 
 
 class ActivitySessionIn(Schema):
@@ -13,13 +24,13 @@ class ActivitySessionIn(Schema):
 
 
 class ActivityIn(Schema):
-    kind: str = Field(description="class, course, lecture, reading, volunteer, campaign_event, other")
+    kind: ActivityKindName
     title: str = Field(min_length=1, max_length=120)
     description: str = Field("", max_length=20000)
     home_id: Id | None = Field(None, description="a Women's Home of the unit's subtree or of a unit above it")
     address: str = Field("", max_length=200, description="required when there is no home")
     capacity: int | None = Field(None, ge=1, le=100000, description="null: no limit")
-    audience: str = Field("open", description="open, subtree, invited")
+    audience: AudienceName = "open"
     organiser: str = Field("", max_length=100)
     partners: list[str] = Field([], max_length=20)
     for_families: bool = False
@@ -55,7 +66,7 @@ class ActivityOut(Schema):
     id: int
     unit_id: int
     unit_name: str
-    kind: str
+    kind: ActivityKindName
     title: str
     description: str
     home_id: int | None
@@ -63,13 +74,13 @@ class ActivityOut(Schema):
     starts_at: dt.datetime
     ends_at: dt.datetime
     capacity: int | None
-    audience: str
+    audience: AudienceName
     organiser: str
     partners: list[str]
     for_families: bool
     project_id: int | None
     campaign_id: int | None
-    status: str
+    status: ActivityStatusName
     signups_confirmed: int
     signups_waiting: int
     version: int
@@ -104,7 +115,7 @@ class ActivityProjectTargetIn(Schema):
 
 class ActivityProjectIn(Schema):
     name: str = Field(min_length=1, max_length=100)
-    kind: str = Field("brand", description="brand, campaign, charity")
+    kind: ProjectKindName = "brand"
     description: str = Field("", max_length=20000)
     partners: list[str] = Field([], max_length=20)
     budget: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2, description="yuan")
@@ -135,7 +146,7 @@ class ActivityProjectOut(Schema):
     id: int
     unit_id: int
     name: str
-    kind: str
+    kind: ProjectKindName
     description: str
     partners: list[str]
     budget: Decimal | None
@@ -152,7 +163,7 @@ class ActivityProjectDetailOut(ActivityProjectOut):
 class ActivityCampaignIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     body: str = Field("", max_length=20000)
-    kind: str = Field("", description="the activity kind asked for; blank: any")
+    kind: CampaignKindName = Field("", description="the activity kind asked for; blank: any")
     starts_on: dt.date
     ends_on: dt.date
     deadline: dt.date = Field(description="each receiving unit marks its part done by the end of this day")
@@ -167,11 +178,11 @@ class ActivityCampaignOut(Schema):
     unit_name: str
     title: str
     body: str
-    kind: str
+    kind: CampaignKindName
     starts_on: dt.date
     ends_on: dt.date
     deadline: dt.datetime
-    status: str
+    status: CampaignStatusName
     activities_each: int
     recipient_count: int
     my_recipient_id: int | None = Field(None, description="your unit's copy, if your unit received it")

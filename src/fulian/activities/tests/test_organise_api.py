@@ -55,7 +55,7 @@ def test_an_activity_goes_from_draft_to_published_to_cancelled(api_for, county_c
 @pytest.mark.parametrize("changes,status", [
     ({"sessions": []}, 400),
     ({"capacity": 0}, 422),
-    ({"kind": "dance"}, 400),
+    ({"kind": "dance"}, 422),
     ({"home_id": None, "address": ""}, 400),
     ({"home_id": 999999}, 400),
     ({"sessions": [{"starts_at": at(5, 11).isoformat(), "ends_at": at(5).isoformat()}]}, 400),
