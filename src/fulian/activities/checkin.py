@@ -1,7 +1,8 @@
 """Check-in (签到) to a session: by the session's QR code that changes every minute (her phone, no sign-in), by the
 organiser's tick on her phone's list, or as a walk-in. Every way, and the attendance-sheet import, goes through
 `attendance_record`, which counts the figures in the same write (activity_attendances; women_reached and
-families_reached once per person or family, activity unit and month), so the figures are live and equal to the
+families_reached once per person or family, activity unit and month; women_reached_year once per woman, unit and
+year), so the figures are live and equal to the
 recount from the records (activities.figures).
 
 A walk-in is recorded by name and phone and linked to a registry record only when exactly one woman under the
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Count, Exists, Subquery
+from django.db.models import Count, Exists, Min, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,7 @@ from fulian.core.tree import subtree_q
 from fulian.core.writes import write_first, write_path
 from fulian.people.models import Woman
 
-from .figures import FAMILIES_REACHED, REACHED
+from .figures import FAMILIES_REACHED, REACHED, REACHED_YEAR
 from .models import ActivityStatus, Attendance, AttendanceMethod, Session, SignUp, SignUpState
 
 CHECKIN_OPENS_BEFORE = dt.timedelta(minutes=30)  # scanning opens this long before a session starts
@@ -162,6 +163,34 @@ def _month(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
+def _year(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The local calendar year around `moment`."""
+    start = timezone.localtime(moment).replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    return start, start.replace(year=start.year + 1)
+
+
+def _year_first(unit_path: str, phone: str, moment: dt.datetime):
+    """An expression: her earliest check-in at this unit in `moment`'s year (None when there is none)."""
+    start, end = _year(moment)
+    rows = Attendance.objects.filter(unit_path=unit_path, phone=phone, checked_at__gte=start, checked_at__lt=end)
+    return Subquery(rows.order_by().values("phone").annotate(first=Min("checked_at")).values("first")[:1])
+
+
+def _year_deltas(unit_path: str, *, added=None, removed=None, first_before, first_after) -> list:
+    """women_reached_year sits in the month of her first check-in of the year at the unit: move it when a check-in
+    added (or removed) changes which one is first."""
+    before = period_of(first_before) if first_before else None
+    after = period_of(first_after) if first_after else None
+    if before == after:
+        return []
+    deltas = []
+    if before is not None:
+        deltas.append((unit_path, before, REACHED_YEAR, -1))
+    if after is not None:
+        deltas.append((unit_path, after, REACHED_YEAR, 1))
+    return deltas
+
+
 def _facts(session: Session, phone: str, signup: SignUp | None, moment: dt.datetime) -> dict:
     """What a check-in needs to know, in one query: her live sign-up (when none was given), the registry women
     under the activity's unit with her phone, and whether she (or her family) has checked in at this unit this
@@ -171,6 +200,7 @@ def _facts(session: Session, phone: str, signup: SignUp | None, moment: dt.datet
     women = Woman.objects.filter(subtree_q(session.unit_path, "unit_path"), phone=phone, merged_into__isnull=True)
     fields = {
         "seen": Exists(this_month.filter(phone=phone)),
+        "year_first": _year_first(session.unit_path, phone, moment),
         "registry_n": Subquery(women.order_by().values("phone").annotate(n=Count("pk")).values("n")[:1]),
         "registry_id": Subquery(women.order_by("pk").values("pk")[:1]),
     }
@@ -246,6 +276,9 @@ def attendance_record(*, session: Session, name: str = "", phone: str = "", meth
                          changes={"method": method, "walk_in": signup_id is None}, now=now)
             figures_add(_deltas(session, now, person_seen=facts["seen"], family_id=family_id,
                                 family_seen=facts.get("family_seen", False), sign=1))
+            first = facts["year_first"]
+            figures_add(_year_deltas(session.unit_path, first_before=first,
+                                     first_after=now if first is None or now < first else first))
     except IntegrityError:
         done = _recorded(session, phone, client_token)
         if done is None:
@@ -280,7 +313,14 @@ def attendance_remove(*, actor, attendance: Attendance, now=None) -> None:
             raise Conflict(_("这条签到已经撤销了。"), code="checkin_gone")
         audit_record(actor=actor, action="attendance.remove", obj=current,
                      changes={"name": current.name, "method": current.method}, now=now)
+        first_before = Attendance.objects.filter(pk=current.pk).values(
+            first=_year_first(current.unit_path, current.phone, current.checked_at)).get()["first"]
         current.delete()
+        first_after = Attendance.objects.filter(unit_path=current.unit_path, phone=current.phone,
+                                                checked_at__gte=_year(current.checked_at)[0],
+                                                checked_at__lt=_year(current.checked_at)[1]).aggregate(
+            first=Min("checked_at"))["first"]
+        figures_add(_year_deltas(current.unit_path, first_before=first_before, first_after=first_after))
         start, end = _month(current.checked_at)
         this_month = Attendance.objects.filter(unit_path=current.unit_path, checked_at__gte=start,
                                                checked_at__lt=end)

@@ -3,7 +3,8 @@
 Flows, by the month they happened, at the activity's unit (and so every unit above it):
 activities_held (published, by its first session's month), activity_signups (live sign-ups, confirmed or waiting,
 by sign-up month), activity_attendances (check-ins), women_reached and families_reached (a person — by phone — or
-a family counted once per activity unit and month: her first check-in there that month), trainings_completed (by
+a family counted once per activity unit and month: her first check-in there that month), women_reached_year (once
+per unit and year, in the month of her first check-in there that year), trainings_completed (by
 the month of completion) and outcomes_employed / outcomes_business / outcomes_income (by the outcome's recorded_on;
 activities.outcomes). Writers call `figures_add` with these names in their write path; the counter below recounts
 them from the records for `indicators_recount`."""
@@ -18,25 +19,9 @@ from .models import Activity, ActivityStatus, Attendance, Completion, Outcome, S
 
 REACHED = "women_reached"
 FAMILIES_REACHED = "families_reached"
-
-
-def is_first_of_month(attendance: Attendance) -> bool:
-    """Whether `attendance` is the first of its person at its activity's unit in its month (counted in reached)."""
-    start, end = _month_bounds(attendance.checked_at)
-    return not Attendance.objects.filter(unit_path=attendance.unit_path, phone=attendance.phone,
-                                         checked_at__gte=start, checked_at__lt=end).exclude(
-        pk=attendance.pk).filter(checked_at__lte=attendance.checked_at).exists()
-
-
-def _month_bounds(moment):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    local = timezone.localtime(moment)
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    end = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, end
+# each woman once a year at each organising unit, in the month of her first check-in there that year: summed over a
+# year's months it is how many women took part that year (women_reached, summed, counts her once a month)
+REACHED_YEAR = "women_reached_year"
 
 
 @figures_counter
@@ -48,15 +33,18 @@ def activity_figures():
     yield from period_rows(Attendance.objects.all(), "unit_path", "checked_at", "activity_attendances")
     yield from _reached("phone", REACHED, Attendance.objects.all())
     yield from _reached("family_id", FAMILIES_REACHED, Attendance.objects.filter(family__isnull=False))
+    yield from _reached("phone", REACHED_YEAR, Attendance.objects.all(), by_year=True)
     yield from period_rows(Completion.objects.all(), "unit_path", "completed_at", "trainings_completed")
     for kind in ("employed", "business", "income"):
         yield from period_rows(Outcome.objects.filter(kind=kind), "unit_path", "recorded_on", f"outcomes_{kind}")
 
 
-def _reached(key: str, metric: str, rows):
-    """One per (unit, person or family, month): the first check-in of each in each month."""
-    firsts = (rows.annotate(y=ExtractYear("checked_at"), m=ExtractMonth("checked_at"))
-              .values("unit_path", key, "y", "m").annotate(first=Min("checked_at")).order_by())
+def _reached(key: str, metric: str, rows, *, by_year: bool = False):
+    """One per (unit, person or family, month — or year): the first check-in of each in each month (year), counted
+    in the month it happened."""
+    rows = rows.annotate(y=ExtractYear("checked_at"), m=ExtractMonth("checked_at"))
+    firsts = (rows.values("unit_path", key, "y") if by_year else rows.values("unit_path", key, "y", "m")) \
+        .annotate(first=Min("checked_at")).order_by()
     counts: dict[tuple[str, int], int] = {}
     for row in firsts:
         # ExtractYear/Month are in the current time zone (USE_TZ), as period_of is
@@ -73,6 +61,8 @@ figure_define(REACHED, _("参加活动的妇女(人)"), kind=FLOW,
               source=_("活动：签到记录，每人每月在每个主办单位计一次"))
 figure_define(FAMILIES_REACHED, _("参加活动的家庭(户)"), kind=FLOW,
               source=_("活动：家庭签到记录，每户每月在每个主办单位计一次"))
+figure_define(REACHED_YEAR, _("参加活动的妇女(人，按年去重)"), kind=FLOW,
+              source=_("活动：签到记录，每人每年在每个主办单位计一次，计入当年首次签到的月份"))
 figure_define("trainings_completed", _("培训结业(人)"), kind=FLOW, source=_("活动：结业记录"))
 figure_define("outcomes_employed", _("培训后实现就业(人)"), kind=FLOW, source=_("活动：培训成效记录"))
 figure_define("outcomes_business", _("培训后自主创业(人)"), kind=FLOW, source=_("活动：培训成效记录"))

@@ -60,14 +60,14 @@ def dashboard(unit: Unit, *, year: int, weights: dict[str, float] | None = None)
 
 
 def participation_from_records(unit_ids: list[int], *, year: int) -> dict[int, dict]:
-    """{unit_id: {reached, registered, rate}}: women who took part in activities over the year (women_reached: each
-    woman once a month at each organising unit, the months summed) ÷ women registered at the year's end — the
-    records' answer to the survey's 参与率 (core.figures: evaluation reads the activities' figures by name only)."""
-    values = figure_values(unit_ids, ["women_reached", "women_registered"], start=year * 100 + 1,
+    """{unit_id: {reached, registered, rate}}: women who took part in activities in the year (women_reached_year:
+    each woman once a year at each organising unit) ÷ women registered at the year's end — the records' answer to
+    the survey's 参与率 (core.figures: evaluation reads the activities' figures by name only)."""
+    values = figure_values(unit_ids, ["women_reached_year", "women_registered"], start=year * 100 + 1,
                            end=year * 100 + 12)
     out = {}
     for unit_id in unit_ids:
-        reached = values.get(unit_id, {}).get("women_reached") or 0
+        reached = values.get(unit_id, {}).get("women_reached_year") or 0
         registered = values.get(unit_id, {}).get("women_registered") or 0
         out[unit_id] = {"reached": reached, "registered": registered,
                         "rate": reached / registered if registered else None}

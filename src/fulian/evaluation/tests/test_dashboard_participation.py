@@ -1,6 +1,6 @@
 """The dashboard's 参与率 from the survey beside the records' share of registered women who took part in activities
-(women_reached over the year ÷ women registered at its end, read by name from the figure registry), with a note when
-the two are more than 10 points apart; each child unit has its own."""
+(women_reached_year: each woman once in the year ÷ women registered at its end, read by name from the figure
+registry), with a note when the two are more than 10 points apart; each child unit has its own."""
 
 import pytest
 from django.urls import reverse
@@ -26,7 +26,7 @@ def survey_says(unit, answered, positive):
 
 
 def took_part(unit, n):
-    figures_add([(unit.path, period_of(timezone.now()), "women_reached", n)])
+    figures_add([(unit.path, period_of(timezone.now()), "women_reached_year", n)])
 
 
 def test_both_rates_show_and_a_gap_over_ten_points_is_noted(registered, client_for, county_chair, unit):
