@@ -10,7 +10,7 @@ class ActivitiesConfig(AppConfig):
         from fulian.core.hooks import hook_register
 
         # figures and sections on others' pages register themselves
-        from . import figures, panels, panels_organise  # noqa: F401
+        from . import figures, panels, panels_organise, panels_public  # noqa: F401
         from .outcomes import activity_records_merged, outcome_choices_for_contact_log, outcome_from_contact_log
 
         # a contact log (contacts, a sibling app) offers her completed trainings and records what they led to

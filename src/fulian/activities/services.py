@@ -18,6 +18,7 @@ from fulian.core.writes import write_path
 from fulian.orgs.models import Unit, WomensHome
 
 from .models import Activity, ActivityKind, ActivityStatus, Audience, Session
+from .signups import signups_fill, signups_notify_cancel
 
 MAX_SESSIONS = 60
 MAX_TEXT = 20000
@@ -97,7 +98,8 @@ def activity_save(*, actor, unit: Unit, values: dict, sessions, activity: Activi
         done = Activity.objects.filter(client_token=client_token).first()
         if done is not None:
             return done
-    unit = activity.unit if activity is not None else unit
+    editing = activity is not None
+    unit = activity.unit if editing else unit
     _may(actor, unit.path)
     data = _clean(values, unit)
     if data["home"] is not None and not data["home"].unit_path.startswith(unit.path) and not \
@@ -135,6 +137,8 @@ def activity_save(*, actor, unit: Unit, values: dict, sessions, activity: Activi
             if done is not None:
                 return done
         raise
+    if editing:  # places a larger capacity added go to the waiting, in order
+        signups_fill(activity=activity, now=now)
     return activity
 
 
@@ -182,5 +186,6 @@ def activity_cancel(*, actor, activity: Activity, reason: str, now=None) -> Acti
         if current.status == ActivityStatus.PUBLISHED:
             figures_add([(current.unit_path, period_of(current.starts_at), "activities_held", -1)])
         audit_record(actor=actor, action="activity.cancel", obj=current, changes={"reason": reason[:200]}, now=now)
+        signups_notify_cancel(activity=current, reason=reason, now=now)
     return Activity.objects.get(pk=activity.pk)
 

@@ -11,6 +11,11 @@ from fulian.core.errors import Conflict
 from .auth import TokenAuth, session_auth
 from .openapi import TAGS, FulianAPI, validation_error_out
 from .routers_accounts import router as accounts_router
+from .routers_activities import router as activities_router
+from .routers_activities_checkin import public_router as checkin_public_router
+from .routers_activities_checkin import router as checkin_router
+from .routers_activities_outcomes import router as outcomes_router
+from .routers_activities_public import public_router as activities_public_router
 from .routers_building import public_router as building_public_router
 from .routers_building import router as building_router
 from .routers_cases import public_router as cases_public_router
@@ -18,6 +23,7 @@ from .routers_cases import router as cases_router
 from .routers_contacts import router as contacts_router
 from .routers_evaluation import public_router as evaluation_public_router
 from .routers_evaluation import router as evaluation_router
+from .routers_families import router as families_router
 from .routers_homes import public_router as homes_public_router
 from .routers_homes import router as homes_router
 from .routers_incidents import router as incidents_router
@@ -127,3 +133,9 @@ api.add_router("/", supervision_router)
 api.add_router("/", meetings_router)
 api.add_router("/", incidents_router)
 api.add_router("/", practices_router)
+api.add_router("/", activities_router)
+api.add_router("/", checkin_router)
+api.add_router("/", checkin_public_router)
+api.add_router("/", activities_public_router)
+api.add_router("/", outcomes_router)
+api.add_router("/", families_router)

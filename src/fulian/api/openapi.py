@@ -25,6 +25,10 @@ TAGS = [
     ("supervision", "督导 — supervision teams by assigned region, visits, findings and rectification items"),
     ("meetings", "会议 — party-group, chair's office, committee and joint meetings, quorum, votes, decisions"),
     ("incidents", "维权事件 — rights incidents, actions, statements on the fast track, response times"),
+    ("activities", "活动 — activities and courses, projects, campaigns, the public calendar, sign-up, check-in, "
+                   "completions and outcomes"),
+    ("families", "家庭 — households of the registry: members by registry record, or men and children by name and "
+                 "birth year"),
     ("public", "公开 — for the app and mini-program, without a cadre account"),
 ]
 

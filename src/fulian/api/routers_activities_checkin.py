@@ -12,7 +12,7 @@ from fulian.core.policy import Action
 
 from .pagination import CappedPagination
 from .schemas import ErrorOut
-from .schemas_activities_checkin import AttendanceIn, AttendanceOut, CheckInPublicIn, CheckInPublicOut
+from .schemas_activities_checkin import AttendanceIn, CheckInAttendanceOut, CheckInPublicIn, CheckInPublicOut
 
 router = Router(tags=["activities"])
 public_router = Router(tags=["activities"])
@@ -38,7 +38,7 @@ def public_checkin(request, payload: CheckInPublicIn):
                         "signed_up": done.signup_id is not None, "waiting": checkin.is_waiting(done)})
 
 
-@router.get("/sessions/{session_id}/attendance", response={200: list[AttendanceOut], 404: ErrorOut})
+@router.get("/sessions/{session_id}/attendance", response={200: list[CheckInAttendanceOut], 404: ErrorOut})
 @paginate(CappedPagination)
 def attendance_list(request, session_id: int):
     """Who checked in to the session, latest first."""
@@ -46,7 +46,7 @@ def attendance_list(request, session_id: int):
     return checkin.attendances_of(session)
 
 
-@router.post("/sessions/{session_id}/attendance", response={201: AttendanceOut, 400: ErrorOut, 404: ErrorOut,
+@router.post("/sessions/{session_id}/attendance", response={201: CheckInAttendanceOut, 400: ErrorOut, 404: ErrorOut,
                                                             409: ErrorOut})
 def attendance_add(request, session_id: int, payload: AttendanceIn):
     """The organiser ticks a sign-up (`signup_id`) or adds a walk-in (`name`, `phone`; linked to the registry only

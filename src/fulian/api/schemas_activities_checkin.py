@@ -36,7 +36,7 @@ class AttendanceIn(Schema):
     client_token: str | None = Field(None, max_length=40, description="resend the same token: one attendance only")
 
 
-class AttendanceOut(Schema):
+class CheckInAttendanceOut(Schema):
     id: int
     session_id: int
     activity_id: int

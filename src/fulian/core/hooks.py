@@ -6,7 +6,13 @@ Calls are synchronous and in registration order, so a failing listener rolls the
 use are listed here, so a reader finds every listener with one search:
 
 - "woman.moved" (woman, old_path): contacts re-homes her history and ends links of cadres whose area she left.
-- "woman.merged" (source, target) → dict of moved counts: contacts moves her contacts, needs and links.
+- "woman.merged" (source, target) → dict of moved counts: contacts moves her contacts, needs and links; activities
+  her sign-ups, check-ins and completions; people her places in families.
+- "woman_account.forgotten" (account, now): a dormant 我的 account starts empty — activities unlinks her sign-ups.
+- "training.outcome_choices" (actor, woman) → {"completions": [(id, label)], "kinds": [...]}: what a contact log may
+  record as a training's outcome (activities).
+- "training.outcome" (actor, woman, completion_id, kind, amount, note, recorded_on, contact_log_id): a contact log
+  records a training's outcome (activities).
 - "account.moved" (actor, account, now) → dict: contacts hands her women on, cases releases her case roles.
 - "need.became_case" (need_id): contacts seals the need (its text now lives in the case).
 """

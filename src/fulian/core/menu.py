@@ -20,6 +20,8 @@ ENTRIES = [
     ("units", "unit_root", _("组织树"), None),
     ("field_weeks", "field_weeks", _("下基层"), None),
     ("homes", "home_list", _("妇女之家"), None),
+    ("activities", "activity_list", _("活动"), None),
+    ("families", "families_list", _("家庭"), None),
     ("publish", "publish_list", _("信息发布"), None),
     ("practices", "practice_list", _("典型做法"), None),
     ("dashboard", "dashboard_home", _("工作评价"), None),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from fulian.core.geo import amap_marker_url
 from fulian.core.middleware import allow_geolocation
+from fulian.core.panels import panels_for
 from fulian.core.policy import Action, allows
 
 from . import homes
@@ -91,6 +92,7 @@ def home_detail(request, home_id: int):
             "activities": home.activities.all()[:50],
             "can_edit": allows(request.user, Action.EDIT, home.unit_path),
             "map": _map_context([home]),
+            "sections": panels_for("womens_home.sections", request, home),  # e.g. activities held there
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
+from fulian.core.hooks import hook_call
 from fulian.core.otp import otp_check, otp_forget, otp_send
 from fulian.core.outbox import outbox_put
 from fulian.core.phone import normalize_phone
@@ -143,6 +144,7 @@ def account_forget_links(*, account: WomanAccount, now) -> None:
     with it now starts with nothing of the previous holder's. Her requests stay with the federation, and she can add
     them back to 我的 with their tracking codes; the old holder's app tokens die too."""
     unlinked = account.cases.update(account=None)
+    hook_call("woman_account.forgotten", account=account, now=now)  # e.g. her activity sign-ups leave 我的
     WomanAccount.objects.filter(pk=account.pk).update(tokens_valid_after=now)
     audit_record(actor=None, action="woman_account.dormant_reset", changes={"account": account.pk,
                                                                             "requests_unlinked": unlinked})

@@ -95,9 +95,9 @@ def me(request):
             step = "code" if request.POST.get("code") else "phone"
             messages.error(request, " ".join(exc.messages))
     cases = list(account.cases.order_by("-created_at")) if account else []
-    return _private(
-        render(request, "portal/me.html", {"account": account, "step": step, "phone": phone, "cases": cases})
-    )
+    sections = panels_for("portal.me", request, account) if account else []  # e.g. her activity sign-ups
+    return _private(render(request, "portal/me.html", {"account": account, "step": step, "phone": phone,
+                                                       "cases": cases, "sections": sections}))
 
 
 @require_POST

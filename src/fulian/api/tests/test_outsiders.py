@@ -34,6 +34,22 @@ PUBLIC = {
                                       "not in her 我的 changes nothing)",
     "verify/<str:code>/": "anyone checks a certificate by the signed code printed on it (holder masked)",
     "/api/v1/public/certificates/{code}": "anyone checks a certificate by the signed code printed on it",
+    "news/photos/<int:practice_photo_id>/": "a photo of a practice published on the portal (404 before then)",
+    "calendar/<int:activity_id>/": "a published public activity on the calendar (drafts and invited-only answer 404 "
+                                   "to everyone)",
+    "calendar/<int:activity_id>/signup/": "signing up for a published public activity, with a one-time code",
+    "calendar/signups/<str:token>/": "her sign-up by the secret link she was given",
+    "calendar/signups/<str:token>/cancel/": "cancelling her sign-up by the secret link she was given",
+    "/api/v1/public/activities/{activity_id}": "a published public activity of the calendar",
+    "/api/v1/public/activities/{activity_id}/code": "a one-time code for signing up, by phone",
+    "/api/v1/public/activities/{activity_id}/signups": "signing up with a one-time code",
+    "/api/v1/public/me/activities/{activity_id}/signups": "signing up with her own app token",
+    "/api/v1/public/signups/{token}": "her sign-up by its secret token",
+    "/api/v1/public/signups/{token}/cancel": "cancelling her sign-up by its secret token",
+    "checkin/<int:session_id>/<str:code>/": "what a session's QR code opens: her own check-in without sign-in; the "
+                                            "code that changes every minute is the key, refused outside the "
+                                            "session's time",
+    "/api/v1/public/checkin": "the app's check-in with the code of the session's QR link: the code is the key",
 }
 # Routes whose parameters are not record ids (a kind of roster, an action name): scoped by who asks, tested apart.
 NOT_IDS = {"news/<str:category>/", "rosters/<str:kind>/template.xlsx", "rosters/<str:kind>/export.xlsx",
@@ -102,7 +118,9 @@ def _records(unit, county_chair, village_cadre):
 # Modules whose `records(county=, village=, chair=, cadre=)` adds the record kinds of their own routes.
 MORE_RECORDS = ("fulian.supervision.tests.outsiders", "fulian.meetings.tests.outsiders",
                 "fulian.incidents.tests.outsiders", "fulian.portal.tests.outsiders_practices",
-                "fulian.work.tests.outsiders_rhythm")
+                "fulian.work.tests.outsiders_rhythm", "fulian.activities.tests.outsiders",
+                "fulian.activities.tests.outsiders_checkin", "fulian.activities.tests.outsiders_outcomes",
+                "fulian.people.tests.outsiders_families")
 
 
 def _more_records(**kwargs) -> dict:

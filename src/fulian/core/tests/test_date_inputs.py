@@ -11,7 +11,8 @@ from django.utils import translation
 from fulian.core.forms import DateInput
 
 FORM_MODULES = ["fulian.contacts.forms", "fulian.evaluation.forms", "fulian.orgs.forms_homes", "fulian.people.forms",
-                "fulian.accounts.forms", "fulian.cases.forms", "fulian.orgs.forms", "fulian.supervision.forms"]
+                "fulian.accounts.forms", "fulian.cases.forms", "fulian.orgs.forms", "fulian.supervision.forms",
+                "fulian.activities.forms"]
 
 
 def _date_fields():
