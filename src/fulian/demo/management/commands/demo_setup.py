@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from fulian.accounts.demo import demo_accounts
+from fulian.activities.demo_organise import demo_organise
+from fulian.activities.demo_outcomes import demo_outcomes
 from fulian.accounts.models import User
 from fulian.cases.demo import demo_cases
 from fulian.contacts.demo import demo_contacts, demo_field_weeks
@@ -14,6 +16,7 @@ from fulian.meetings.demo import demo_meetings
 from fulian.orgs.demo import demo_staff, demo_tree
 from fulian.orgs.models import Unit
 from fulian.people.demo import demo_women
+from fulian.people.demo_families import demo_families
 from fulian.people.models import Woman
 from fulian.portal.demo import demo_articles, demo_practices
 from fulian.supervision.demo import demo_supervision
@@ -43,6 +46,7 @@ class Command(BaseCommand):
         if not Task.objects.exists():
             self._work_network()
         self._work_network_2()  # each part safe to run twice: a demo made before them gets them too
+        self._activities()
         self.stdout.write(f"ready in {time.perf_counter() - started:.0f}s\n")
         self.stdout.write(self.style.SUCCESS(f"fulian demo: {url}/"))
         self.stdout.write(f"API docs: {url}/api/v1/docs   data maintenance: {url}/admin/")
@@ -116,3 +120,16 @@ class Command(BaseCommand):
             f"demo incidents: {made} (/incidents/); practices: one published on the portal "
             f"(/news/{practices['article']}/), one waiting at {practices['waiting_at']} (/practices/)"
         )
+
+    def _activities(self):
+        users = {u.username: u for u in User.objects.filter(username__startswith="hb-")}
+        families = demo_families(users=users)
+        organised = demo_organise(users=users)
+        outcomes = demo_outcomes(users=users)
+        if organised.get("created"):
+            self.stdout.write(
+                f"demo activities: 正定县's brand project 龙妹家政 with trainings (/activities/), the province's "
+                f"campaign 家风讲坛进万家, sign-ups and check-ins; {outcomes['completions']} completions with "
+                f"certificates, {outcomes['outcomes']} outcomes; {families['families']} families (/families/); "
+                f"public calendar: /calendar/"
+            )
