@@ -17,7 +17,7 @@ from fulian.core.policy import OutOfScope
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_organise")]
+pytestmark = pytest.mark.django_db
 
 
 def sheet(rows, header=("姓名", "手机号", "场次"), name="签到表.xlsx") -> SimpleUploadedFile:

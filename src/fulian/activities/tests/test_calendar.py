@@ -23,7 +23,7 @@ from fulian.portal.tests.test_page_weight import LIMIT, weight
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_calendar")]
+pytestmark = pytest.mark.django_db
 
 HENGDONG, XIBAITANG = "130123100001", "130123101201"
 

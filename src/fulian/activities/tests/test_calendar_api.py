@@ -11,7 +11,7 @@ from fulian.portal.tests.otp import last_code_sent
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_calendar")]
+pytestmark = pytest.mark.django_db
 JSON = "application/json"
 
 

@@ -20,7 +20,7 @@ from fulian.dispatch.models import Recipient, RecipientState
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_organise")]
+pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 

@@ -38,8 +38,7 @@ print(activity.sessions.get().pk)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    manage, env = site_prepare(tmp_path_factory.mktemp("checkin-browser"),
-                               env_extra={"DJANGO_SETTINGS_MODULE": "fulian.activities.tests.settings_checkin"})
+    manage, env = site_prepare(tmp_path_factory.mktemp("checkin-browser"))
     account_create(manage, env, "county", "130123000000", "chair", "刘桂英")
     made = subprocess.run([*manage, "shell", "-c", SETUP], env=env, check=True, capture_output=True, text=True)
     session_id = int(made.stdout.strip().splitlines()[-1])

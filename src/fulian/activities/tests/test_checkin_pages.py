@@ -16,7 +16,7 @@ from fulian.core.figures import figure_values, period_of
 
 from .test_checkin import sign_up, woman
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_checkin")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from fulian.core.models import AuditEvent
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_organise")]
+pytestmark = pytest.mark.django_db
 
 
 def _local(moment: dt.datetime) -> str:

@@ -10,14 +10,14 @@ import pytest
 from django.utils import timezone
 
 from fulian.activities.models import Activity, ActivityStatus, Campaign, Project
+from fulian.api.api import api as API
 from fulian.api.routers_activities import router
 from fulian.api.tests.test_outsiders import _example
 
 from .conftest import at
 from .outsiders import records
-from .urls_organise import API
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_organise")]
+pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 

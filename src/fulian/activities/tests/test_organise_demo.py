@@ -7,7 +7,7 @@ from fulian.activities import campaigns, projects
 from fulian.activities.demo_organise import demo_organise
 from fulian.activities.models import Activity, Attendance, Campaign, Project
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_organise")]
+pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_fills_a_project_and_a_campaign_once(county_chair, province_chair, unit, home):

@@ -13,7 +13,7 @@ from fulian.orgs.models import HomeHost, WomensHome
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_organise")]
+pytestmark = pytest.mark.django_db
 
 
 def test_a_home_is_registered_with_its_host_from_the_form(client_for, county_chair, unit):

@@ -24,7 +24,7 @@ from fulian.people.services import WomanData, woman_create
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_outcomes_test")]
+pytestmark = pytest.mark.django_db
 
 MINE = {"trainings_completed", "outcomes_employed", "outcomes_business", "outcomes_income"}
 

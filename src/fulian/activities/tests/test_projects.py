@@ -16,7 +16,7 @@ from fulian.core.policy import OutOfScope
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_organise")]
+pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 VALUES = {"name": "龙妹家政", "kind": "brand", "partners": ["县人社局", "县人社局", " "], "budget": "50000",

@@ -14,7 +14,7 @@ from fulian.core.models import Outbox
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_calendar")]
+pytestmark = pytest.mark.django_db
 
 
 def cadre_signs_up(activity, actor, phone):

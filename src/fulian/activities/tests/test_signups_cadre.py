@@ -15,7 +15,7 @@ from fulian.people.services import WomanData, woman_create
 
 from .conftest import at
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.activities.tests.urls_calendar")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

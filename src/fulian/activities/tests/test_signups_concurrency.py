@@ -13,7 +13,6 @@ from fulian.portal.models import WomanAccount
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-    pytest.mark.urls("fulian.activities.tests.urls_calendar"),
 ]
 
 

@@ -16,7 +16,7 @@ from fulian.people.services import WomanData, woman_create
 
 from .helpers import male_id
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("fulian.people.tests.urls_families_test")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
