@@ -244,6 +244,11 @@ INCIDENT_STATEMENT_HOURS = envint("INCIDENT_STATEMENT_HOURS", "24", low=1, high=
 # decision. more_than_half (过半数, the federations' rule), half (半数及以上) or two_thirds (三分之二及以上).
 MEETING_QUORUM = envchoice("MEETING_QUORUM", "more_than_half", ("more_than_half", "half", "two_thirds"))
 MEETING_MAJORITY = envchoice("MEETING_MAJORITY", "more_than_half", ("more_than_half", "half", "two_thirds"))
+# Activities: public calendar views per address a minute, sign-ups per phone an hour, check-ins per address an hour
+# (generous: a Women's Home's Wi-Fi or a mobile network puts a whole class behind one address)
+CALENDAR_VIEWS_PER_MINUTE = envint("CALENDAR_VIEWS_PER_MINUTE", "300", low=1)
+ACTIVITY_SIGNUPS_PER_PHONE = envint("ACTIVITY_SIGNUPS_PER_PHONE", "20", low=1)
+CHECKINS_PER_ADDRESS = envint("CHECKINS_PER_ADDRESS", "300", low=1)
 # Hostile input: a request body over this is refused (uploads: rosters ≤ IMPORT_MAX_BYTES, photos ≤ 5 MB); so is a
 # query value over MAX_QUERY_VALUE characters.
 MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", str(21 * 1024 * 1024))

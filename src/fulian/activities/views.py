@@ -100,7 +100,7 @@ def _activity_form(request, unit, activity=None):
                    "partners": "\n".join(activity.partners), "for_families": activity.for_families,
                    "project": activity.project_id, "campaign": activity.campaign_id, "version": activity.version}
     else:
-        for name in ("project", "campaign"):
+        for name in ("project", "campaign", "home"):  # 新建活动 from a project, a campaign or a Women's Home
             picked = param_int(request.GET, name)
             if picked is not None:
                 initial[name] = picked

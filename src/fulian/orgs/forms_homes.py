@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fulian.core.forms import DateInput
-
 from .models import HomeHost, Level
 from .places import PlaceField
 
@@ -24,12 +22,6 @@ class HomeForm(forms.Form):
 
     def clean_host(self):
         return self.cleaned_data.get("host") or None  # not chosen: a new home is a village's, an old one keeps its
-
-
-class ActivityForm(forms.Form):
-    held_on = forms.DateField(label=_("日期"), widget=DateInput())
-    title = forms.CharField(label=_("活动"), max_length=120)
-    participants = forms.IntegerField(label=_("参加人数"), min_value=0, initial=0)
 
 
 class NearestForm(forms.Form):

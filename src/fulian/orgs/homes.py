@@ -12,7 +12,7 @@ from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, require, scope_q
 from fulian.core.tree import SEGMENT, ancestor_paths, subtree_q
 
-from .models import HomeActivity, HomeHost, Level, WomensHome
+from .models import HomeHost, Level, WomensHome
 
 EARTH_KM = 6371.0088
 
@@ -89,20 +89,6 @@ def home_save(
             home.photo.save(photo.name, photo, save=False)
             WomensHome.objects.filter(pk=home.pk).update(photo=home.photo.name)
     return home
-
-
-def home_activity_add(*, actor, home: WomensHome, held_on, title: str, participants: int) -> HomeActivity:
-    require(actor, Action.EDIT, home.unit_path)
-    if participants < 0:
-        raise ValidationError(_("参加人数不能为负数。"), code="participants_negative")
-    if not (title or "").strip():
-        raise ValidationError(_("请填写活动名称。"), code="activity_title")
-    with transaction.atomic():
-        activity = HomeActivity.objects.create(
-            home=home, held_on=held_on, title=title.strip()[:120], participants=participants
-        )
-        audit_record(actor=actor, action="home.activity", obj=home, changes={"title": activity.title})
-    return activity
 
 
 def distance_km(lat1, lng1, lat2, lng2) -> float:

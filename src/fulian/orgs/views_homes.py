@@ -1,10 +1,9 @@
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from fulian.core.geo import amap_marker_url
 from fulian.core.middleware import allow_geolocation
@@ -12,7 +11,7 @@ from fulian.core.panels import panels_for
 from fulian.core.policy import Action, allows
 
 from . import homes
-from .forms_homes import ActivityForm, HomeForm, NearestForm
+from .forms_homes import HomeForm, NearestForm
 from .selectors import access_unit_by_id, unit_home_for
 
 
@@ -70,25 +69,17 @@ def home_new(request, unit_id: int):
 
 
 @login_required
+@require_safe
 def home_detail(request, home_id: int):
     home = homes.homes_for(request.user).filter(pk=home_id).first()
     if home is None:
         raise Http404("home")
-    form = ActivityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            homes.home_activity_add(actor=request.user, home=home, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("已记录活动。"))
-            return redirect("home_detail", home_id=home.pk)
     return render(
         request,
         "orgs/home_detail.html",
         {
             "home": home,
-            "form": form,
+            # headcounts typed in before activities were recorded: shown, no longer written (活动 counts check-ins)
             "activities": home.activities.all()[:50],
             "can_edit": allows(request.user, Action.EDIT, home.unit_path),
             "map": _map_context([home]),

@@ -55,3 +55,21 @@ def test_the_homes_section_lists_held_and_coming_activities(county_chair, villag
     request.user = village_cadre  # the county's activities are outside her scope: named, not linked
     html = "".join(panels_for("womens_home.sections", request, home))
     assert "家风讲坛" in html and 'href="/activities/' not in html
+
+
+def test_the_home_page_starts_an_activity_there_and_no_longer_takes_a_typed_headcount(client_for, county_chair, home):
+    """A fact is entered once: who took part is counted from check-ins, so the home page offers 在这里新建活动 (the
+    form opens with the home chosen) instead of the old form for a headcount typed in afterwards."""
+    client = client_for(county_chair)
+    page = client.get(f"/homes/{home.pk}/").content.decode()
+    assert f"/activities/new/?home={home.pk}" in page and "参加人数" not in page
+    form = client.get(f"/activities/new/?home={home.pk}").content.decode()
+    assert f'<option value="{home.pk}" selected>' in form
+    assert client.post(f"/homes/{home.pk}/", {"held_on": "2026-11-01", "title": "x", "participants": "30"}) \
+        .status_code == 405
+
+
+def test_the_finder_and_the_portal_lead_to_the_activities_near_her(client, home):
+    found = client.get("/find-home/", {"lat": "38.14", "lng": "114.57"}).content.decode()
+    assert "/calendar/?lat=38.14&amp;lng=114.57" in found
+    assert "/calendar/" in client.get("/").content.decode()

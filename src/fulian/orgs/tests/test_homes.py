@@ -1,4 +1,3 @@
-import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -58,13 +57,6 @@ def test_bad_coordinates_are_refused(unit, county_chair, lat, lng, code):
     with pytest.raises(ValidationError) as exc:
         homes.home_save(actor=county_chair, unit=unit("恒东社区"), name="x", address="y", latitude=lat, longitude=lng)
     assert exc.value.code == code
-
-
-@pytest.mark.django_db
-def test_activity_participants_never_negative(three_homes, county_chair):
-    with pytest.raises(ValidationError):
-        homes.home_activity_add(actor=county_chair, home=three_homes["恒东社区妇女之家"], held_on=dt.date(2026, 11, 1),
-                                title="家风讲坛", participants=-3)
 
 
 @pytest.mark.django_db
