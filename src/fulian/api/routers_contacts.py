@@ -58,6 +58,7 @@ def contact_create(request, woman_id: int, payload: ContactIn):
         today=timezone.localdate(), views=payload.views, help_given=payload.help_given,
         follow_up_on=payload.follow_up_on, needs=[(n.category, n.description) for n in payload.needs],
         field_week=week, client_token=payload.client_token,
+        training_outcome=payload.training_outcome.dict() if payload.training_outcome else None,
     )
     return Status(201, log)
 

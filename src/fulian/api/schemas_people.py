@@ -1,5 +1,6 @@
 import datetime as dt
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -126,6 +127,13 @@ class NeedIn(Schema):
     description: str = ""
 
 
+class ContactTrainingOutcomeIn(Schema):
+    completion_id: Id = Field(description="her completed training (GET /api/v1/women/{id}/activities lists them)")
+    kind: Literal["employed", "business", "income", "other"]
+    amount: Decimal | None = Field(None, description="monthly income change in yuan (required for income)")
+    note: str = Field("", max_length=300)
+
+
 class ContactIn(Schema):
     contacted_on: dt.date
     channel: enum_of(Channel)
@@ -135,6 +143,8 @@ class ContactIn(Schema):
     needs: list[NeedIn] = Field(default_factory=list)
     field_week_id: Id | None = None
     client_token: str | None = Field(None, max_length=40, description="resend the same token: one contact only")
+    training_outcome: ContactTrainingOutcomeIn | None = Field(
+        None, description="what a training of hers led to, recorded with this contact (refused: nothing is saved)")
 
 
 class NeedOut(Schema):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from fulian.core.audit import audit_record
 from fulian.core.figures import figures_add, period_of
+from fulian.core.hooks import hook_call
 from fulian.core.outbox import outbox_put
 from fulian.core.policy import Action, OutOfScope, actions_of, allows, has_any_role, may_issue_work, require
 from fulian.core.writes import write_later, write_path
@@ -193,9 +194,11 @@ def may_log_contact(actor, woman: Woman) -> bool:
 def contact_log_create(
     *, actor, woman: Woman, contacted_on: dt.date, channel: str, today: dt.date, views: str = "",
     help_given: str = "", follow_up_on: dt.date | None = None, needs: list[tuple[str, str]] = (),
-    field_week: FieldWeek | None = None, client_token: str | None = None,
+    field_week: FieldWeek | None = None, client_token: str | None = None, training_outcome: dict | None = None,
 ) -> ContactLog:
-    """Record a contact. The same client token twice (a double tap on "save") records it once."""
+    """Record a contact. The same client token twice (a double tap on "save") records it once. `training_outcome`
+    ({completion_id, kind, amount, note}): what a training of hers led to, recorded with the contact through the
+    hook "training.outcome" (activities) — refused, the whole contact is not saved."""
     if client_token:
         done = ContactLog.objects.filter(client_token=client_token, cadre=actor).first()
         if done is not None:
@@ -227,6 +230,9 @@ def contact_log_create(
             _refresh_contact_dates(woman)
             audit_record(actor=actor, action="contact.create", obj=woman,
                          changes={"channel": channel, "on": str(contacted_on), "needs": len(needs)})
+            if training_outcome:
+                hook_call("training.outcome", actor=actor, woman=woman, recorded_on=contacted_on,
+                          contact_log_id=log.pk, **training_outcome)
     except IntegrityError:
         if client_token:  # the same token won a race in another request: that save is the one
             return ContactLog.objects.get(client_token=client_token)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from fulian.accounts.selectors import access_cadre_by_id
 from fulian.core.burden import entry_accept
 from fulian.core.excel import export_download
+from fulian.core.hooks import hook_call
 from fulian.core.panels import panels_for
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows, may_issue_work
@@ -45,6 +46,7 @@ def _contact_from_form(request, woman, form):
         actor=request.user, woman=woman, contacted_on=data["contacted_on"], channel=data["channel"],
         today=timezone.localdate(), views=data.get("views", ""), help_given=data.get("help_given", ""),
         follow_up_on=data.get("follow_up_on"), needs=needs, field_week=week, client_token=data["client_token"],
+        training_outcome=form.training_outcome(),
     )
 
 
@@ -58,7 +60,9 @@ def contact_new(request, woman_id: int):
         initial = {"field_week": week.pk, "channel": "field_week"}
     day = timezone.localdate()
     weeks = selectors.field_weeks_for(request.user).filter(starts_on__lte=day, ends_on__gte=day - timedelta(days=14))
-    form = ContactForm(request.POST or None, initial=initial, weeks=weeks)
+    # her completed trainings this contact may record an outcome of (activities answers, through the hook)
+    trainings = next(iter(hook_call("training.outcome_choices", actor=request.user, woman=woman)), None)
+    form = ContactForm(request.POST or None, initial=initial, weeks=weeks, trainings=trainings)
     if request.method == "POST" and form.is_valid():
         try:
             _contact_from_form(request, woman, form)
