@@ -96,8 +96,8 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true", help="bench on SQLite instead of PostgreSQL")
     parser.add_argument("--repeat", type=int, default=40, help="samples per side per round (3 rounds)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
-    parser.add_argument("--only", nargs="*", default=["tree", "people", "evaluation", "cases", "tasks"],
-                        help="tree, people, evaluation, cases, tasks")
+    parts = ["tree", "people", "evaluation", "cases", "tasks", "activities"]
+    parser.add_argument("--only", nargs="*", default=parts, help=", ".join(parts))
     args = parser.parse_args()
 
     url = choose_database(args.sqlite)
@@ -113,11 +113,11 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     report = Report()
     try:
-        from bench import cases, evaluation, people, tasks, tree
+        from bench import activities, cases, evaluation, people, tasks, tree
 
         started = time.perf_counter()
         for name, part in (("tree", tree), ("people", people), ("evaluation", evaluation), ("cases", cases),
-                           ("tasks", tasks)):
+                           ("tasks", tasks), ("activities", activities)):
             if name in args.only:
                 t = time.perf_counter()
                 part.run(report, repeat=args.repeat)
