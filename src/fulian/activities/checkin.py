@@ -176,7 +176,7 @@ def _year_first(unit_path: str, phone: str, moment: dt.datetime):
     return Subquery(rows.order_by().values("phone").annotate(first=Min("checked_at")).values("first")[:1])
 
 
-def _year_deltas(unit_path: str, *, added=None, removed=None, first_before, first_after) -> list:
+def _year_deltas(unit_path: str, *, first_before, first_after) -> list:
     """women_reached_year sits in the month of her first check-in of the year at the unit: move it when a check-in
     added (or removed) changes which one is first."""
     before = period_of(first_before) if first_before else None
