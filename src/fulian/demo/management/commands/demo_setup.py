@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from fulian.accounts.demo import demo_accounts
+from fulian.accounts.models import User
 from fulian.activities.demo_organise import demo_organise
 from fulian.activities.demo_outcomes import demo_outcomes
-from fulian.accounts.models import User
 from fulian.cases.demo import demo_cases
 from fulian.contacts.demo import demo_contacts, demo_field_weeks
 from fulian.demo.building import demo_building
