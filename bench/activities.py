@@ -16,7 +16,6 @@ import random
 import re
 import secrets
 import statistics
-import threading
 import time
 import urllib.parse
 from io import StringIO
@@ -49,7 +48,7 @@ from fulian.orgs.models import HomeHost, Kind, Level, Unit, WomensHome
 from fulian.people.demo import GIVEN, MOBILE_PREFIXES, SURNAMES
 
 from .cases import _free_port, _serve
-from .run import ROUNDS, compare
+from .run import ROUNDS, compare, drive_posts
 
 ACTIVITIES = 2_000
 PER_ACTIVITY = 50  # sign-ups each: 100,000 in all
@@ -322,40 +321,6 @@ def _in_process(report, jobs: list, sessions: dict) -> int:
     return 100 + ROUNDS * CHECKINS
 
 
-def _drive(port: int, clients: int, requests: list) -> float:
-    """Send every request — a function giving (url, body, headers) when it is sent — from `clients` threads on
-    keep-alive connections; requests per second. Any answer but 200 fails the bench."""
-    lock = threading.Lock()
-    queue = iter(requests)
-    errors = []
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            with lock:
-                make = next(queue, None)
-            if make is None:
-                break
-            url, body, headers = make()
-            conn.request("POST", url, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                errors.append(response.status)
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    t = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - t
-    if errors:
-        raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
-    return len(requests) / elapsed
-
-
 def _over_http(report, jobs: list, sessions: dict) -> int:
     """The page her phone posts to (the QR code's link, with this minute's code) against the bare one-INSERT view,
     on one gunicorn server; each woman from her own address (X-Real-IP from the local proxy, as behind nginx), so
@@ -410,13 +375,13 @@ def _over_http(report, jobs: list, sessions: dict) -> int:
             made += n
             return batch
 
-        _drive(port, 8, take(50))  # warm up both, as the other parts do
-        _drive(port, 8, [bare_request] * 50)
+        drive_posts(port, 8, take(50))  # warm up both, as the other parts do
+        drive_posts(port, 8, [bare_request] * 50)
         rates = {(kind, n): [] for kind in ("checkin", "bare") for n in CLIENTS}
         for _round in range(ROUNDS):  # interleaved, so a slow minute on a shared machine hits both sides
             for clients in CLIENTS:
-                rates[("checkin", clients)].append(_drive(port, clients, take(HTTP_CHECKINS)))
-                rates[("bare", clients)].append(_drive(port, clients, [bare_request] * HTTP_CHECKINS))
+                rates[("checkin", clients)].append(drive_posts(port, clients, take(HTTP_CHECKINS)))
+                rates[("bare", clients)].append(drive_posts(port, clients, [bare_request] * HTTP_CHECKINS))
     finally:
         server.terminate()
         server.wait(timeout=10)

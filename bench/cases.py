@@ -11,7 +11,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -20,6 +19,8 @@ from fulian.accounts.tests.factories import UserFactory
 from fulian.cases.models import Case
 from fulian.core.models import AuditEvent, Outbox
 from fulian.orgs.models import Kind, Level, Unit
+
+from .run import drive_posts
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUESTS = 800
@@ -36,36 +37,8 @@ def _free_port() -> int:
 
 def _drive(port: int, clients: int, make_body, headers: dict) -> tuple[float, int]:
     """POST REQUESTS times from `clients` threads (keep-alive connections); (requests per second, accepted)."""
-    counter = iter(range(REQUESTS))
-    lock = threading.Lock()
-    errors = []
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            with lock:
-                n = next(counter, None)
-            if n is None:
-                break
-            url, body = make_body(n)
-            conn.request("POST", url, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                errors.append(response.status)
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    t = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - t
-    if errors:
-        raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
-    return REQUESTS / elapsed, REQUESTS
-
+    requests = [lambda n=n: (*make_body(n), headers) for n in range(REQUESTS)]
+    return drive_posts(port, clients, requests), REQUESTS
 
 def _serve(port: int) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.bench_settings", "DATABASE_URL": os.environ["DATABASE_URL"],

@@ -6,10 +6,12 @@ scale. Nothing here is a test: it prints numbers and writes bench/out/results.js
 """
 
 import argparse
+import http.client
 import json
 import os
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -89,6 +91,40 @@ class Report:
                           "ratio": None if ratio is None else round(ratio, 2)})
         ratio_text = "" if ratio is None else f"{ratio:8.2f}x"
         print(f"{figure:<52} {value:>18}   vs {reference:<40} {ref_value:>14} {ratio_text}", flush=True)
+
+
+def drive_posts(port: int, clients: int, requests: list) -> float:
+    """Send every request — a function giving (url, body, headers) when it is sent — from `clients` threads on
+    keep-alive connections; requests per second. Any answer but 200 fails the bench."""
+    lock = threading.Lock()
+    queue = iter(requests)
+    errors = []
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                make = next(queue, None)
+            if make is None:
+                break
+            url, body, headers = make()
+            conn.request("POST", url, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(response.status)
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    t = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - t
+    if errors:
+        raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
+    return len(requests) / elapsed
 
 
 def main() -> None:
