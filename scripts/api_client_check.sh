@@ -13,6 +13,7 @@ unset DATABASE_URL
 cat >"$tmp/config.yaml" <<'YAML'
 content_type_overrides:
   application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: application/octet-stream
+  image/*: application/octet-stream
 YAML
 PATH="$PWD/.venv/bin:$PATH" openapi-python-client generate --path "$tmp/openapi.json" --output-path "$tmp/client" \
   --config "$tmp/config.yaml" --meta none >"$tmp/generate.log" 2>&1 || { cat "$tmp/generate.log"; echo "openapi-python-client failed"; exit 1; }
