@@ -125,7 +125,7 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/api/v1/openapi.json" >
 status=0
 SCHEMATHESIS_HOOKS=scripts/schemathesis_hooks.py SCHEMATHESIS_SEED="$tmp/seed.json" SCHEMATHESIS_CALLS="$tmp/calls" \
 .venv/bin/schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
-  --checks not_a_server_error --max-examples "${SCHEMATHESIS_EXAMPLES:-10}" --seed 2026 --no-color \
+  --checks not_a_server_error --max-examples "${SCHEMATHESIS_EXAMPLES:-5}" --seed 2026 --no-color \
   --exclude-path-regex '(/me/tokens/revoke-all|/accounts/\{account_id\}/password|/public/me/signout)$' || status=$?
 # (those three end the fuzzer's own credentials; their own tests cover them)
 # how deep it went: an operation is exercised when one answer came from past its lookups (2xx, or a refusal by a

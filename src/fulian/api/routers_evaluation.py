@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from fulian.core.policy import Action
 from fulian.evaluation import selectors, services
@@ -207,7 +207,7 @@ def survey_response_submit(request, survey_id: int, payload: ResponseIn):
 
 
 @router.get("/units/{unit_id}/dashboard", response={200: DashboardOut, 404: ErrorOut})
-def unit_dashboard(request, unit_id: int, year: int | None = None):
+def unit_dashboard(request, unit_id: int, year: int | None = Query(None, ge=2000, le=2100)):
     """The four rates and the operational figures of a unit's subtree for a year: totals, months, children."""
     unit = access_unit_by_id(request.auth, unit_id)
     return _board_json(selectors.dashboard(unit, year=year or timezone.localdate().year))
@@ -217,7 +217,7 @@ def unit_dashboard(request, unit_id: int, year: int | None = None):
 def rankings_list(
     request,
     level: int = 3,
-    year: int | None = None,
+    year: int | None = Query(None, ge=2000, le=2100),
     under: int | None = None,
     awareness: int = 25,
     participation: int = 25,

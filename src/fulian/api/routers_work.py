@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from fulian.core.figures import figures_defined
@@ -253,7 +253,7 @@ def report_get(request, recipient_id: int):
 
 @router.get("/priorities", response=list[PrioritiesOut], tags=["tasks"])
 @paginate(CappedPagination)
-def priorities_list(request, year: int | None = None):
+def priorities_list(request, year: int | None = Query(None, ge=2000, le=2100)):
     """工作重点 she may read: set by units of her scope, and by her unit's ancestors (what her unit works to)."""
     if year is not None and not 2000 <= year <= 2100:
         raise ValidationError(_("年度不正确。"))

@@ -129,3 +129,12 @@ def test_every_schema_name_is_used_once(schema):
         if cls.__module__.startswith("fulian."):
             by_name.setdefault(cls.__name__, set()).add(cls.__module__)
     assert {name: modules for name, modules in by_name.items() if len(modules) > 1} == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/units/{unit}/dashboard?year=411939", "/api/v1/rankings?year=99999",
+                                  "/api/v1/priorities?year=1"])
+def test_a_year_out_of_range_is_a_422_not_a_server_error(path, api_for, county_chair, unit):
+    """A fuzzed year (411939) once summed 400,000 years of months into one query: too many SQL variables, a 500."""
+    answer = api_for(county_chair).get(path.format(unit=unit("正定县").pk))
+    assert answer.status_code == 422, answer.content[:200]
