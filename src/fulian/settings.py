@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "fulian.portal",
     "fulian.work",
     "fulian.activities",
+    "fulian.awards",
     "fulian.supervision",
     "fulian.meetings",
     "fulian.incidents",

@@ -13,3 +13,6 @@ class CasesConfig(AppConfig):
 
         hook_register("account.moved", lambda *, actor, account, now: {
             "cases": services.case_handlers_release(actor=actor, user=account, now=now)})
+        # family awards (a sibling) learn only whether a family's member has an open family case, and who may know
+        hook_register("family.open_cases", services.open_family_cases)
+        hook_register("case.may_know", services.may_know_case)

@@ -675,3 +675,25 @@ def partner_retire(*, actor, partner: Partner) -> None:
     with transaction.atomic():
         Partner.objects.filter(pk=partner.pk).update(is_active=False)
         audit_record(actor=actor, action="partner.retire", obj=partner)
+
+
+# what family awards (a sibling app) may learn through core.hooks: never a case's content
+
+
+FAMILY_CASE_KINDS = (CaseKind.DOMESTIC_VIOLENCE, CaseKind.MEDIATION)
+
+
+def open_family_cases(*, woman_ids=()) -> list[tuple[int, str]]:
+    """(case id, unit path) of the open domestic-violence and family-dispute cases of these registry women: what
+    holds a family award until someone with need-to-know decides. Nothing else about a case leaves this app."""
+    woman_ids = [w for w in woman_ids if w]
+    if not woman_ids:
+        return []
+    return list(Case.objects.filter(woman_id__in=woman_ids, kind__in=FAMILY_CASE_KINDS)
+                .exclude(status=CaseStatus.CLOSED).values_list("pk", "unit_path").order_by("pk"))
+
+
+def may_know_case(*, user, case_id: int) -> bool:
+    """Need-to-know of one case (its handlers and the leaders of its unit and above), for a sibling app's check."""
+    case = Case.objects.filter(pk=case_id).only("pk", "unit_path").first()
+    return case is not None and may_handle(user, case)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 
 from .audit import audit_record
-from .models import AuditEvent, Outbox, ReadLog
+from .models import AuditEvent, Holiday, Outbox, ReadLog
 from .policy import Action, actions_of, scope_q
 
 # how a related record's unit path is reached, for the records that have one under another name
@@ -123,3 +123,14 @@ class OutboxAdmin(ReadOnlyAdmin):
     list_filter = ("status", "channel")
     fields = ("channel", "status", "attempts", "last_error", "created_at", "next_attempt_at", "sent_at", "expires_at",
               "link")
+
+
+@admin.register(Holiday)
+class HolidayAdmin(MaintenanceAdmin):
+    """The working-day calendar (法定节假日 and 调休 working weekends): a setting for every unit, kept by a system
+    administrator; periods counted in working days (公示) read it."""
+
+    scope_field = None
+    list_display = ("day", "name", "is_workday")
+    list_filter = ("is_workday",)
+    date_hierarchy = "day"

@@ -15,6 +15,9 @@ use are listed here, so a reader finds every listener with one search:
   records a training's outcome (activities).
 - "account.moved" (actor, account, now) → dict: contacts hands her women on, cases releases her case roles.
 - "need.became_case" (need_id): contacts seals the need (its text now lives in the case).
+- "family.open_cases" (woman_ids) → [(case id, unit path)]: cases names the open domestic-violence and family-dispute
+  cases of these women, for family awards' eligibility check (nothing of their content).
+- "case.may_know" (user, case_id) → bool: cases says whether she has need-to-know of that case (awards).
 """
 
 from collections import defaultdict

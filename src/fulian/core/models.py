@@ -224,3 +224,22 @@ class EntryTime(models.Model):
 
     def __str__(self):
         return f"{self.form} {self.seconds}s"
+
+
+class Holiday(models.Model):
+    """The working-day calendar a system administrator keeps (法定节假日 and 调休): a listed date is a day off
+    (`is_workday` False: 春节, 国庆…) or, on a weekend, a working day (`is_workday` True: 调休上班). Every other
+    Monday–Friday is a working day. Periods counted in working days (公示 of at least 5 working days) read it
+    through core.workdays."""
+
+    day = models.DateField(_("日期"), unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    is_workday = models.BooleanField(_("调休上班"), default=False)
+
+    class Meta:
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day} {self.name}"
