@@ -250,6 +250,13 @@ MEETING_MAJORITY = envchoice("MEETING_MAJORITY", "more_than_half", ("more_than_h
 CALENDAR_VIEWS_PER_MINUTE = envint("CALENDAR_VIEWS_PER_MINUTE", "300", low=1)
 ACTIVITY_SIGNUPS_PER_PHONE = envint("ACTIVITY_SIGNUPS_PER_PHONE", "20", low=1)
 CHECKINS_PER_ADDRESS = envint("CHECKINS_PER_ADDRESS", "300", low=1)
+# Family awards: public award pages per address a minute; portal nominations per phone a day; votes per address an
+# hour (one vote per proved phone per campaign per day is the rule; this stops a script behind one address);
+# objections per address an hour
+AWARD_PAGE_VIEWS_PER_MINUTE = envint("AWARD_PAGE_VIEWS_PER_MINUTE", "300", low=1)
+AWARD_NOMINATIONS_PER_PHONE = envint("AWARD_NOMINATIONS_PER_PHONE", "5", low=1)
+AWARD_VOTES_PER_ADDRESS = envint("AWARD_VOTES_PER_ADDRESS", "300", low=1)
+AWARD_OBJECTIONS_PER_ADDRESS = envint("AWARD_OBJECTIONS_PER_ADDRESS", "10", low=1)
 # Hostile input: a request body over this is refused (uploads: rosters ≤ IMPORT_MAX_BYTES, photos ≤ 5 MB); so is a
 # query value over MAX_QUERY_VALUE characters.
 MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", str(21 * 1024 * 1024))
