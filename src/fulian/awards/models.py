@@ -192,6 +192,12 @@ class EligibilityCheck(models.Model):
     case_path = models.CharField(max_length=64)
     found_at = models.DateTimeField()
     cleared = models.BooleanField(null=True, blank=True)  # None: waiting; True: may go on; False: stays 未推荐
+    # the decision the holding unit wanted when the check held it: carried out once the check is cleared
+    wanted_kind = models.CharField(max_length=14, blank=True)
+    wanted_tier = models.CharField(max_length=30, blank=True)
+    wanted_unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    wanted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
     note = models.CharField(_("核查意见"), max_length=200, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
