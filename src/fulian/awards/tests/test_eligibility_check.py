@@ -1,0 +1,101 @@
+"""Eligibility: an open family case of a member holds the nomination for those with need-to-know; everyone else
+sees an ordinary 未推荐; every check is in the read log."""
+
+import pytest
+from django.utils import timezone
+
+from fulian.awards.eligibility import (
+    checks_for,
+    eligibility_check,
+    eligibility_decide,
+    history_for,
+    reason_shown,
+    state_label,
+    state_shown,
+)
+from fulian.awards.models import Decision, DecisionKind, EligibilityCheck, Nomination, NominationState
+from fulian.cases.services import case_intake
+from fulian.core.models import ReadLog
+
+
+def nomination_of(family, campaign, unit, woman):
+    now = timezone.now()
+    village = unit("恒东社区")
+    return Nomination.objects.create(
+        campaign=campaign, unit=village, unit_path=village.path, at_unit=village, at_path=village.path,
+        level_reached=5, family=family, family_name=family.name, family_phone=family.phone, story="孝老爱亲",
+        members=[{"name": woman.name, "relation": "本人", "woman_id": woman.pk, "consent": True}],
+        channel="org", created_at=now, updated_at=now)
+
+
+@pytest.fixture
+def nomination(family, campaign, unit, woman):
+    return nomination_of(family, campaign, unit, woman)
+
+
+@pytest.fixture
+def open_case(unit, woman):
+    return case_intake(kind="dv", home_unit=unit("恒东社区"), description="家暴求助", source="hotline", woman=woman)
+
+
+def test_no_open_case_lets_it_move_on_and_the_check_is_in_the_read_log(nomination, village_cadre):
+    assert eligibility_check(nomination=nomination, actor=village_cadre, kind="recommend") is True
+    assert ReadLog.objects.filter(purpose="award_eligibility", object_id=str(nomination.pk)).count() == 1
+    nomination.refresh_from_db()
+    assert nomination.state == NominationState.PENDING and nomination.eligibility_checked_at is not None
+    # asked once: a later move on does not ask again
+    assert eligibility_check(nomination=nomination, actor=village_cadre) is True
+    assert ReadLog.objects.filter(purpose="award_eligibility").count() == 1
+
+
+def test_open_case_holds_it_and_hides_the_reason_from_a_cadre_without_need_to_know(
+        nomination, open_case, village_cadre, township_cadre, county_chair):
+    assert eligibility_check(nomination=nomination, actor=village_cadre, kind="recommend") is False
+    assert ReadLog.objects.filter(purpose="award_eligibility", actor=village_cadre).exists()
+    nomination = Nomination.objects.get(pk=nomination.pk)
+    assert nomination.state == NominationState.HELD
+    check = EligibilityCheck.objects.get(nomination=nomination)
+    assert (check.case_id, check.wanted_kind, check.wanted_unit.name) == (open_case.pk, "recommend", "恒东社区")
+    for outsider in (village_cadre, township_cadre):
+        fresh = Nomination.objects.get(pk=nomination.pk)
+        assert state_shown(outsider, fresh) == NominationState.DECLINED
+        assert state_label(outsider, fresh) == "未推荐"
+        assert reason_shown(outsider, fresh) == "经评审，未予推荐。"
+        assert checks_for(outsider) == []
+    assert state_label(county_chair, nomination) == "待核查"  # the county's chair leads the case's unit
+    assert [c.pk for c in checks_for(county_chair)] == [check.pk]
+    # asked again while held: still no
+    assert eligibility_check(nomination=nomination, actor=village_cadre) is False
+
+
+def test_not_eligible_stays_declined_and_history_reads_as_an_ordinary_decline(
+        nomination, open_case, village_cadre, county_chair):
+    eligibility_check(nomination=nomination, actor=village_cadre, kind="recommend")
+    check = EligibilityCheck.objects.get(nomination=nomination)
+    done = eligibility_decide(actor=county_chair, check=check, clear=False, note="案件未结")
+    assert done.state == NominationState.DECLINED and done.reason == "经评审，未予推荐。"
+    assert Decision.objects.get(nomination=nomination).kind == DecisionKind.HOLD_DECLINE
+    shown = history_for(village_cadre, Nomination.objects.get(pk=nomination.pk))
+    assert [(d.kind, d.reason, d.decided_by) for d in shown] == [(DecisionKind.DECLINE, "经评审，未予推荐。", None)]
+    assert history_for(county_chair, done)[0].kind == DecisionKind.HOLD_DECLINE
+    assert eligibility_check(nomination=done, actor=village_cadre) is False
+
+
+def test_cleared_goes_back_to_pending_and_the_clearance_is_hidden_from_others(
+        nomination, open_case, village_cadre, county_chair):
+    eligibility_check(nomination=nomination, actor=village_cadre)
+    check = EligibilityCheck.objects.get(nomination=nomination)
+    done = eligibility_decide(actor=county_chair, check=check, clear=True)
+    assert done.state == NominationState.PENDING
+    assert history_for(village_cadre, done) == []
+    assert eligibility_check(nomination=done, actor=village_cadre) is True
+
+
+def test_only_need_to_know_may_decide(nomination, open_case, village_cadre, sibling_county_cadre):
+    from django.http import Http404
+
+    eligibility_check(nomination=nomination, actor=village_cadre)
+    check = EligibilityCheck.objects.get(nomination=nomination)
+    for outsider in (village_cadre, sibling_county_cadre):
+        with pytest.raises(Http404):
+            eligibility_decide(actor=outsider, check=check, clear=True)
