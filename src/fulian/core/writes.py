@@ -18,10 +18,15 @@ get no primary key back: nothing may need it before the commit.
 
 The INSERTs are built from the models' fields without Django's query compiler (they are plain multi-row VALUES;
 a field or value that needs more falls back to the compiler): on a small request the compiler cost more than the
-database.
+database. On PostgreSQL a small statement is sent as a prepared statement (`prepared_cursor`): planning the same
+statement again on every write cost more than running it (a check-in's facts: 0.5 ms planned, 0.14 ms run).
+
+`write_path(collect_only=True)` is for a block that only collects (it runs no query itself): on PostgreSQL its
+one statement then runs in autocommit — a statement is its own transaction — so the write is one round trip
+instead of BEGIN, the statement and COMMIT. A query inside such a block is refused.
 """
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from django.db import connection, models, transaction
@@ -203,13 +208,51 @@ def insert_statements(objs: list, keys: _Keys | None = None) -> list[Statement]:
     return statements
 
 
+PREPARED_PARAMS = 64  # a statement with more parameters is seldom the same twice: planned each time, not kept
+
+
+def prepared_cursor(params: int = 0):
+    """A cursor whose statements PostgreSQL plans once per connection and keeps (server-side binding, psycopg's
+    prepared statements), for a statement a hot path sends again and again with other values; Django's cursor
+    elsewhere (and for a statement of over PREPARED_PARAMS parameters). Errors and query logging as Django's."""
+    if connection.vendor != "postgresql" or params > PREPARED_PARAMS:
+        return connection.cursor()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = _Prepared(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
+def _prepared_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class Prepared(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return Prepared
+
+
+class _LazyPrepared:
+    cls = None
+
+    def __call__(self, conn):
+        if self.cls is None:
+            self.cls = _prepared_class()
+        return self.cls(conn)
+
+
+_Prepared = _LazyPrepared()
+
+
 def execute_statements(statements: list[Statement], *, returning: int = 0) -> tuple:
     """Run the statements in order: on PostgreSQL as one, the first ones as data-modifying CTEs of the last.
     `returning` (PostgreSQL only): the first that many statements end in RETURNING; all of them are then CTEs, and
     the one row of what they returned comes back."""
     if not statements:
         return ()
-    with connection.cursor() as cursor:
+    params = sum(len(ps) for _sql, ps in statements) if connection.vendor == "postgresql" else 0
+    with prepared_cursor(params) as cursor:
         if returning:
             head = ", ".join(f"w{i} AS ({sql})" for i, (sql, _params) in enumerate(statements))
             returned = ", ".join(f"(SELECT * FROM w{i})" for i in range(returning))  # noqa: S608
@@ -253,14 +296,22 @@ def _flush(collected: Pending) -> None:
     execute_statements(insert_statements(collected.rows, keys) + figures_statements(collected.figures))
 
 
+def _no_query(execute, sql, params, many, context):
+    raise RuntimeError("a write_path(collect_only=True) block ran a query: it must only collect")
+
+
 @contextmanager
-def write_path():
+def write_path(*, collect_only: bool = False):
+    """Collect the block's rows and write them together when it ends, atomically. `collect_only`: the block runs
+    no query itself; on PostgreSQL outside a transaction its rows are then one statement in autocommit."""
     outer = _pending.get()
     mine = Pending()
     token = _pending.set(mine)
+    alone = collect_only and outer is None and connection.vendor == "postgresql" and not connection.in_atomic_block
     try:
-        with transaction.atomic():
-            yield
+        with nullcontext() if alone else transaction.atomic():
+            with connection.execute_wrapper(_no_query) if collect_only else nullcontext():
+                yield
             if outer is None:
                 _pending.set(None)
                 _flush(mine)

@@ -137,3 +137,21 @@ class Tally(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.period} {self.metric}={self.value}"
+
+
+class TallyDelta(models.Model):
+    """A figure's delta not yet folded into Tally: the figure journal.
+
+    A write path appends its leaf deltas here (one multi-row INSERT, no shared row touched, so concurrent writers
+    never wait for one another); `figures_for` adds the rows not yet folded for the units it is asked, so figures
+    are live to the last commit; `figures_fold` moves them into Tally in one transaction (evaluation.tallies).
+    No index but the key: the journal stays small (it is folded every few hundred writes and by the scheduler).
+    """
+
+    unit_path = models.CharField(max_length=64)
+    period = models.PositiveIntegerField()
+    metric = models.CharField(max_length=40)
+    value = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.unit_path} {self.period} {self.metric}{self.value:+d}"

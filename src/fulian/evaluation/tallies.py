@@ -1,29 +1,38 @@
 """Live figures rolled up the five levels.
 
-Design: a counted record (a survey answer, a registered woman, a contact, a need) adds its delta to
-Tally rows keyed (unit, period, metric) for its own unit and every ancestor, in the writer's transaction.
-Each delta goes to the month (YYYYMM) and to the year (YYYY00), so a dashboard reads a dozen rows for a
-year at any level, and a ranking reads one row per unit and metric. Rows are upserted with
-INSERT … ON CONFLICT DO UPDATE SET value = value + excluded.value (SQLite ≥ 3.24 and PostgreSQL alike),
-in key order so concurrent writers lock ancestors in the same order. `recount()` rebuilds every figure
-from the records and reports any difference; deletes subtract, so figures never drift by design, and the
-recount proves it.
+Design: a counted record (a survey answer, a registered woman, a contact, a need, a check-in) appends its delta
+at its own unit to the figure journal (TallyDelta), in the writer's transaction: one multi-row INSERT of a few
+rows that no other writer touches. `figures_fold` moves journal rows into Tally rows keyed (unit, period, metric)
+for the unit and every ancestor, each delta to the month (YYYYMM) and to the year (YYYY00), so a dashboard reads
+a dozen rows for a year at any level, and a ranking reads one row per unit and metric. The fold deletes the rows
+it takes (SKIP LOCKED: two folds never take the same row) and upserts their sums with INSERT … ON CONFLICT DO
+UPDATE SET value = value + excluded.value (SQLite ≥ 3.24 and PostgreSQL alike) in key order, in one transaction,
+so a figure is always Tally + the journal's rows under it, and `figures_for` reads both in one statement (one
+snapshot): live to the last commit. A process folds after every FOLD_AFTER rows it appended (after its commit),
+and `manage.py figures_fold` (the scheduler, every minute) folds what is left. `recount()` rebuilds every figure
+from the records, counts the journal too, and reports any difference; deletes subtract, so figures never drift by
+design, and the recount proves it.
+
+Before the journal, every check-in upserted 24 Tally rows (4 levels × month and year × 3 metrics) in its own
+statement; the rows at the top are shared by every writer of the province.
 """
 
+import logging
 import random
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Sum
+from django.db import connection, transaction
 
-from fulian.core.figures import period_of  # noqa: F401  (re-exported for evaluation's own writers)
+from fulian.core.figures import figures_add, period_of  # noqa: F401  (period_of: re-exported for evaluation's writers)
 from fulian.core.tree import SEGMENT, ancestor_paths
-from fulian.core.writes import execute_statements
+from fulian.core.writes import execute_statements, prepared_cursor
 from fulian.orgs.models import Unit
 
-from .models import Rate, Tally
+from .models import Rate, Tally, TallyDelta
+
+logger = logging.getLogger(__name__)
 
 RATES = [r.value for r in Rate]
 METRICS = ["responses", "responses_unverified", "women_registered", "contacts", "needs_raised", "needs_met",
@@ -32,6 +41,8 @@ METRICS = ["responses", "responses_unverified", "women_registered", "contacts", 
 ]
 BATCH = 500
 SLOTTED_DEPTH = 2  # province and city rows are spread over FIGURE_SLOTS slots; county and below have one
+FOLD_AFTER = 500  # journal rows a process appends before it folds the journal (after its commit)
+FOLD_ROWS = 10_000  # journal rows one fold transaction takes at most
 
 
 def year_of(period: int) -> int:
@@ -45,13 +56,85 @@ def periods_of(period: int) -> tuple[int, ...]:
 
 
 def tally_add(deltas: Iterable[tuple[str, int, str, int]]) -> None:
-    """Add (unit_path, month period, metric, delta) to that unit, every ancestor, the month and the year."""
-    execute_statements(tally_statements(deltas))
+    """Add (unit_path, month period, metric, delta) to that unit, every ancestor, the month and the year: through
+    the journal, as every writer's figures."""
+    figures_add(deltas)
+
+
+class _Appended:
+    rows = 0  # journal rows this process appended since its last fold
 
 
 def tally_statements(deltas: Iterable[tuple[str, int, str, int]]) -> list[tuple[str, list]]:
-    """The upserts for `tally_add`: they find the units by path themselves (no lookup round trip) and take the
-    rows in key order, so concurrent writers lock the shared ancestors in the same order."""
+    """The figure keeper's answer to `figures_add`: one INSERT of the leaf deltas into the journal (on PostgreSQL
+    four arrays, so the statement is the same text for any number of rows and is prepared once). Every FOLD_AFTER
+    rows, a fold after the commit."""
+    rows: dict[tuple[str, int, str], int] = defaultdict(int)
+    for path, period, metric, delta in deltas:
+        if delta:
+            rows[(path, period, metric)] += delta
+    items = [(k, v) for k, v in rows.items() if v]
+    if not items:
+        return []
+    _Appended.rows += len(items)
+    if _Appended.rows >= FOLD_AFTER:
+        _Appended.rows = 0
+        transaction.on_commit(_fold_quietly, robust=True)
+    table = TallyDelta._meta.db_table
+    if connection.vendor == "postgresql":
+        params = [list(column) for column in zip(*((p, period, m, v) for (p, period, m), v in items), strict=True)]
+        return [(f"INSERT INTO {table} (unit_path, period, metric, value) "  # noqa: S608  (names, no data)
+                 f"SELECT * FROM unnest(%s::text[], %s::integer[], %s::text[], %s::bigint[])", params)]
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(items))
+    return [(f"INSERT INTO {table} (unit_path, period, metric, value) VALUES {values}",  # noqa: S608
+             [x for (p, period, m), v in items for x in (p, period, m, v)])]
+
+
+def _fold_quietly() -> None:
+    try:
+        figures_fold()
+    except Exception:  # a fold that fails leaves the journal as it was: the next one takes its rows
+        logger.exception("figures_fold failed")
+
+
+def figures_fold(*, rows: int = FOLD_ROWS) -> int:
+    """Move journal rows into Tally until the journal is empty (or what is left is another fold's): each batch of
+    up to `rows` deleted and added in one transaction, so a figure is never counted twice or not at all. The rows
+    moved."""
+    moved = 0
+    while True:
+        n = _fold_batch(rows)
+        moved += n
+        if n < rows:
+            return moved
+
+
+def _fold_batch(rows: int) -> int:
+    table = TallyDelta._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT %s "  # noqa: S608
+                f"FOR UPDATE SKIP LOCKED) RETURNING unit_path, period, metric, value) "
+                f"SELECT unit_path, period, metric, SUM(value), COUNT(*) FROM gone GROUP BY unit_path, period, metric",
+                [rows])
+            sums = cursor.fetchall()
+        else:  # one writer at a time (the transaction holds SQLite's write lock from its start)
+            cursor.execute(f"SELECT MAX(id) FROM (SELECT id FROM {table} ORDER BY id LIMIT %s)", [rows])  # noqa: S608
+            last = cursor.fetchone()[0]
+            if last is None:
+                return 0
+            cursor.execute(f"SELECT unit_path, period, metric, SUM(value), COUNT(*) FROM {table} "  # noqa: S608
+                           f"WHERE id <= %s GROUP BY unit_path, period, metric", [last])
+            sums = cursor.fetchall()
+            cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last])  # noqa: S608
+        execute_statements(upsert_statements((path, period, metric, value) for path, period, metric, value, _n in sums))
+    return sum(n for *_rest, n in sums)
+
+
+def upsert_statements(deltas: Iterable[tuple[str, int, str, int]]) -> list[tuple[str, list]]:
+    """The upserts a fold makes of journal rows: they find the units by path themselves (no lookup round trip) and
+    take the rows in key order, so concurrent folds lock the shared ancestors in the same order."""
     slots = max(1, settings.FIGURE_SLOTS)
     slot = random.randrange(slots)  # noqa: S311  (spreading writers over counter rows, not a secret)
     rows: dict[tuple[str, int, str, int], int] = defaultdict(int)
@@ -88,12 +171,40 @@ def tally_statements(deltas: Iterable[tuple[str, int, str, int]]) -> list[tuple[
 
 
 def figures_for(unit_ids: list[int], periods: list[int]) -> dict[int, dict[int, dict[str, int]]]:
-    """{unit_id: {period: {metric: value}}} for the given units and periods."""
+    """{unit_id: {period: {metric: value}}} for the given units and periods: Tally (a figure is the sum of its
+    slots) and the journal rows not yet folded under each unit, read by one statement, so a fold committing
+    meanwhile is seen whole or not at all."""
     result: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    rows = (Tally.objects.filter(unit_id__in=unit_ids, period__in=periods).values("unit_id", "period", "metric")
-            .annotate(total=Sum("value")).order_by().values_list("unit_id", "period", "metric", "total"))
-    for unit_id, period, metric, value in rows:  # a figure is the sum of its slots
-        result[unit_id][period][metric] = value
+    unit_ids, periods = list(dict.fromkeys(unit_ids)), sorted(set(periods))
+    if not unit_ids or not periods:
+        return result
+    years = sorted({year_of(p) for p in periods if p and year_of(p) == p})
+    tally, journal, units = Tally._meta.db_table, TallyDelta._meta.db_table, Unit._meta.db_table
+    ids, asked = ", ".join(["%s"] * len(unit_ids)), ", ".join(["%s"] * len(periods))
+    in_years = f" OR (period / 100) * 100 IN ({', '.join(['%s'] * len(years))})" if years else ""
+    sql = (f"SELECT 0, unit_id, '', period, metric, SUM(value) FROM {tally} "  # noqa: S608  (names, no data)
+           f"WHERE unit_id IN ({ids}) AND period IN ({asked}) GROUP BY unit_id, period, metric "
+           f"UNION ALL SELECT 1, 0, unit_path, period, metric, SUM(value) FROM {journal} "
+           f"WHERE period IN ({asked}){in_years} GROUP BY unit_path, period, metric "
+           f"UNION ALL SELECT 2, id, path, 0, '', 0 FROM {units} WHERE id IN ({ids})")
+    params = [*unit_ids, *periods, *periods, *years, *unit_ids]
+    with prepared_cursor(len(params)) as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    asked_periods = set(periods)
+    id_of = {path: unit_id for part, unit_id, path, *_rest in rows if part == 2}
+    for part, unit_id, _path, period, metric, value in rows:
+        if part == 0:
+            result[unit_id][period][metric] = result[unit_id][period].get(metric, 0) + int(value)
+    for part, _unit_id, path, period, metric, value in rows:
+        if part != 1 or not value:
+            continue
+        value, targets = int(value), [p for p in periods_of(period) if p in asked_periods]
+        for ap in ancestor_paths(path):
+            unit_id = id_of.get(ap)
+            if unit_id is not None:
+                for target in targets:
+                    result[unit_id][target][metric] = result[unit_id][target].get(metric, 0) + value
     return result
 
 

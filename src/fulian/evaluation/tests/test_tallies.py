@@ -9,9 +9,9 @@ import time_machine
 from fulian.contacts import services as contacts
 from fulian.core.idnumber import parse_id_number
 from fulian.evaluation import services
-from fulian.evaluation.models import Survey, Tally
+from fulian.evaluation.models import Survey, Tally, TallyDelta
 from fulian.evaluation.recount import recount
-from fulian.evaluation.tallies import figures_for, rates_of
+from fulian.evaluation.tallies import figures_fold, figures_for, rates_of
 from fulian.people.models import Woman
 from fulian.people.services import WomanData, woman_create, woman_merge, woman_update
 from fulian.people.tests.helpers import female_id
@@ -68,7 +68,11 @@ def test_random_inserts_and_deletes_leave_every_figure_equal_to_the_recount(surv
     assert report.differences == []
     assert report.rows > 50
     verified = sum(r.is_verified for r in responses)
-    assert Tally.objects.filter(unit=unit("河北省"), period=202600, metric="responses").get().value == verified
+    hebei = unit("河北省")
+    assert figures_for([hebei.pk], [202600])[hebei.pk][202600]["responses"] == verified  # live, before any fold
+    figures_fold()
+    assert not TallyDelta.objects.exists() and recount().differences == []
+    assert Tally.objects.filter(unit=hebei, period=202600, metric="responses").get().value == verified
 
 
 @pytest.mark.django_db
@@ -95,6 +99,7 @@ def test_recount_reports_a_tampered_figure_and_fixes_it(survey, unit, capsys):
     with time_machine.travel(NOW, tick=False):
         services.response_submit(survey=survey, unit=unit("恒东社区"), channel="portal", phone="13800000001",
                                  answers=answers_for(survey, random.Random(1)), verified=True)
+    figures_fold()
     Tally.objects.filter(unit=unit("正定县"), metric="responses", period=202611).update(value=7)
     with pytest.raises(SystemExit):
         call_command("indicators_recount")
@@ -113,8 +118,9 @@ def test_figures_spread_over_slots_at_the_top_read_as_one_and_equal_the_recount(
 
     settings.FIGURE_SLOTS = 4
     village = unit("恒东社区")
-    for _ in range(40):
+    for _ in range(40):  # each fold adds to one slot, at random
         figures_add([(village.path, 202611, "contacts", 1)])
+        figures_fold()
     hebei, city, county = unit("河北省"), unit("石家庄市"), unit("正定县")
     rows = Tally.objects.filter(period=202611, metric="contacts")
     assert rows.filter(unit=hebei).count() > 1 and rows.filter(unit=city).count() > 1  # 40 writes over 4 slots
