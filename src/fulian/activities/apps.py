@@ -9,8 +9,8 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from fulian.core.hooks import hook_register
 
-        # figures and sections on others' pages register themselves
-        from . import figures, panels, panels_organise, panels_public  # noqa: F401
+        # figures, sections on others' pages and the activities family awards' story relay links to register themselves
+        from . import figures, panels, panels_organise, panels_public, relay_hooks  # noqa: F401
         from .outcomes import activity_records_merged, outcome_choices_for_contact_log, outcome_from_contact_log
 
         # a contact log (contacts, a sibling app) offers her completed trainings and records what they led to

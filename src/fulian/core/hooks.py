@@ -18,6 +18,9 @@ use are listed here, so a reader finds every listener with one search:
 - "family.open_cases" (woman_ids) → [(case id, unit path)]: cases names the open domestic-violence and family-dispute
   cases of these women, for family awards' eligibility check (nothing of their content).
 - "case.may_know" (user, case_id) → bool: cases says whether she has need-to-know of that case (awards).
+- "activity.for_relay" (user, q) → [(id, title, unit_path, starts_on)]: activities of her subtree (not cancelled,
+  title containing q) that family awards' story relay may link to (activities).
+- "activity.get_for_relay" (user, activity_id) → (id, title, unit_path, starts_on) or None: one of them (activities).
 """
 
 from collections import defaultdict
