@@ -31,6 +31,8 @@ urlpatterns = [
     path("", include("fulian.activities.urls_public")),
     path("", include("fulian.activities.urls_signups")),
     path("", include("fulian.activities.urls_outcomes")),
+    path("", include("fulian.awards.urls_nominations")),
+    path("", include("fulian.awards.urls_public_nominate")),
     path("", include("fulian.people.urls_families")),
     path("", portal_views.portal_home, name="portal_home"),
     path("news/<int:article_id>/", portal_views.news_detail, name="news_detail"),
