@@ -31,6 +31,8 @@ urlpatterns = [
     path("", include("fulian.activities.urls_public")),
     path("", include("fulian.activities.urls_signups")),
     path("", include("fulian.activities.urls_outcomes")),
+    path("", include("fulian.awards.urls_awarding")),
+    path("", include("fulian.awards.urls_showcase")),
     path("", include("fulian.awards.urls_nominations")),
     path("", include("fulian.awards.urls_public_nominate")),
     path("", include("fulian.people.urls_families")),

@@ -16,6 +16,8 @@ from .routers_activities_checkin import public_router as checkin_public_router
 from .routers_activities_checkin import router as checkin_router
 from .routers_activities_outcomes import router as outcomes_router
 from .routers_activities_public import public_router as activities_public_router
+from .routers_awards_awarding import public_router as awards_awarding_public_router
+from .routers_awards_awarding import router as awards_awarding_router
 from .routers_building import public_router as building_public_router
 from .routers_building import router as building_router
 from .routers_cases import public_router as cases_public_router
