@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("fulian.activities.urls_public")),
     path("", include("fulian.activities.urls_signups")),
     path("", include("fulian.activities.urls_outcomes")),
+    path("", include("fulian.awards.urls_campaigns")),
     path("", include("fulian.awards.urls_awarding")),
     path("", include("fulian.awards.urls_showcase")),
     path("", include("fulian.awards.urls_nominations")),
