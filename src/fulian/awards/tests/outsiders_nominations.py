@@ -1,4 +1,4 @@
-"""Records of nominations' id routes for api/tests/test_outsiders.py: 石家庄市's 最美家庭 campaign to its counties,
+"""Records of nominations' id routes for api/tests/test_outsiders.py: 正定县's 最美家庭 campaign to its villages,
 a nomination of 恒东社区 (正定县) with a photo, held by the eligibility check for an open domestic-violence case of
 its woman. Public routes to allow-list (with the reason): "honour/<int:award_campaign_id>/nominate/" and
 ".../nominate/done/" (the portal's nomination page of a campaign open to it: 404 for any other),
@@ -13,20 +13,16 @@ JPEG = b"\xff\xd8\xff\xe0" + b"0" * 100
 
 
 def records(*, county, village, chair, cadre) -> dict:
-    from fulian.accounts.tests.factories import UserFactory
     from fulian.awards import nominations
     from fulian.awards.campaigns import campaign_launch
     from fulian.awards.eligibility import eligibility_check
     from fulian.cases.services import case_intake
-    from fulian.core.policy import Role
     from fulian.people.families import family_create
     from fulian.people.services import WomanData, woman_create
 
     today = timezone.localdate()
-    city = county.parent
-    city_chair = UserFactory(username="outsiders-nominations-city", unit=city, roles=[Role.CHAIR])
-    campaign = campaign_launch(actor=city_chair, unit=city, kind="most_beautiful", name="最美家庭（outsiders）",
-                               year=today.year, level=3, nominate_until=today + dt.timedelta(days=10),
+    campaign = campaign_launch(actor=chair, unit=county, kind="most_beautiful", name="最美家庭（outsiders）",
+                               year=today.year, level=5, nominate_until=today + dt.timedelta(days=10),
                                review_until=today + dt.timedelta(days=30))
     woman = woman_create(actor=chair, data=WomanData(name="赵秀荣", home_unit=village, phone="13803119901"))
     family = family_create(actor=chair, unit=village, name="赵秀荣家", phone="13803119901", woman=woman)
