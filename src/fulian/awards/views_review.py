@@ -45,8 +45,8 @@ def _queue_url(campaign, unit, user) -> str:
 
 
 @login_required
-def review_queue(request, campaign_id: int):
-    campaign = access_campaign_by_id(request.user, campaign_id)
+def review_queue(request, award_campaign_id: int):
+    campaign = access_campaign_by_id(request.user, award_campaign_id)
     unit = _unit_for_queue(request, campaign)
     return render(request, "awards/review_queue.html", {
         **review.queue_for(request.user, campaign, unit),
@@ -167,8 +167,8 @@ def review_undo(request, nomination_id: int):
 
 
 @login_required
-def shortlist_page(request, campaign_id: int):
-    campaign = access_campaign_by_id(request.user, campaign_id)
+def shortlist_page(request, award_campaign_id: int):
+    campaign = access_campaign_by_id(request.user, award_campaign_id)
     return render(request, "awards/review_shortlist.html", {
         **review.shortlist_for(request.user, campaign),
         "may_review": may_act_for_unit(request.user, campaign.unit_path),
@@ -178,8 +178,8 @@ def shortlist_page(request, campaign_id: int):
 
 def _export(stage: str):
     @login_required
-    def view(request, campaign_id: int):
-        campaign = access_campaign_by_id(request.user, campaign_id)
+    def view(request, award_campaign_id: int):
+        campaign = access_campaign_by_id(request.user, award_campaign_id)
         return exports.stage_export(actor=request.user, campaign=campaign, stage=stage)
 
     view.__name__ = f"export_{stage}"

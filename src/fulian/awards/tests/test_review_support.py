@@ -26,7 +26,7 @@ def nominate(campaign, village, name, *, at=None, members=None, family=None, pho
 
 def points(campaign, share=1.0) -> dict:
     """Every criterion of the campaign scored at `share` of its full marks."""
-    return {c["key"]: round(c["max"] * share) for c in campaign.criteria}
+    return {c["key"]: round(c["max"] * share, 1) for c in campaign.criteria}
 
 
 def after_deadline(campaign):
