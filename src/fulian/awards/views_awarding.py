@@ -39,7 +39,7 @@ def awarding_page(request, campaign_id: int):
 def _back(request, nomination) -> str:
     if request.POST.get("from") == "nomination":
         try:
-            return reverse("award_nomination_detail", args=[nomination.pk])
+            return reverse("award_nomination", args=[nomination.pk])
         except NoReverseMatch:  # the nominations pages are another part's: without them, the campaign's
             pass
     return reverse("award_awarding", args=[nomination.campaign_id])
