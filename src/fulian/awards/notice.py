@@ -292,3 +292,13 @@ def public_campaign_or_404(campaign_id) -> AwardCampaign:
     if campaign is None:
         raise Http404("campaign not found")
     return campaign
+
+
+def access_notice_campaign_by_id(user, campaign_id) -> AwardCampaign:
+    """The campaign, for its 公示 page with the objections: at its unit or above only (else 404)."""
+    return access_by_id(user, AwardCampaign, campaign_id, need=Action.VIEW,
+                        queryset=AwardCampaign.objects.select_related("unit", "dispatch"))
+
+
+def may_find(user, objection: Objection) -> bool:
+    return not objection.outcome and may_act_for_unit(user, objection.unit_path)
