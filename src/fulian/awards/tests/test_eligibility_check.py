@@ -2,8 +2,8 @@
 sees an ordinary 未推荐; every check is in the read log."""
 
 import pytest
-from django.utils import timezone
 
+from fulian.awards import nominations
 from fulian.awards.eligibility import (
     checks_for,
     eligibility_check,
@@ -18,19 +18,15 @@ from fulian.cases.services import case_intake
 from fulian.core.models import ReadLog
 
 
-def nomination_of(family, campaign, unit, woman):
-    now = timezone.now()
-    village = unit("恒东社区")
-    return Nomination.objects.create(
-        campaign=campaign, unit=village, unit_path=village.path, at_unit=village, at_path=village.path,
-        level_reached=5, family=family, family_name=family.name, family_phone=family.phone, story="孝老爱亲",
-        members=[{"name": woman.name, "relation": "本人", "woman_id": woman.pk, "consent": True}],
-        channel="org", created_at=now, updated_at=now)
+def nomination_of(family, campaign, actor):
+    return nominations.nomination_create(actor=actor, campaign=campaign, channel="org", family=family,
+                                         story="孝老爱亲二十年，邻里和睦，热心公益，远近闻名。",
+                                         members=[{"name": "王秀兰", "consent": True}])
 
 
 @pytest.fixture
-def nomination(family, campaign, unit, woman):
-    return nomination_of(family, campaign, unit, woman)
+def nomination(family, campaign, village_cadre):
+    return nomination_of(family, campaign, village_cadre)
 
 
 @pytest.fixture
@@ -99,3 +95,21 @@ def test_only_need_to_know_may_decide(nomination, open_case, village_cadre, sibl
     for outsider in (village_cadre, sibling_county_cadre):
         with pytest.raises(Http404):
             eligibility_decide(actor=outsider, check=check, clear=True)
+
+
+def test_a_cleared_hold_carries_out_the_decision_the_unit_wanted(nomination, open_case, village_cadre, county_chair):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from fulian.awards import review
+
+    held = review.decide(actor=village_cadre, nomination=nomination, kind=DecisionKind.RECOMMEND)
+    assert held.state == NominationState.HELD and held.at_unit.name == "恒东社区"
+    assert not Decision.objects.filter(nomination=nomination, kind=DecisionKind.RECOMMEND).exists()
+    check = EligibilityCheck.objects.get(nomination=nomination)
+    done = eligibility_decide(actor=county_chair, check=check, clear=True, note="已调解结案")
+    assert (done.state, done.at_unit.name, done.level_reached) == (NominationState.PENDING, "正定镇", 4)
+    recommended = Decision.objects.get(nomination=nomination, kind=DecisionKind.RECOMMEND)
+    assert recommended.decided_by == village_cadre and recommended.unit.name == "恒东社区"
+    call_command("indicators_recount", stdout=StringIO())
