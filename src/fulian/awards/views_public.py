@@ -176,7 +176,8 @@ def notice_page(request, campaign_id: int):
             messages.success(request, _("已收到您反映的情况。我们会认真核查，需要时按您留下的联系方式联系您。"))
             return _private(redirect("award_public_notice", campaign_id=campaign.pk))
     elif request.method == "POST" and not is_open:
-        form.add_error(None, _("这项评选不在公示期内，不能再反映意见。"))
+        messages.error(request, _("这项评选不在公示期内，不能再反映意见。"))
+        return _private(redirect("award_public_notice", campaign_id=campaign.pk))
     return _private(render(request, "awards/public_notice.html", {
         "campaign": campaign, "cards": cards, "shown": shown, "open": is_open, "form": form,
         "stage": stage_text(campaign, now=now)}))
