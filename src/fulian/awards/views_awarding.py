@@ -33,6 +33,8 @@ def awarding_page(request, campaign_id: int):
         "ready": sum(1 for r in rows if r["nomination"].state == NominationState.SHORTLISTED and not r["blockers"]),
         "awarded": sum(1 for r in rows if r["nomination"].state == NominationState.AWARDED),
         "is_done": campaign.status == CampaignStatus.AWARDED,
+        "closable": campaign.status == CampaignStatus.NOTICE and not awarding.awaiting_award(campaign).exists()
+        and campaign.nominations.filter(state=NominationState.AWARDED).exists(),
     })
 
 

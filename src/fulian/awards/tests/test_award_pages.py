@@ -96,3 +96,20 @@ def test_the_next_county_gets_404_on_every_awarding_page(unit, county_chair, sib
         assert client.post(url).status_code == 404, url
     pending.refresh_from_db()
     assert pending.state == NominationState.SHORTLISTED
+
+
+def test_once_the_last_blocked_family_is_declined_the_page_closes_the_campaign(campaign, unit, city_chair,
+                                                                                client_for):
+    notice_over(campaign)
+    shortlisted(campaign, unit("恒东社区"), name="王秀兰家", tier="十佳")
+    upheld = shortlisted(campaign, unit("张家庄村"), name="李玉梅家", tier="百优")
+    Objection.objects.create(nomination=upheld, campaign=campaign, unit_path=campaign.unit_path, text="属实",
+                             lodged_at=timezone.now())
+    client = client_for(city_chair)
+    client.post(f"/awards/campaigns/{campaign.pk}/award-all/")
+    type(upheld).objects.filter(pk=upheld.pk).update(state=NominationState.DECLINED)  # the finding: 反映属实
+    page = client.get(f"/awards/campaigns/{campaign.pk}/awarding/").content.decode()
+    assert "完成表彰" in page
+    client.post(f"/awards/campaigns/{campaign.pk}/award-all/")
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.AWARDED
