@@ -6,8 +6,8 @@ from django.urls import path
 from . import views_public as views
 
 urlpatterns = [
-    path("honour/<int:campaign_id>/", views.campaign_page, name="award_public"),
-    path("honour/<int:campaign_id>/vote/", views.vote, name="award_vote"),
-    path("honour/<int:campaign_id>/vote/verify/", views.vote_verify, name="award_vote_verify"),
-    path("honour/<int:campaign_id>/notice/", views.notice_page, name="award_public_notice"),
+    path("honour/<int:award_campaign_id>/", views.campaign_page, name="award_public"),
+    path("honour/<int:award_campaign_id>/vote/", views.vote, name="award_vote"),
+    path("honour/<int:award_campaign_id>/vote/verify/", views.vote_verify, name="award_vote_verify"),
+    path("honour/<int:award_campaign_id>/notice/", views.notice_page, name="award_public_notice"),
 ]

@@ -64,12 +64,12 @@ def stage_text(campaign, *, now) -> str:
     return _("评审中")
 
 
-def campaign_page(request, campaign_id: int):
+def campaign_page(request, award_campaign_id: int):
     """评选 on the portal: the campaign and its stage; while the vote runs, the shortlisted families with the
     live count and a vote button."""
     if _busy(request):
         return _too_many(request)
-    campaign = notice.public_campaign_or_404(campaign_id)
+    campaign = notice.public_campaign_or_404(award_campaign_id)
     now = timezone.now()
     vote_open = voting.vote_is_open(campaign, now=now)
     cards, voted_for, has_pass = [], None, False
@@ -92,11 +92,11 @@ def _set_pass(response, campaign_id: int, voter_pass: voting.VoterPass):
     return response
 
 
-def vote_verify(request, campaign_id: int):
+def vote_verify(request, award_campaign_id: int):
     """验证手机号: the one-time code, once; then the vote she came to cast (if she picked a family) is cast."""
     if _busy(request):
         return _too_many(request)
-    campaign = notice.public_campaign_or_404(campaign_id)
+    campaign = notice.public_campaign_or_404(award_campaign_id)
     now = timezone.now()
     refusal = voting.vote_refusal(campaign, now=now)
     nomination = param_int(request.GET, "n", lo=1)
@@ -140,11 +140,11 @@ def _cast(request, campaign_id: int, nomination_id, token: str, now) -> bool:
 
 
 @require_POST
-def vote(request, campaign_id: int):
+def vote(request, award_campaign_id: int):
     """投票: with the pass in her cookie, one request; without one (or an old one), to 验证手机号 first."""
     if _busy(request):
         return _too_many(request)
-    campaign = notice.public_campaign_or_404(campaign_id)
+    campaign = notice.public_campaign_or_404(award_campaign_id)
     nomination = param_int(request.POST, "nomination", lo=1)
     if not _cast(request, campaign.pk, nomination, _pass_of(request, campaign.pk), timezone.now()):
         url = reverse("award_vote_verify", args=[campaign.pk])
@@ -153,12 +153,12 @@ def vote(request, campaign_id: int):
     return _private(redirect(f"{back}#family-{nomination}" if nomination else back))
 
 
-def notice_page(request, campaign_id: int):
+def notice_page(request, award_campaign_id: int):
     """公示: the shortlisted families (consenting members' names, the story), the period, and a form to lodge an
     objection while the period runs. A double submit gives one objection; her input stays on a refusal."""
     if _busy(request):
         return _too_many(request)
-    campaign = notice.public_campaign_or_404(campaign_id)
+    campaign = notice.public_campaign_or_404(award_campaign_id)
     now = timezone.now()
     shown = campaign.status in (CampaignStatus.NOTICE, CampaignStatus.AWARDED) and campaign.notice_from is not None
     cards = voting.public_cards(campaign) if campaign.status == CampaignStatus.NOTICE else []
@@ -174,10 +174,10 @@ def notice_page(request, campaign_id: int):
             form.add_error(None, exc)
         else:
             messages.success(request, _("已收到您反映的情况。我们会认真核查，需要时按您留下的联系方式联系您。"))
-            return _private(redirect("award_public_notice", campaign_id=campaign.pk))
+            return _private(redirect("award_public_notice", award_campaign_id=campaign.pk))
     elif request.method == "POST" and not is_open:
         messages.error(request, _("这项评选不在公示期内，不能再反映意见。"))
-        return _private(redirect("award_public_notice", campaign_id=campaign.pk))
+        return _private(redirect("award_public_notice", award_campaign_id=campaign.pk))
     return _private(render(request, "awards/public_notice.html", {
         "campaign": campaign, "cards": cards, "shown": shown, "open": is_open, "form": form,
         "stage": stage_text(campaign, now=now)}))

@@ -49,4 +49,4 @@ def records(*, county, village, chair, cadre) -> dict:
     # the period starts on the next working day when today is none: lodge on its first day
     lodged = timezone.make_aware(dt.datetime.combine(campaign.notice_from, dt.time(10)))
     objection = notice.objection_lodge(campaign=campaign, nomination_id=nomination.pk, text="反映情况", now=lodged)
-    return {"objection_id": objection.pk}
+    return {"award_objection_id": objection.pk}
