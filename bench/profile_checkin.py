@@ -29,12 +29,13 @@ def profiled(name: str, fn, args, connection, group) -> None:
 
     for _ in range(20):
         fn()
-    t, cpu = time.perf_counter(), time.process_time()
-    for _ in range(args.checkins):
-        fn()
-    wall_ms = (time.perf_counter() - t) / args.checkins * 1000
-    cpu_ms = (time.process_time() - cpu) / args.checkins * 1000
-    print(f"== {name}: {wall_ms:.2f} ms each ({1000 / wall_ms:,.0f}/s), {cpu_ms:.2f} ms of this process's CPU")
+    for _round in range(3):
+        t, cpu = time.perf_counter(), time.process_time()
+        for _ in range(args.checkins):
+            fn()
+        wall_ms = (time.perf_counter() - t) / args.checkins * 1000
+        cpu_ms = (time.process_time() - cpu) / args.checkins * 1000
+        print(f"== {name}: {wall_ms:.2f} ms each ({1000 / wall_ms:,.0f}/s), {cpu_ms:.2f} ms of this process's CPU")
     timed = []
 
     def timer(execute, sql, params, many, context):
@@ -48,6 +49,19 @@ def profiled(name: str, fn, args, connection, group) -> None:
         fn()
     for seconds, sql, n in timed:
         print(f"  {seconds * 1000:6.2f} ms  {len(sql):5} chars {n:3} parameters  {sql[:90]}")
+    timed.clear()
+    t = time.perf_counter()
+    with connection.execute_wrapper(timer):
+        for _ in range(args.checkins):
+            fn()
+    wall_ms = (time.perf_counter() - t) / args.checkins * 1000
+    by_kind = collections.defaultdict(lambda: [0, 0.0])
+    for seconds, sql, _n in timed:
+        by_kind[sql[:60]][0] += 1
+        by_kind[sql[:60]][1] += seconds
+    print(f"  every statement of {args.checkins} calls ({wall_ms:.2f} ms each), per call:")
+    for sql, (n, seconds) in sorted(by_kind.items(), key=lambda item: -item[1][1]):
+        print(f"    {seconds / args.checkins * 1000:6.3f} ms  {n / args.checkins:5.2f}x  {sql}")
     profile = cProfile.Profile(time.process_time) if args.cpu else cProfile.Profile()
     profile.enable()
     for _ in range(args.checkins):
@@ -60,6 +74,8 @@ def profiled(name: str, fn, args, connection, group) -> None:
     print("  profiled time per call, by where it is spent:")
     for key, seconds in totals.most_common():
         print(f"    {seconds / args.checkins * 1000:6.3f} ms  {key}")
+    if args.callers:
+        pstats.Stats(profile).sort_stats("cumulative").print_callers(args.callers)
     if args.top:
         rows = sorted(stats.items(), key=lambda item: -item[1][2])[: args.top]
         print(f"  the {args.top} functions with the most own time, per call:")
@@ -67,6 +83,13 @@ def profiled(name: str, fn, args, connection, group) -> None:
             where = "/".join(Path(filename).parts[-2:])
             print(f"    {own / args.checkins * 1000:6.3f} ms own {cum / args.checkins * 1000:6.3f} ms cum"
                   f"  {calls / args.checkins:5.1f}x  {where}:{line} {func}")
+        steps = ("render", "render_to_string", "__call__", "process_view", "process_request", "process_response")
+        mine = sorted((item for item in stats.items() if "/fulian/" in item[0][0] or item[0][2] in steps),
+                      key=lambda item: -item[1][3])[: args.top]
+        print(f"  fulian's functions and Django's steps, most cumulative time, per call:")
+        for (filename, line, func), (_cc, calls, own, cum, _callers) in mine:
+            where = "/".join(Path(filename).parts[-2:])
+            print(f"    {cum / args.checkins * 1000:6.3f} ms cum  {calls / args.checkins:5.1f}x  {where}:{line} {func}")
 
 
 def main() -> None:
@@ -76,6 +99,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=0, help="also list the N functions with the most own time")
     parser.add_argument("--cpu", action="store_true", help="profile CPU time, not wall time")
     parser.add_argument("--http", action="store_true", help="also the QR page through the test client")
+    parser.add_argument("--callers", default="", help="also list who calls the functions of this name")
     args = parser.parse_args()
     from bench.run import choose_database, drop_database
 

@@ -32,11 +32,11 @@ from fulian.core.phone import normalize_phone
 from fulian.core.policy import OutOfScope, may_act_for_unit
 from fulian.core.ratelimit import rate_hit
 from fulian.core.tree import next_path
-from fulian.core.writes import write_first, write_path
+from fulian.core.writes import prepared_cursor, write_first, write_path
 from fulian.people.models import Woman
 
 from .figures import FAMILIES_REACHED, REACHED, REACHED_YEAR
-from .models import ActivityStatus, Attendance, AttendanceMethod, Session, SignUp, SignUpState
+from .models import Activity, ActivityStatus, Attendance, AttendanceMethod, Session, SignUp, SignUpState
 
 CHECKIN_OPENS_BEFORE = dt.timedelta(minutes=30)  # scanning opens this long before a session starts
 CODE_LENGTH = 10  # url-safe characters of the HMAC: 60 bits
@@ -208,7 +208,7 @@ def _facts_sql(bounded: bool) -> str:
             f"(SELECT MIN(a.checked_at) FROM {attendance} a WHERE a.phone = %s AND {month}), "
             f"(SELECT COUNT(*) {women}), (SELECT MIN(w.id) {women}), "
             f"s.id, s.name, s.woman_id, s.family_id, "
-            f"EXISTS (SELECT 1 FROM {attendance} a WHERE a.family_id = COALESCE(%s, s.family_id) AND {month}) "
+            f"EXISTS (SELECT 1 FROM {attendance} a WHERE a.family_id = COALESCE(%s, s.family_id) AND {month}), s.state "
             f"FROM (SELECT 1 AS one) o LEFT JOIN {signup} s "
             f"ON s.activity_id = %s AND s.phone = %s AND s.state <> %s")
     return sql
@@ -233,13 +233,14 @@ def _facts(session: Session, phone: str, signup: SignUp | None, moment: dt.datet
     women = [phone, path, *([upper] if upper else [])]
     params = [phone, *month, phone, *year, *women, *women, signup.family_id if signup else None, *month,
               session.activity_id if signup is None else None, phone, SignUpState.CANCELLED]
-    with connection.cursor() as cursor:
+    with prepared_cursor(len(params)) as cursor:
         cursor.execute(_facts_sql(upper is not None), params)
         row = cursor.fetchone()
     facts = {"seen": bool(row[0]), "year_first": _moment(row[1]), "registry_n": row[2], "registry_id": row[3],
              "family_seen": bool(row[8])}
     if signup is None:
-        facts.update(signup_pk=row[4], signup_name=row[5], signup_woman_id=row[6], signup_family_id=row[7])
+        facts.update(signup_pk=row[4], signup_name=row[5], signup_woman_id=row[6], signup_family_id=row[7],
+                     signup_state=row[9])
     return facts
 
 
@@ -286,9 +287,10 @@ def attendance_record(*, session: Session, name: str = "", phone: str = "", meth
     client_token = (client_token or "").strip()[:40] or None
     facts = _facts(session, phone, signup, now)
     if signup is not None:
-        signup_id, woman_id, family_id = signup.pk, signup.woman_id, signup.family_id
+        signup_id, woman_id, family_id, state = signup.pk, signup.woman_id, signup.family_id, signup.state
     else:
         signup_id, woman_id, family_id = facts["signup_pk"], facts["signup_woman_id"], facts["signup_family_id"]
+        state = facts["signup_state"]
         name = facts["signup_name"] if signup_id else (name or "").strip()[:30]
         if not name:
             raise ValidationError(_("这个手机号没有报名本活动：请填写姓名，按现场登记签到。"), code="checkin_name")
@@ -298,7 +300,7 @@ def attendance_record(*, session: Session, name: str = "", phone: str = "", meth
                             signup_id=signup_id, woman_id=woman_id, family_id=family_id, name=name, phone=phone,
                             method=method, checked_at=now, checked_by=actor, client_token=client_token)
     try:  # a second tick, a double submit or a re-scan fails a unique index: no lookup first
-        with write_path():
+        with write_path(collect_only=True):  # on PostgreSQL one statement in autocommit: no BEGIN, no COMMIT
             write_first(attendance)
             audit_record(actor=actor, action="attendance.record", obj=attendance,
                          changes={"method": method, "walk_in": signup_id is None}, now=now)
@@ -312,6 +314,7 @@ def attendance_record(*, session: Session, name: str = "", phone: str = "", meth
         if done is None:
             raise
         return done
+    attendance.was_waiting = state == SignUpState.WAITING  # what is_waiting answers without asking again
     return attendance
 
 
@@ -361,6 +364,29 @@ def attendance_remove(*, actor, attendance: Attendance, now=None) -> None:
 
 # ---- reads ----
 
+_SESSION_READ: dict = {}
+
+
+def _session_read() -> tuple:
+    """The statement that reads a published session with its activity, and how to turn its columns into the two
+    models, made once: every check-in asks it, and the ORM's compiler cost several times the query."""
+    known = _SESSION_READ.get(connection.vendor)
+    if known is None:
+        qn = connection.ops.quote_name
+        parts = []
+        for model, alias in ((Session, "s"), (Activity, "a")):
+            fields = model._meta.concrete_fields
+            cols = [f.get_col(alias) for f in fields]
+            converters = [connection.ops.get_db_converters(c) + c.get_db_converters(connection) for c in cols]
+            parts.append((model, [f.attname for f in fields], list(zip(cols, converters, strict=True)),
+                          ", ".join(f"{alias}.{qn(f.column)}" for f in fields)))
+        sql = (f"SELECT {parts[0][3]}, {parts[1][3]} FROM {qn(Session._meta.db_table)} s "  # noqa: S608  (names)
+               f"JOIN {qn(Activity._meta.db_table)} a ON a.{qn('id')} = s.{qn('activity_id')} "
+               f"WHERE s.{qn('id')} = %s AND a.{qn('status')} = %s")
+        known = _SESSION_READ[connection.vendor] = (sql, [part[:3] for part in parts])
+    return known
+
+
 def session_for_checkin(session_id) -> Session | None:
     """The session a public check-in link names, if its activity is published (else None: the page is a 404)."""
     try:
@@ -369,8 +395,23 @@ def session_for_checkin(session_id) -> Session | None:
         return None
     if not 1 <= pk <= 2**53:
         return None
-    return Session.objects.select_related("activity").filter(pk=pk, activity__status=ActivityStatus.PUBLISHED) \
-        .first()
+    sql, parts = _session_read()
+    with prepared_cursor(2) as cursor:
+        cursor.execute(sql, [pk, ActivityStatus.PUBLISHED.value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    made, start = [], 0
+    for model, names, columns in parts:
+        values = list(row[start : start + len(names)])
+        start += len(names)
+        for i, (col, converters) in enumerate(columns):
+            for convert in converters:
+                values[i] = convert(values[i], col, connection)
+        made.append(model.from_db(connection.alias, names, values))
+    session, activity = made
+    Session.activity.field.set_cached_value(session, activity)
+    return session
 
 
 def attendance_count(session: Session) -> int:
@@ -400,6 +441,9 @@ def signup_of_session(session: Session, signup_id) -> SignUp | None:
 
 def is_waiting(attendance: Attendance) -> bool:
     """Whether she checked in while her sign-up is on the waiting list (the page tells her so)."""
+    known = getattr(attendance, "was_waiting", None)
+    if known is not None:
+        return known
     return attendance.signup_id is not None and SignUp.objects.filter(pk=attendance.signup_id,
                                                                       state=SignUpState.WAITING).exists()
 

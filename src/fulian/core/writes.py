@@ -26,10 +26,11 @@ one statement then runs in autocommit — a statement is its own transaction —
 instead of BEGIN, the statement and COMMIT. A query inside such a block is refused.
 """
 
+import datetime as dt
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import AutoField
 from django.db.models.sql import InsertQuery
 
@@ -103,16 +104,37 @@ _PLAIN = {  # fields whose value of this type is its own database value (what ge
 }
 
 
+def _plain_type(field, vendor: str):
+    """The type of this field's values that are their own database value: a key for a foreign key to an integer key,
+    an aware datetime on PostgreSQL (its driver takes it as it is), else what _PLAIN says."""
+    if field.is_relation:
+        return int if isinstance(field.target_field, models.IntegerField) else None
+    if isinstance(field, models.DateTimeField):
+        plain = vendor == "postgresql" and not field.auto_now and not field.auto_now_add
+        return dt.datetime if plain else None
+    return _PLAIN.get(type(field))
+
+
+def _bare_null(field) -> bool:
+    """Whether None in this field is NULL without asking the field (its pre_save only reads the attribute)."""
+    if field.is_relation:
+        return False  # unless no related object is cached: asked per row
+    if isinstance(field, models.DateField):
+        return not field.auto_now and not field.auto_now_add
+    return type(field).pre_save is models.Field.pre_save
+
+
 def _insert_fields(model) -> tuple[list, str, bool]:
-    """([(field, the type of its plain values or None)], "INSERT INTO table (columns)", whether every field takes a
-    plain %s), once per model."""
+    """([(field, the type of its plain values or None, whether None is plain NULL)], "INSERT INTO table (columns)",
+    whether every field takes a plain %s), once per model."""
     known = _fields_of.get(model)
     if known is None:
         qn = connection.ops.quote_name
         fields = [f for f in model._meta.concrete_fields if not f.generated and not isinstance(f, AutoField)]
         head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
         plain = not any(hasattr(f, "get_placeholder") for f in fields)
-        known = _fields_of[model] = ([(f, _PLAIN.get(type(f))) for f in fields], head, plain)
+        vendor = connection.vendor
+        known = _fields_of[model] = ([(f, _plain_type(f, vendor), _bare_null(f)) for f in fields], head, plain)
     return known
 
 
@@ -138,9 +160,14 @@ def _row(obj, fields, keys: _Keys) -> tuple[str, list]:
     written in the statement, not as parameters: a statement of the same shape is then parsed once by the driver
     (psycopg keeps the parse of one with at most 50 parameters)."""
     placeholders, params = [], []
-    for field, plain in fields:
-        value = getattr(obj, field.attname) if plain is not None else None
-        if plain is None or type(value) is not plain:
+    for field, plain, bare_null in fields:
+        value = getattr(obj, field.attname)
+        if type(value) is plain and (plain is not dt.datetime or value.tzinfo is not None):
+            pass
+        elif value is None and (bare_null or (field.is_relation and not field.is_cached(obj))):
+            placeholders.append("NULL")
+            continue
+        else:
             if field.is_relation and field.is_cached(obj):
                 target = field.get_cached_value(obj)
                 if target is not None:
@@ -177,10 +204,10 @@ def _row(obj, fields, keys: _Keys) -> tuple[str, list]:
 def _compiled(model, fields, group) -> list[Statement]:
     for obj in group:
         obj._prepare_related_fields_for_save(operation_name="write_later")
-        if any(isinstance(getattr(obj, f.attname), KeyText) for f, _plain in fields):
+        if any(isinstance(getattr(obj, f.attname), KeyText) for f, _plain, _null in fields):
             raise TypeError(f"{model.__name__}: a key that is not written yet in a row that needs the query compiler")
     query = InsertQuery(model)
-    query.insert_values([f for f, _plain in fields], group)
+    query.insert_values([f for f, _plain, _null in fields], group)
     return [(sql, list(params)) for sql, params in query.get_compiler(connection=connection).as_sql()]
 
 
@@ -215,12 +242,15 @@ def prepared_cursor(params: int = 0):
     """A cursor whose statements PostgreSQL plans once per connection and keeps (server-side binding, psycopg's
     prepared statements), for a statement a hot path sends again and again with other values; Django's cursor
     elsewhere (and for a statement of over PREPARED_PARAMS parameters). Errors and query logging as Django's."""
-    if connection.vendor != "postgresql" or params > PREPARED_PARAMS:
-        return connection.cursor()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw = _Prepared(connection.connection)
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    db = connections[DEFAULT_DB_ALIAS]  # once: each attribute of the `connection` proxy is a context-local lookup
+    if db.vendor != "postgresql" or params > PREPARED_PARAMS:
+        return db.cursor()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    if db.connection.prepare_threshold is None:  # Django turns preparing off: on, for the statements asked
+        db.connection.prepare_threshold = 2**31 - 1
+    raw = _Prepared(db.connection)
+    return db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
 
 
 def _prepared_class():

@@ -43,6 +43,7 @@ BATCH = 500
 SLOTTED_DEPTH = 2  # province and city rows are spread over FIGURE_SLOTS slots; county and below have one
 FOLD_AFTER = 500  # journal rows a process appends before it folds the journal (after its commit)
 FOLD_ROWS = 10_000  # journal rows one fold transaction takes at most
+PLAIN_ROWS = 16  # up to this many journal rows are sent as VALUES (cheaper for the driver), more as four arrays
 
 
 def year_of(period: int) -> int:
@@ -66,9 +67,9 @@ class _Appended:
 
 
 def tally_statements(deltas: Iterable[tuple[str, int, str, int]]) -> list[tuple[str, list]]:
-    """The figure keeper's answer to `figures_add`: one INSERT of the leaf deltas into the journal (on PostgreSQL
-    four arrays, so the statement is the same text for any number of rows and is prepared once). Every FOLD_AFTER
-    rows, a fold after the commit."""
+    """The figure keeper's answer to `figures_add`: one INSERT of the leaf deltas into the journal (plain VALUES for
+    a few, as a check-in's three or four: arrays cost the driver more to send). Every FOLD_AFTER rows, a fold after
+    the commit."""
     rows: dict[tuple[str, int, str], int] = defaultdict(int)
     for path, period, metric, delta in deltas:
         if delta:
@@ -80,14 +81,16 @@ def tally_statements(deltas: Iterable[tuple[str, int, str, int]]) -> list[tuple[
     if _Appended.rows >= FOLD_AFTER:
         _Appended.rows = 0
         transaction.on_commit(_fold_quietly, robust=True)
-    table = TallyDelta._meta.db_table
-    if connection.vendor == "postgresql":
+    head = f"INSERT INTO {TallyDelta._meta.db_table} (unit_path, period, metric, value)"
+    if connection.vendor == "postgresql" and len(items) > PLAIN_ROWS:  # any number of rows in four parameters
         params = [list(column) for column in zip(*((p, period, m, v) for (p, period, m), v in items), strict=True)]
-        return [(f"INSERT INTO {table} (unit_path, period, metric, value) "  # noqa: S608  (names, no data)
-                 f"SELECT * FROM unnest(%s::text[], %s::integer[], %s::text[], %s::bigint[])", params)]
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(items))
-    return [(f"INSERT INTO {table} (unit_path, period, metric, value) VALUES {values}",  # noqa: S608
-             [x for (p, period, m), v in items for x in (p, period, m, v)])]
+        return [(f"{head} SELECT * FROM unnest(%s::text[], %s::integer[], %s::text[], %s::bigint[])", params)]  # noqa: S608
+    statements = []
+    for start in range(0, len(items), BATCH):
+        chunk = items[start : start + BATCH]
+        statements.append((f"{head} VALUES {', '.join(['(%s, %s, %s, %s)'] * len(chunk))}",
+                           [x for (p, period, m), v in chunk for x in (p, period, m, v)]))
+    return statements
 
 
 def _fold_quietly() -> None:
