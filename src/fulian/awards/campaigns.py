@@ -300,7 +300,7 @@ def campaign_cancel(*, actor, campaign: AwardCampaign, reason: str, version: int
 
 def waiting_at(campaign: AwardCampaign, unit: Unit) -> int:
     """Nominations waiting for `unit`'s decision (held ones wait for someone else, and show as declined)."""
-    return Nomination.objects.filter(campaign=campaign, at_unit=unit, state=NominationState.PENDING).count()
+    return Nomination.objects.filter(campaign=campaign, at_path=unit.path, state=NominationState.PENDING).count()
 
 
 def campaign_part_done(*, actor, recipient: Recipient, version: int | None = None, now=None) -> Recipient:
@@ -378,7 +378,7 @@ def waiting_counts(rows: list[AwardCampaign], unit: Unit | None) -> dict[int, in
     """{campaign id: nominations waiting for `unit`'s decision} of these campaigns, in one query."""
     if unit is None or not rows:
         return {}
-    return dict(Nomination.objects.filter(campaign_id__in=[c.pk for c in rows], at_unit=unit,
+    return dict(Nomination.objects.filter(campaign_id__in=[c.pk for c in rows], at_path=unit.path,
                                           state=NominationState.PENDING)
                 .values_list("campaign_id").annotate(n=Count("id")).order_by())
 
