@@ -42,6 +42,7 @@ from .models import (
     Objection,
     ObjectionOutcome,
 )
+from .voting import vote_is_open
 
 MAX_TEXT = 2000
 MAX_FINDING = 2000
@@ -302,3 +303,26 @@ def access_notice_campaign_by_id(user, campaign_id) -> AwardCampaign:
 
 def may_find(user, objection: Objection) -> bool:
     return not objection.outcome and may_act_for_unit(user, objection.unit_path)
+
+
+def public_stage(campaign, *, now) -> str:
+    """Where the campaign is, in words for the public."""
+    today = timezone.localdate(now)
+    if campaign.status == CampaignStatus.NOTICE:
+        if is_in_notice(campaign, now=now):
+            return _("公示中（%(start)s至%(end)s）") % {"start": campaign.notice_from.isoformat(),
+                                                     "end": campaign.notice_until.isoformat()}
+        if today < campaign.notice_from:
+            return _("将于%(day)s开始公示") % {"day": campaign.notice_from.isoformat()}
+        return _("公示期已满，待表彰")
+    if campaign.status != CampaignStatus.OPEN:
+        return campaign.get_status_display()
+    if vote_is_open(campaign, now=now):
+        return _("网络投票中（%(end)s截止）") % {"end": campaign.vote_until.isoformat()}
+    if today <= campaign.nominate_until:
+        return _("推荐中（%(end)s截止）") % {"end": campaign.nominate_until.isoformat()}
+    return _("评审中")
+
+
+def received_message() -> str:
+    return _("已收到您反映的情况。我们会认真核查，需要时按您留下的联系方式联系您。")

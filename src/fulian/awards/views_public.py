@@ -45,25 +45,6 @@ def _pass_of(request, campaign_id: int) -> str:
     return request.COOKIES.get(pass_cookie(campaign_id), "")
 
 
-def stage_text(campaign, *, now) -> str:
-    """Where the campaign is, for the public."""
-    today = timezone.localdate(now)
-    if campaign.status == CampaignStatus.NOTICE:
-        if notice.is_in_notice(campaign, now=now):
-            return _("公示中（%(start)s至%(end)s）") % {"start": campaign.notice_from.isoformat(),
-                                                     "end": campaign.notice_until.isoformat()}
-        if today < campaign.notice_from:
-            return _("将于%(day)s开始公示") % {"day": campaign.notice_from.isoformat()}
-        return _("公示期已满，待表彰")
-    if campaign.status != CampaignStatus.OPEN:
-        return campaign.get_status_display()
-    if voting.vote_is_open(campaign, now=now):
-        return _("网络投票中（%(end)s截止）") % {"end": campaign.vote_until.isoformat()}
-    if today <= campaign.nominate_until:
-        return _("推荐中（%(end)s截止）") % {"end": campaign.nominate_until.isoformat()}
-    return _("评审中")
-
-
 def campaign_page(request, award_campaign_id: int):
     """评选 on the portal: the campaign and its stage; while the vote runs, the shortlisted families with the
     live count and a vote button."""
@@ -79,7 +60,7 @@ def campaign_page(request, award_campaign_id: int):
         has_pass = hashed is not None
         voted_for = voting.voted_today(campaign.pk, hashed, now=now)
     return _private(render(request, "awards/public_campaign.html", {
-        "campaign": campaign, "stage": stage_text(campaign, now=now), "vote_open": vote_open, "cards": cards,
+        "campaign": campaign, "stage": notice.public_stage(campaign, now=now), "vote_open": vote_open, "cards": cards,
         "voted_for": voted_for, "voted_name": next((c["family_name"] for c in cards if c["id"] == voted_for), ""),
         "has_pass": has_pass, "in_notice": campaign.status == CampaignStatus.NOTICE,
         "vote_refusal": voting.vote_refusal(campaign, now=now) if campaign.vote_from else ""}))
@@ -173,11 +154,11 @@ def notice_page(request, award_campaign_id: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("已收到您反映的情况。我们会认真核查，需要时按您留下的联系方式联系您。"))
+            messages.success(request, notice.received_message())
             return _private(redirect("award_public_notice", award_campaign_id=campaign.pk))
     elif request.method == "POST" and not is_open:
         messages.error(request, _("这项评选不在公示期内，不能再反映意见。"))
         return _private(redirect("award_public_notice", award_campaign_id=campaign.pk))
     return _private(render(request, "awards/public_notice.html", {
         "campaign": campaign, "cards": cards, "shown": shown, "open": is_open, "form": form,
-        "stage": stage_text(campaign, now=now)}))
+        "stage": notice.public_stage(campaign, now=now)}))
