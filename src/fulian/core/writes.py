@@ -256,9 +256,16 @@ def prepared_cursor(params: int = 0):
 def _prepared_class():
     from django.db.backends.postgresql.base import ServerBindingCursor
 
+    class Sent:  # what Django's query log reads of a statement (psycopg keeps none for a prepared one)
+        def __init__(self, query: str):
+            self.query = query.encode()
+
     class Prepared(ServerBindingCursor):
         def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+            super().execute(query, params, prepare=True, binary=binary)
+            if self._query is None:
+                self._query = Sent(query)
+            return self
 
     return Prepared
 
