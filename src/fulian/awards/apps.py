@@ -7,5 +7,5 @@ class AwardsConfig(AppConfig):
     verbose_name = "家庭评选"
 
     def ready(self):
-        # figures and sections on others' pages register themselves (added as the parts land)
-        pass
+        # figures (and their recount) and the sections on the woman's, family's and nomination's pages
+        from . import figures, panels  # noqa: F401

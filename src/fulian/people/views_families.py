@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.core.paging import count_capped
+from fulian.core.panels import panels_for
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 from fulian.orgs.models import Level
@@ -82,7 +83,7 @@ def family_detail(request, family_id: int):
     return render(request, "people/family_detail.html", {
         "family": family, "members": families.members_of(family), "can_edit": can_edit,
         "member_form": MemberForm(), "join_form": JoinForm(), "q": q, "found": found,
-        "relations": Relation.choices,
+        "relations": Relation.choices, "sections": panels_for("family.sections", request, family),
     })
 
 

@@ -7,6 +7,7 @@ from fulian.accounts.demo import demo_accounts
 from fulian.accounts.models import User
 from fulian.activities.demo_organise import demo_organise
 from fulian.activities.demo_outcomes import demo_outcomes
+from fulian.awards.demo import demo_awards
 from fulian.cases.demo import demo_cases
 from fulian.contacts.demo import demo_contacts, demo_field_weeks
 from fulian.demo.building import demo_building
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             self._work_network()
         self._work_network_2()  # each part safe to run twice: a demo made before them gets them too
         self._activities()
+        self._awards()
         self.stdout.write(f"ready in {time.perf_counter() - started:.0f}s\n")
         self.stdout.write(self.style.SUCCESS(f"fulian demo: {url}/"))
         self.stdout.write(f"API docs: {url}/api/v1/docs   data maintenance: {url}/admin/")
@@ -132,4 +134,15 @@ class Command(BaseCommand):
                 f"campaign 家风讲坛进万家, sign-ups and check-ins; {outcomes['completions']} completions with "
                 f"certificates, {outcomes['outcomes']} outcomes; {families['families']} families (/families/); "
                 f"public calendar: /calendar/"
+            )
+
+    def _awards(self):
+        users = {u.username: u for u in User.objects.filter(username__startswith="hb-")}
+        made = demo_awards(users=users)
+        if made.get("created"):
+            current = made["current"]
+            self.stdout.write(
+                f"demo family awards (/awards/): 正定县's 美丽庭院 of last year awarded with certificates and story "
+                f"relays (public: /honour/{made['courtyard']['campaign']}/showcase/); 石家庄市's 最美家庭 mid-way, "
+                f"reviewed in 正定县, in 公示 with an objection (/honour/{current['campaign']}/notice/)"
             )
