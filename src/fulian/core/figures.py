@@ -2,9 +2,10 @@
 
 A writer (people, contacts, cases, and the modules to come) calls `figures_add([(unit_path, YYYYMM, metric,
 delta), …])` inside its own transaction; the keeper registered with `figures_listen` (evaluation's tallies) turns
-them into the statements that add them to the live figures, run at once or, inside a write path (`core.writes`),
-as the last part of its one statement — in that same transaction either way. For the recount, each writer
-registers with `figures_counter` a function that yields the same tuples counted from its records. So writers
+them into the statements that add them to the live figures (rows of its journal, folded later), run at once or,
+inside a write path (`core.writes`), as the last part of its one statement — in that same transaction either way.
+For the recount, each writer registers with `figures_counter` a function that yields the same tuples counted from
+its records. So writers
 import nothing of evaluation and evaluation imports no writer's models: a new module adds a metric name, a
 `figures_add` call and a counter. Standing counts (units under a unit) are figures of period `STANDING`, and
 modules below the keeper read figures through `figures_read`.
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from .writes import Statement, execute_statements, pending
+from .writes import Statement, pending, write_path
 
 Delta = tuple[str, int, str, int]
 STANDING = 0  # the period of figures that are not of a month: standing counts (units under a unit)
@@ -45,7 +46,8 @@ def figures_add(deltas: Iterable[Delta]) -> None:
     if rows is not None:
         rows.figures += deltas
     else:
-        execute_statements(figures_statements(deltas))
+        with write_path(collect_only=True):
+            pending().figures += deltas
 
 
 def figures_statements(deltas: list[Delta]) -> list[Statement]:

@@ -27,6 +27,7 @@ instead of BEGIN, the statement and COMMIT. A query inside such a block is refus
 """
 
 import datetime as dt
+import logging
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
@@ -35,6 +36,7 @@ from django.db.models import AutoField
 from django.db.models.sql import InsertQuery
 
 Statement = tuple[str, list]
+logger = logging.getLogger(__name__)
 
 
 class Pending:
@@ -333,6 +335,27 @@ def _flush(collected: Pending) -> None:
     execute_statements(insert_statements(collected.rows, keys) + figures_statements(collected.figures))
 
 
+_autocommit_flush: ContextVar[list | None] = ContextVar("fulian_autocommit_flush", default=None)
+
+
+def after_write(fn) -> None:
+    """Run `fn` once what is being written is committed: on the transaction's commit, or right after the one
+    statement of a write path in autocommit. Its failure is logged, never the writer's."""
+    waiting = _autocommit_flush.get()
+    if waiting is not None:
+        waiting.append(fn)
+    else:
+        transaction.on_commit(fn, robust=True)
+
+
+def _run_after(waiting: list) -> None:
+    for fn in waiting:
+        try:
+            fn()
+        except Exception:  # as on_commit(robust=True): the write is done, its follower's failure is only logged
+            logger.exception("after_write %r failed", fn)
+
+
 def _no_query(execute, sql, params, many, context):
     raise RuntimeError("a write_path(collect_only=True) block ran a query: it must only collect")
 
@@ -345,14 +368,20 @@ def write_path(*, collect_only: bool = False):
     mine = Pending()
     token = _pending.set(mine)
     alone = collect_only and outer is None and connection.vendor == "postgresql" and not connection.in_atomic_block
+    waiting: list = []
     try:
         with nullcontext() if alone else transaction.atomic():
             with connection.execute_wrapper(_no_query) if collect_only else nullcontext():
                 yield
             if outer is None:
                 _pending.set(None)
-                _flush(mine)
+                flushing = _autocommit_flush.set(waiting if alone else None)
+                try:
+                    _flush(mine)
+                finally:
+                    _autocommit_flush.reset(flushing)
     finally:
         _pending.reset(token)
+    _run_after(waiting)
     if outer is not None:
         outer.take(mine)

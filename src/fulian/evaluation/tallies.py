@@ -27,7 +27,7 @@ from django.db import connection, transaction
 
 from fulian.core.figures import figures_add, period_of  # noqa: F401  (period_of: re-exported for evaluation's writers)
 from fulian.core.tree import SEGMENT, ancestor_paths
-from fulian.core.writes import execute_statements, prepared_cursor
+from fulian.core.writes import after_write, prepared_cursor
 from fulian.orgs.models import Unit
 
 from .models import Rate, Tally, TallyDelta
@@ -80,7 +80,7 @@ def tally_statements(deltas: Iterable[tuple[str, int, str, int]]) -> list[tuple[
     _Appended.rows += len(items)
     if _Appended.rows >= FOLD_AFTER:
         _Appended.rows = 0
-        transaction.on_commit(_fold_quietly, robust=True)
+        after_write(_fold_quietly)
     head = f"INSERT INTO {TallyDelta._meta.db_table} (unit_path, period, metric, value)"
     if connection.vendor == "postgresql" and len(items) > PLAIN_ROWS:  # any number of rows in four parameters
         params = [list(column) for column in zip(*((p, period, m, v) for (p, period, m), v in items), strict=True)]
@@ -131,7 +131,10 @@ def _fold_batch(rows: int) -> int:
                            f"WHERE id <= %s GROUP BY unit_path, period, metric", [last])
             sums = cursor.fetchall()
             cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last])  # noqa: S608
-        execute_statements(upsert_statements((path, period, metric, value) for path, period, metric, value, _n in sums))
+        # one statement at a time, in key order: two folds then take the rows they share in the same order (as CTEs of
+        # one statement they would run in no set order, and deadlock)
+        for sql, params in upsert_statements((path, period, metric, value) for path, period, metric, value, _n in sums):
+            cursor.execute(sql, params)
     return sum(n for *_rest, n in sums)
 
 
