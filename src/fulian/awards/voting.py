@@ -6,9 +6,12 @@ family the awarding unit has shortlisted: one per proved phone per campaign per 
 constraint; a second the same day counts once and answers 今天已经投过票). The phone is proved once by a one-time
 code (core.otp, with its own limits); the browser or the app then holds a signed voter pass (`voter_pass_issue`),
 bound to the phone's keyed hash, the campaign and the day and good for PASS_SECONDS, so each vote is one cheap
-request: the pass is checked by its signature, and the vote is one INSERT … SELECT that takes the family only if
-it is shortlisted in that campaign while the vote runs (… ON CONFLICT DO NOTHING), counted as award_votes at the
-family's village in the same write. Only a keyed hash of the phone (HMAC under SECRET_KEY) is kept. Votes are
+request: the pass is checked by its signature, and the vote and its award_votes figure (at the family's village)
+are one statement — an INSERT … SELECT that takes the family only if it is shortlisted in that campaign while the
+vote runs, and fails as a whole otherwise or when the phone voted today already (the slow path then says why).
+The write is built here rather than collected by core.writes.write_path because its check must be inside the
+statement; it ends the same way a write path does (core.writes.execute_statements, the figures' own statements).
+Only a keyed hash of the phone (HMAC under SECRET_KEY) is kept. Votes are
 limited per address (AWARD_VOTES_PER_ADDRESS an hour) against scripts behind one address.
 """
 
@@ -18,18 +21,18 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from fulian.core.context import current_origin
-from fulian.core.figures import figures_add
+from fulian.core.figures import figures_statements
 from fulian.core.otp import otp_check, otp_send
 from fulian.core.phone import normalize_phone
 from fulian.core.ratelimit import rate_hit
-from fulian.core.writes import prepared_cursor, write_path
+from fulian.core.writes import execute_statements
 
 from .figures import award_delta
 from .models import AwardCampaign, CampaignStatus, Nomination, NominationState, Photo, Vote
@@ -135,21 +138,24 @@ def voter_pass_read(token: str, *, campaign_id: int, now) -> str | None:
 
 
 _VOTE_SQL: list[str] = []
+_VILLAGES: dict[int, str] = {}  # nomination → its family's village path (never changes): where its votes count
+_VILLAGES_KEPT = 20_000
 
 
 def _vote_sql() -> str:
-    """The vote, written once: the family is taken only when it is shortlisted at the campaign's own unit while
-    the campaign's vote runs; a second vote of the phone in the campaign that day is no row."""
+    """The vote, written once. The family is joined only when it is shortlisted at the campaign's own unit while
+    the campaign's vote runs, and is in the village its figure is counted at; otherwise the LEFT JOIN gives NULLs,
+    which the vote's NOT NULL columns refuse — so the statement fails as a whole, as does a second vote of the
+    phone in the campaign that day (the unique constraint), and no figure is counted without its vote."""
     if not _VOTE_SQL:
         qn = connection.ops.quote_name
         vote, nomination, campaign = (qn(m._meta.db_table) for m in (Vote, Nomination, AwardCampaign))
         _VOTE_SQL.append(
             f"INSERT INTO {vote} (campaign_id, nomination_id, unit_path, phone_hash, day, cast_at) "  # noqa: S608
-            f"SELECT n.campaign_id, n.id, n.unit_path, %s, %s, %s FROM {nomination} n "
-            f"JOIN {campaign} c ON c.id = n.campaign_id "
-            f"WHERE n.id = %s AND n.campaign_id = %s AND n.state = %s AND n.at_path = c.unit_path "
-            f"AND c.status = %s AND c.vote_from <= %s AND c.vote_until >= %s "
-            f"ON CONFLICT (campaign_id, phone_hash, day) DO NOTHING RETURNING unit_path")
+            f"SELECT n.campaign_id, n.id, n.unit_path, %s, %s, %s FROM (SELECT 1 AS one) o "
+            f"LEFT JOIN {nomination} n ON n.id = %s AND n.campaign_id = %s AND n.unit_path = %s AND n.state = %s "
+            f"AND EXISTS (SELECT 1 FROM {campaign} c WHERE c.id = n.campaign_id AND c.unit_path = n.at_path "
+            f"AND c.status = %s AND c.vote_from <= %s AND c.vote_until >= %s)")
     return _VOTE_SQL[0]
 
 
@@ -161,10 +167,40 @@ def _nomination_pk(value) -> int | None:
     return pk if 1 <= pk <= 2**53 else None
 
 
+def _village_of(campaign_id: int, pk: int, *, fresh: bool = False) -> str | None:
+    village = None if fresh else _VILLAGES.get(pk)
+    if village is None:
+        village = Nomination.objects.filter(pk=pk, campaign_id=campaign_id).values_list("unit_path", flat=True).first()
+        if village is not None:
+            if len(_VILLAGES) >= _VILLAGES_KEPT:
+                _VILLAGES.clear()
+            _VILLAGES[pk] = village
+    return village
+
+
+def _insert(*, campaign_id: int, pk: int, village: str, hashed: str, now) -> bool:
+    """The vote and its award_votes figure, in one statement (PostgreSQL: the figure's INSERT with the vote's as
+    its data-modifying CTE, in autocommit; SQLite: both in one transaction). False: refused by the database (not
+    shortlisted, not in the vote, another village, or voted today already)."""
+    day = connection.ops.adapt_datefield_value(timezone.localdate(now))
+    vote = (_vote_sql(), [hashed, day, connection.ops.adapt_datetimefield_value(now), pk, campaign_id, village,
+                          NominationState.SHORTLISTED, CampaignStatus.OPEN, day, day])
+    statements = [vote, *figures_statements([award_delta(METRIC, village, now)])]
+    try:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            execute_statements(statements)
+        else:
+            with transaction.atomic():
+                execute_statements(statements)
+    except IntegrityError:
+        return False
+    return True
+
+
 def vote_cast(*, campaign_id: int, nomination_id, voter_pass: str, now=None) -> VoteResult:
     """One vote for a shortlisted family with her voter pass. Refused (ValidationError) with a forged or expired
     pass, outside the vote, or for a family not shortlisted in the campaign; a second vote the same day is
-    VoteResult(counted=False)."""
+    VoteResult(counted=False). One statement when all is well: the checks are in it."""
     now = now or timezone.now()
     if not rate_hit("award-vote-address", current_origin().ip, limit=settings.AWARD_VOTES_PER_ADDRESS,
                     seconds=3600, now=now.timestamp()):
@@ -175,24 +211,18 @@ def vote_cast(*, campaign_id: int, nomination_id, voter_pass: str, now=None) -> 
     pk = _nomination_pk(nomination_id)
     if pk is None:
         raise ValidationError(_("请选择入围家庭。"), code="award_vote_family")
-    today = timezone.localdate(now)
-    adapt = connection.ops.adapt_datetimefield_value
-    day = connection.ops.adapt_datefield_value(today)
-    params = [hashed, day, adapt(now), pk, campaign_id, NominationState.SHORTLISTED, CampaignStatus.OPEN, day, day]
-    with write_path():
-        with prepared_cursor(len(params)) as cursor:
-            cursor.execute(_vote_sql(), params)
-            row = cursor.fetchone()
-        if row is not None:
-            figures_add([award_delta(METRIC, row[0], now)])
-    if row is not None:
+    village = _village_of(campaign_id, pk)
+    if village is not None and _insert(campaign_id=campaign_id, pk=pk, village=village, hashed=hashed, now=now):
         return VoteResult(True, _("投票成功，感谢您的参与！"))
-    if Vote.objects.filter(campaign_id=campaign_id, phone_hash=hashed, day=today).exists():
+    # refused: say why (the slow path, for the rare vote that is not counted)
+    if Vote.objects.filter(campaign_id=campaign_id, phone_hash=hashed, day=timezone.localdate(now)).exists():
         return VoteResult(False, _("今天已经投过票了，明天再来吧。"))
     campaign = AwardCampaign.objects.filter(pk=campaign_id).first()
     if campaign is None:
         raise ValidationError(_("没有这项评选。"), code="award_vote_campaign")
     _refuse_unless_open(campaign, now)
+    if village is not None and _village_of(campaign_id, pk, fresh=True) not in (None, village):
+        return vote_cast(campaign_id=campaign_id, nomination_id=pk, voter_pass=voter_pass, now=now)  # moved
     raise ValidationError(_("只能为入围家庭投票。"), code="award_vote_family")
 
 

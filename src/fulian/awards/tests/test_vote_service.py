@@ -183,3 +183,12 @@ def test_the_public_card_shows_only_consenting_members(campaign, shortlist):
     card, = voting.public_cards(campaign, counts=voting.vote_counts(campaign))
     assert card["members"] == ["王秀兰"]
     assert (card["votes"], card["tier"], card["village"]) == (0, "十佳", "恒东社区")
+
+
+def test_a_refused_vote_counts_no_figure_and_a_stale_village_is_read_again(campaign, shortlist, unit):
+    voting._VILLAGES[shortlist.pk] = unit("张家庄村").path  # what an old process might remember
+    assert voting.vote_cast(campaign_id=campaign.pk, nomination_id=shortlist.pk,
+                            voter_pass=voter_pass(campaign)).counted
+    assert Vote.objects.get().unit_path == shortlist.unit_path
+    voting.vote_cast(campaign_id=campaign.pk, nomination_id=shortlist.pk, voter_pass=voter_pass(campaign))
+    assert [d for d in recount().differences if d[2].startswith("award_")] == []
