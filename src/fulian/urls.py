@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("fulian.awards.urls_showcase")),
     path("", include("fulian.awards.urls_nominations")),
     path("", include("fulian.awards.urls_public_nominate")),
+    path("", include("fulian.awards.urls_review")),
     path("", include("fulian.people.urls_families")),
     path("", portal_views.portal_home, name="portal_home"),
     path("news/<int:article_id>/", portal_views.news_detail, name="news_detail"),

@@ -18,6 +18,7 @@ from .routers_activities_outcomes import router as outcomes_router
 from .routers_activities_public import public_router as activities_public_router
 from .routers_awards_nominations import public_router as awards_nominations_public_router
 from .routers_awards_nominations import router as awards_nominations_router
+from .routers_awards_review import router as awards_review_router
 from .routers_awards_campaigns import router as awards_campaigns_router
 from .routers_awards_awarding import public_router as awards_awarding_public_router
 from .routers_awards_awarding import router as awards_awarding_router
@@ -147,5 +148,6 @@ api.add_router("/", awards_nominations_router)
 api.add_router("/", awards_nominations_public_router)
 api.add_router("/", awards_campaigns_router)
 api.add_router("/", awards_awarding_router)
+api.add_router("/", awards_review_router)
 api.add_router("/", awards_awarding_public_router)
 api.add_router("/", families_router)
