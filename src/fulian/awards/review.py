@@ -213,7 +213,8 @@ def vote_counts_of(campaign: AwardCampaign) -> dict[int, int]:
     return voting.vote_counts(campaign)
 
 
-def scores_summary(nomination: Nomination, level: int, *, votes: dict[int, int] | None = None) -> dict:
+def scores_summary(nomination: Nomination, level: int, *, votes: dict[int, int] | None = None,
+                   scores: list[Score] | None = None) -> dict:
     """The reviewers' scores at `level`: each reviewer's points and total, the average total (and without the
     outliers), the median, each criterion's average, and the live vote count beside (never decisive).
 
@@ -221,8 +222,9 @@ def scores_summary(nomination: Nomination, level: int, *, votes: dict[int, int] 
     it is only judged with at least three reviewers (with two, neither can be told to be the odd one)."""
     criteria = nomination.campaign.criteria
     full = sum(Decimal(c["max"]) for c in criteria)
-    rows = list(Score.objects.filter(nomination=nomination, level=level).select_related("reviewer")
-                .order_by("scored_at", "pk"))
+    if scores is None:
+        scores = Score.objects.filter(nomination=nomination, level=level).select_related("reviewer")
+    rows = sorted(scores, key=lambda r: (r.scored_at, r.pk))
     totals = [r.total for r in rows]
     median = statistics.median(totals) if totals else None
     limit = (full * OUTLIER_SHARE).quantize(Decimal("0.01"))
@@ -434,7 +436,10 @@ def queue_for(user, campaign: AwardCampaign, unit) -> dict:
         return {"nomination": n, "state_label": eligibility.state_label(user, n),
                 "average": averages.get(n.pk, averages_sent.get(n.pk)), "votes": votes.get(n.pk, 0)}
 
-    summaries = {n.pk: scores_summary(n, unit.level, votes=votes) for n in waiting}
+    scores: dict[int, list[Score]] = {n.pk: [] for n in waiting}
+    for score in Score.objects.filter(nomination__in=waiting, level=unit.level).select_related("reviewer"):
+        scores[score.nomination_id].append(score)
+    summaries = {n.pk: scores_summary(n, unit.level, votes=votes, scores=scores[n.pk]) for n in waiting}
     return {
         "campaign": campaign, "unit": unit, "awarding": unit.path == campaign.unit_path,
         "quota": None if unit.path == campaign.unit_path else quota_of_unit(campaign, unit),

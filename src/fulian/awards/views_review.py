@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fulian.core.errors import Conflict
 from fulian.core.params import param_int
@@ -99,11 +99,9 @@ def _page(request, nomination, *, score_form=None, decision_form=None, status=20
 
 
 @login_required
+@require_GET
 def review_nomination(request, nomination_id: int):
-    nomination = access_nomination_by_id(request.user, nomination_id)
-    if request.method == "POST":
-        raise Http404("post to score, decide or undo")
-    return _page(request, nomination)
+    return _page(request, access_nomination_by_id(request.user, nomination_id))
 
 
 @login_required
