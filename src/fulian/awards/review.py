@@ -358,7 +358,9 @@ def decide(*, actor, nomination: Nomination, kind: str, reason: str = "", tier: 
 
 def undoable(nomination: Nomination) -> Decision | None:
     """The decision that may be taken back now: the latest live review decision, while nobody above has acted on
-    it (a recommendation still waiting at the parent; a keep, decline or shortlist still as it was left)."""
+    it (a recommendation still waiting at the parent; a keep or shortlist still as it was left). A decline is not
+    taken back: a nomination held by the eligibility check reads as declined, and a 撤回 offered for real declines
+    only would tell the two apart."""
     last = (Decision.objects.filter(nomination=nomination, kind__in=REVIEW_KINDS, undone_at__isnull=True)
             .select_related("unit", "unit__parent").order_by("-decided_at", "-pk").first())
     if last is None:
@@ -369,10 +371,10 @@ def undoable(nomination: Nomination) -> Decision | None:
         ok = parent is not None and nomination.at_path == parent.path and state == NominationState.PENDING
     elif last.kind == DecisionKind.KEEP:
         ok = nomination.at_path == last.unit_path and state == NominationState.KEPT
-    elif last.kind == DecisionKind.DECLINE:
-        ok = nomination.at_path == last.unit_path and state == NominationState.DECLINED
-    else:
+    elif last.kind == DecisionKind.SHORTLIST:
         ok = nomination.at_path == last.unit_path and state == NominationState.SHORTLISTED
+    else:
+        ok = False
     return last if ok else None
 
 
@@ -397,6 +399,8 @@ def decision_undo(*, actor, nomination: Nomination, version: int | None = None, 
             if not any(may_act_for_unit(actor, path) for path in paths):
                 raise OutOfScope("may not undo here")
             raise ValidationError(_("已有后续决定，不能撤回。"), code="award_undo_late")
+        if last.kind == DecisionKind.DECLINE:
+            raise ValidationError(_("不予推荐的决定不能撤回。"), code="award_undo_decline")
         decision = undoable(row)
         if decision is None or decision.pk != last.pk:
             raise ValidationError(_("已有后续决定，不能撤回。"), code="award_undo_late")
@@ -415,6 +419,23 @@ def decision_undo(*, actor, nomination: Nomination, version: int | None = None, 
 
 
 # ---- reads -------------------------------------------------------------------------------------------------------
+
+def history_shown(user, nomination: Nomination) -> list:
+    """The decisions she may see (eligibility.history_for), and for a nomination held by the check that she may
+    not know of, the ordinary 不予推荐 it reads as (by the unit that held it, with the neutral reason), so that its
+    history looks like any declined one's."""
+    rows = eligibility.history_for(user, nomination)
+    if nomination.state != NominationState.HELD or eligibility.state_shown(user, nomination) == NominationState.HELD:
+        return rows
+    check = nomination.checks.select_related("wanted_unit").order_by("found_at", "pk").first()
+    if check is None:
+        return rows
+    unit = check.wanted_unit or nomination.at_unit
+    shown = Decision(nomination=nomination, campaign_id=nomination.campaign_id, unit=unit, unit_path=unit.path,
+                     level=unit.level, kind=DecisionKind.DECLINE, reason=eligibility.neutral_reason(),
+                     decided_at=check.found_at)
+    return [*rows, shown]
+
 
 def queue_for(user, campaign: AwardCampaign, unit) -> dict:
     """评审 of one unit in a campaign: what waits there, what it recommended up (with whether it may still be taken

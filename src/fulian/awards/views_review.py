@@ -86,7 +86,7 @@ def _page(request, nomination, *, score_form=None, decision_form=None, status=20
         "nomination": nomination, "campaign": campaign, "state_label": eligibility.state_label(user, nomination),
         "reason": eligibility.reason_shown(user, nomination) if shown in (
             NominationState.DECLINED, NominationState.HELD) else "",
-        "history": eligibility.history_for(user, nomination), "photos": nomination.photos.order_by("pk"),
+        "history": review.history_shown(user, nomination), "photos": nomination.photos.order_by("pk"),
         "summary": review.scores_summary(nomination, level), "level_label": exports.level_label(level),
         "can_decide": can_decide, "closed": closed if may and waiting else "",
         "score_form": score_form if can_decide else None, "decision_form": decision_form if can_decide else None,

@@ -74,6 +74,15 @@ def test_undo_is_refused_once_the_parent_has_decided(campaign, unit, county_chai
     assert refused.value.code == "award_undo_late"
 
 
+def test_a_decline_is_not_taken_back(campaign, unit, township_cadre):
+    n = nominate(campaign, unit("恒东社区"), "王家", at=unit("正定镇"))
+    review.decide(actor=township_cadre, nomination=n, kind=DecisionKind.DECLINE, reason="事迹不够突出")
+    assert review.undoable(Nomination.objects.get(pk=n.pk)) is None
+    with pytest.raises(ValidationError) as refused:
+        review.decision_undo(actor=township_cadre, nomination=n)
+    assert refused.value.code == "award_undo_decline"
+
+
 def test_a_cadre_below_may_not_undo_the_county_decision(campaign, unit, county_chair, township_cadre):
     n = nominate(campaign, unit("恒东社区"), "王家", at=unit("正定县"))
     review.decide(actor=county_chair, nomination=n, kind=DecisionKind.KEEP)

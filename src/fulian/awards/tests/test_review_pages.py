@@ -81,8 +81,11 @@ def test_a_held_nomination_is_answered_like_a_decline_and_shows_no_reason(campai
     queue = client.get(reverse("award_review_queue", args=[campaign.pk])).content.decode()
     assert "待核查" not in queue and queue.count("未推荐") >= 2
     for viewer in (village_cadre, township_cadre):
-        page = client_for(viewer).get(reverse("award_review", args=[held.pk])).content.decode()
-        assert "待核查" not in page and "核查" not in page and "经评审，未予推荐。" in page
+        pages = [client_for(viewer).get(reverse("award_review", args=[n.pk])).content.decode() for n in (held,
+                                                                                                        declined)]
+        for page in pages:  # the same words, the same history, no 撤回 for either
+            assert "待核查" not in page and "核查" not in page and "经评审，未予推荐。" in page
+            assert "恒东社区 · 不予推荐" in page and "撤回这个决定" not in page
 
 
 def test_the_decision_message_is_the_same_whether_held_or_not(campaign, unit, family, woman, village_cadre,
