@@ -1,7 +1,9 @@
 """Award campaigns (评选活动) sent down the tree on the dispatch mechanism (kind "award"): a chair or vice-chair of
 the awarding unit launches one to every unit of a level below (each recommends its families up, within its
-quota); a receiving unit may run its own round under it (`campaign_round_launch`), whose families it awards at
-its own level. A campaign is not a task: dispatch counts only TASK_KINDS in 完成上级任务/逾期."""
+quota); a receiving unit may run its own round under it (`campaign_launch(parent=…)`), whose families it awards at
+its own level. Its leaders may change its wording and dates while no unit has decided anything
+(`campaign_update`) and cancel it (`campaign_cancel`); a receiving unit marks its part done once nothing waits for
+its decision (`campaign_part_done`). A campaign is not a task: dispatch counts only TASK_KINDS in 完成上级任务/逾期."""
 
 import datetime as dt
 
@@ -21,7 +23,7 @@ from fulian.core.policy import Action, OutOfScope, may_act_for_unit, may_issue_w
 from fulian.core.tree import ancestor_paths
 from fulian.core.writes import write_path
 from fulian.dispatch.models import Dispatch, DispatchStatus, Recipient, RecipientState
-from fulian.dispatch.services import dispatch_close, dispatch_send, recipient_complete
+from fulian.dispatch.services import dispatch_chase, dispatch_close, dispatch_send, recipient_complete
 from fulian.orgs.models import Level, Unit
 
 from .models import AwardCampaign, AwardKind, CampaignStatus, Decision, DecisionKind, Nomination, NominationState
@@ -317,6 +319,17 @@ def campaign_part_done(*, actor, recipient: Recipient, version: int | None = Non
                                   code="award_waiting")
 
     return recipient_complete(actor=actor, recipient=recipient, version=version, now=now, before_done=check)
+
+
+def part_link() -> str:
+    """The address of a receiving unit's part with "{recipient}" where its id goes (it opens the campaign)."""
+    return reverse("award_campaign_part", args=[0]).replace("/0/", "/{recipient}/")
+
+
+def campaigns_chase(*, now=None) -> dict:
+    """Periodic: every receiving unit past the review deadline and not done is reminded once a day, linking to its
+    part (dispatch_chase; a campaign is no task, so tasks_overdue does not move)."""
+    return dispatch_chase(kind=KIND, now=now, link=part_link())
 
 
 # reads

@@ -77,3 +77,13 @@ def test_a_round_under_a_cancelled_campaign_is_refused(campaign, unit, city_chai
                         level=5, nominate_until=day(5), review_until=day(9),
                         parent=AwardCampaign.objects.get(pk=campaign.pk))
     assert AuditEvent.objects.filter(action="award.cancel", changes__reason="重来").exists()
+
+
+def test_the_chase_reminds_a_late_county_once_a_day_linking_to_its_part(campaign, unit, county_chair):
+    from fulian.awards.campaigns import campaigns_chase
+    from fulian.core.models import Outbox
+
+    late = timezone.now() + dt.timedelta(days=31)
+    assert campaigns_chase(now=late)["chased"] == 2 and campaigns_chase(now=late)["chased"] == 0
+    part = campaign.dispatch.recipients.get(unit=unit("正定县"))
+    assert Outbox.objects.get(user=county_chair).link == f"/awards/parts/{part.pk}/"
