@@ -203,7 +203,7 @@ def figures_for(unit_ids: list[int], periods: list[int]) -> dict[int, dict[int, 
         if part == 0:
             result[unit_id][period][metric] = result[unit_id][period].get(metric, 0) + int(value)
     for part, _unit_id, path, period, metric, value in rows:
-        if part != 1 or not value:
+        if part != 1:  # a sum of 0 too: the figure was counted, as a Tally row of 0 says
             continue
         value, targets = int(value), [p for p in periods_of(period) if p in asked_periods]
         for ap in ancestor_paths(path):
