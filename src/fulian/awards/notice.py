@@ -26,8 +26,9 @@ from fulian.core.audit import audit_record
 from fulian.core.context import current_origin
 from fulian.core.errors import Conflict
 from fulian.core.figures import figures_add
-from fulian.core.policy import Action, OutOfScope, allows, may_act_for_unit, may_issue_work, scope_q
+from fulian.core.policy import Action, OutOfScope, allows, may_act_for_unit, may_issue_work, scope_path, scope_q
 from fulian.core.ratelimit import rate_hit
+from fulian.core.tree import SEGMENT
 from fulian.core.workdays import workdays_add
 from fulian.core.writes import write_first, write_path
 
@@ -189,7 +190,8 @@ def objection_lodge(*, campaign: AwardCampaign, nomination_id, text: str, name: 
     anonymous = bool(anonymous)
     name = "" if anonymous else (name or "").strip()[:30]
     contact = "" if anonymous else (contact or "").strip()[:40]
-    objection = Objection(nomination=nomination, campaign=campaign, unit_path=campaign.unit_path, text=text,
+    reviewing = reviewing_path(campaign, nomination)
+    objection = Objection(nomination=nomination, campaign=campaign, unit_path=reviewing, text=text,
                           anonymous=anonymous or not (name or contact), name=name, contact=contact, lodged_at=now,
                           client_token=client_token)
     try:
@@ -197,13 +199,22 @@ def objection_lodge(*, campaign: AwardCampaign, nomination_id, text: str, name: 
             write_first(objection)
             audit_record(actor=None, action="award.objection_lodge", obj=objection,
                          changes={"nomination": nomination.pk, "anonymous": objection.anonymous}, now=now)
-            figures_add([award_delta(METRIC, campaign.unit_path, now)])
+            figures_add([award_delta(METRIC, reviewing, now)])
     except IntegrityError:  # the same submit twice at once: the first stands
         earlier = Objection.objects.filter(client_token=client_token).first() if client_token else None
         if earlier is None:
             raise
         return _same_objection(earlier, campaign)
     return objection
+
+
+def reviewing_path(campaign: AwardCampaign, nomination: Nomination) -> str:
+    """The unit an objection about this family goes to: the one that reviewed it and recommended it to the awarding
+    unit (the awarding unit's child on the family's path), which checks it and records the finding; the awarding
+    unit and those above see it too. A family of the awarding unit's own level goes to the awarding unit."""
+    below = nomination.unit_path[:len(campaign.unit_path) + SEGMENT]
+    return below if len(below) > len(campaign.unit_path) and below.startswith(campaign.unit_path) \
+        else campaign.unit_path
 
 
 def _same_objection(earlier: Objection, campaign: AwardCampaign) -> Objection:
@@ -253,17 +264,22 @@ def objection_find(*, actor, objection: Objection, outcome: str, finding: str, n
 # ---- reads -----------------------------------------------------------------------------------------------------
 
 def objections_for(user, campaign: AwardCampaign):
-    """The campaign's objections, for a cadre of its unit or a unit above (none for anyone else), open first."""
+    """The campaign's objections she may see: those sent to a unit of her subtree (the unit that reviewed the family
+    and every unit above it, the awarding unit among them), open first."""
     return (Objection.objects.filter(campaign=campaign).filter(scope_q(user, field="unit_path"))
             .select_related("nomination", "found_by").order_by(F("found_at").asc(nulls_first=True), "-lodged_at"))
 
 
 def may_see_objections(user, campaign: AwardCampaign) -> bool:
-    return allows(user, Action.VIEW, campaign.unit_path)
+    """At the campaign's unit or above, or at a unit inside the campaign that objections may be sent to."""
+    path = scope_path(user)
+    return allows(user, Action.VIEW, campaign.unit_path) or (
+        path is not None and path.startswith(campaign.unit_path)
+        and len(path) == len(campaign.unit_path) + SEGMENT)
 
 
 def access_objection_by_id(user, objection_id, *, need: str = Action.VIEW) -> Objection:
-    """An objection, if she is at the campaign's unit or above it (else 404)."""
+    """An objection, if it was sent to a unit of her subtree (else 404)."""
     return access_by_id(user, Objection, objection_id, need=need,
                         queryset=Objection.objects.select_related("nomination", "campaign", "campaign__unit",
                                                                   "found_by"))
@@ -296,9 +312,15 @@ def public_campaign_or_404(campaign_id) -> AwardCampaign:
 
 
 def access_notice_campaign_by_id(user, campaign_id) -> AwardCampaign:
-    """The campaign, for its 公示 page with the objections: at its unit or above only (else 404)."""
-    return access_by_id(user, AwardCampaign, campaign_id, need=Action.VIEW,
-                        queryset=AwardCampaign.objects.select_related("unit", "dispatch"))
+    """The campaign, for its 公示 page with the objections: at its unit or above, or at a unit objections may be
+    sent to (the awarding unit's children); else 404."""
+    try:
+        campaign = AwardCampaign.objects.select_related("unit", "dispatch").filter(pk=int(campaign_id)).first()
+    except (TypeError, ValueError, OverflowError):
+        campaign = None
+    if campaign is None or not may_see_objections(user, campaign):
+        raise Http404("campaign not found")
+    return campaign
 
 
 def may_find(user, objection: Objection) -> bool:

@@ -1,5 +1,5 @@
 """The cadre's 公示 API: start it (leaders of the awarding unit), list the objections, record a finding; a sibling
-county (and the county below the awarding unit) gets 404 for the objections."""
+county gets 404 for the objections; the county that recommended a family sees those about it."""
 
 import json
 
@@ -62,8 +62,8 @@ def test_objections_and_findings(api_for, campaign, shortlist, city_chair):
     assert shortlist.state == NominationState.DECLINED
 
 
-def test_a_sibling_county_and_the_county_below_get_404(api_for, unit, county_chair, village_cadre,
-                                                       sibling_county_cadre, campaign, shortlist, city_chair):
+def test_a_sibling_county_gets_404_and_the_reviewing_county_sees_its_objection(
+        api_for, unit, county_chair, village_cadre, sibling_county_cadre, campaign, shortlist, city_chair):
     ids = records(county=unit("正定县"), village=unit("恒东社区"), chair=county_chair, cadre=village_cadre)
     from fulian.awards.models import Objection
 
@@ -76,12 +76,13 @@ def test_a_sibling_county_and_the_county_below_get_404(api_for, unit, county_cha
     assert post(api, f"/awards/objections/{objection.pk}/finding",
                 {"outcome": "upheld", "finding": "x"}).status_code == 404
     assert post(api, f"/awards/campaigns/{objection.campaign_id}/notice", {}).status_code == 404
-    # the city's campaign: its objections are the city's and above, not a county's
+    # the city's campaign: an objection goes to the county that recommended the family, not to the one next door
     started = notice.notice_start(actor=city_chair, campaign=campaign)
     city_objection = notice.objection_lodge(campaign=started, nomination_id=shortlist.pk, text="…", now=_in(started))
+    assert api.get(f"/api/v1/awards/objections/{city_objection.pk}").status_code == 404
+    assert api.get(f"/api/v1/awards/campaigns/{campaign.pk}/objections").json() == []
     below = api_for(county_chair)
-    assert below.get(f"/api/v1/awards/objections/{city_objection.pk}").status_code == 404
-    assert below.get(f"/api/v1/awards/campaigns/{campaign.pk}/objections").status_code == 404
+    assert below.get(f"/api/v1/awards/objections/{city_objection.pk}").status_code == 200
     assert Objection.objects.get(pk=objection.pk).outcome == ""
 
 

@@ -1,5 +1,5 @@
 """公示 pages: the public notice page and its objection form (no login), the cadre's 公示和异议 page (start it, see the
-objections, record findings); a sibling county and the county below see no objection (404)."""
+objections, record findings); a sibling county sees no objection of another (404)."""
 
 import datetime as dt
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 from fulian.awards import notice
 from fulian.awards.models import CampaignStatus, NominationState, Objection
 from fulian.awards.tests.outsiders_notice import shortlisted_family
+from fulian.core.tree import SEGMENT
 
 
 @pytest.fixture
@@ -47,8 +48,8 @@ def test_a_woman_lodges_an_objection_once_however_often_she_taps(client, in_noti
 
     assert first.status_code == again.status_code == 302
     objection = Objection.objects.get()
-    assert (objection.nomination, objection.contact, objection.unit_path) == (shortlist, "13900001111",
-                                                                             in_notice.unit_path)
+    assert (objection.nomination, objection.contact, objection.unit_path) == (  # to the county that recommended it
+        shortlist, "13900001111", shortlist.unit_path[:len(in_notice.unit_path) + SEGMENT])
     page = Client().get(first.url)  # another visitor sees nothing of it
     assert "13900001111" not in page.content.decode()
 
@@ -109,16 +110,20 @@ def test_the_cadre_records_a_finding_that_declines_the_family(client_for, in_not
     assert shortlist.state == NominationState.DECLINED
 
 
-def test_objections_are_404_to_a_sibling_county_and_to_the_county_below(client_for, in_notice, shortlist,
-                                                                        sibling_county_cadre, county_chair):
+def test_objections_are_404_to_a_sibling_county_and_go_to_the_reviewing_county(client_for, in_notice, shortlist,
+                                                                               sibling_county_cadre, county_chair):
     objection = notice.objection_lodge(campaign=in_notice, nomination_id=shortlist.pk, text="反映情况")
-    for user in (sibling_county_cadre, county_chair):
-        client = client_for(user)
-        assert client.get(reverse("award_notice_admin", args=[in_notice.pk])).status_code == 404
-        assert client.get(reverse("award_objection", args=[objection.pk])).status_code == 404
-        assert client.post(reverse("award_objection", args=[objection.pk]),
-                           {"outcome": "dismissed", "finding": "x"}).status_code == 404
+    client = client_for(sibling_county_cadre)
+    listed = client.get(reverse("award_notice_admin", args=[in_notice.pk]))
+    assert listed.status_code == 200 and "反映情况" not in listed.content.decode()  # 行唐县 sees none of 正定县's
+    assert client.get(reverse("award_objection", args=[objection.pk])).status_code == 404
+    assert client.post(reverse("award_objection", args=[objection.pk]),
+                       {"outcome": "dismissed", "finding": "x"}).status_code == 404
     assert Objection.objects.get().outcome == ""
+    county = client_for(county_chair)  # 正定县 recommended the family to the city: the objection is its to check
+    assert "反映情况" in county.get(reverse("award_notice_admin", args=[in_notice.pk])).content.decode()
+    county.post(reverse("award_objection", args=[objection.pk]), {"outcome": "dismissed", "finding": "经核实不属实。"})
+    assert Objection.objects.get().outcome == "dismissed"
 
 
 def test_the_cadre_pages_need_a_login(client, in_notice):

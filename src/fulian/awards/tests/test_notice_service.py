@@ -135,19 +135,26 @@ def test_a_finding_needs_its_text_and_is_recorded_once(shortlist, in_notice, cit
         notice.objection_find(actor=city_chair, objection=objection, outcome="upheld", finding="属实", now=MONDAY)
 
 
-def test_a_county_below_the_awarding_unit_may_not_record_findings(shortlist, in_notice, county_chair):
+def test_the_county_that_recommended_the_family_records_the_finding(shortlist, in_notice, county_chair,
+                                                                   sibling_county_cadre):
+    """The objection goes to the unit that reviewed the family and recommended it to the city (正定县): it records
+    the finding; the county next door may not."""
     objection = notice.objection_lodge(campaign=in_notice, nomination_id=shortlist.pk, text="…", now=MONDAY)
+    assert objection.unit_path == county_chair.unit.path
     with pytest.raises(OutOfScope):
-        notice.objection_find(actor=county_chair, objection=objection, outcome="upheld", finding="属实",
+        notice.objection_find(actor=sibling_county_cadre, objection=objection, outcome="upheld", finding="属实",
                               now=MONDAY)
+    notice.objection_find(actor=county_chair, objection=objection, outcome="dismissed", finding="不属实", now=MONDAY)
 
 
-def test_objections_are_seen_at_the_campaigns_unit_and_above_only(shortlist, in_notice, city_chair,
-                                                                  province_chair, county_chair):
+def test_objections_are_seen_by_the_reviewing_county_and_above_only(shortlist, in_notice, city_chair,
+                                                                    province_chair, county_chair,
+                                                                    sibling_county_cadre):
     notice.objection_lodge(campaign=in_notice, nomination_id=shortlist.pk, text="…", now=MONDAY)
     assert notice.objections_for(city_chair, in_notice).count() == 1
     assert notice.objections_for(province_chair, in_notice).count() == 1
-    assert notice.objections_for(county_chair, in_notice).count() == 0
+    assert notice.objections_for(county_chair, in_notice).count() == 1
+    assert notice.objections_for(sibling_county_cadre, in_notice).count() == 0
 
 
 def test_an_objection_outside_the_period_is_refused(shortlist, in_notice):
