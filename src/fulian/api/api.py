@@ -16,12 +16,14 @@ from .routers_activities_checkin import public_router as checkin_public_router
 from .routers_activities_checkin import router as checkin_router
 from .routers_activities_outcomes import router as outcomes_router
 from .routers_activities_public import public_router as activities_public_router
-from .routers_awards_nominations import public_router as awards_nominations_public_router
-from .routers_awards_nominations import router as awards_nominations_router
-from .routers_awards_review import router as awards_review_router
-from .routers_awards_campaigns import router as awards_campaigns_router
 from .routers_awards_awarding import public_router as awards_awarding_public_router
 from .routers_awards_awarding import router as awards_awarding_router
+from .routers_awards_campaigns import router as awards_campaigns_router
+from .routers_awards_nominations import public_router as awards_nominations_public_router
+from .routers_awards_nominations import router as awards_nominations_router
+from .routers_awards_notice import router as awards_notice_router
+from .routers_awards_public import public_router as awards_public_router
+from .routers_awards_review import router as awards_review_router
 from .routers_building import public_router as building_public_router
 from .routers_building import router as building_router
 from .routers_cases import public_router as cases_public_router
@@ -144,10 +146,12 @@ api.add_router("/", checkin_router)
 api.add_router("/", checkin_public_router)
 api.add_router("/", activities_public_router)
 api.add_router("/", outcomes_router)
+api.add_router("/", awards_campaigns_router)
 api.add_router("/", awards_nominations_router)
 api.add_router("/", awards_nominations_public_router)
-api.add_router("/", awards_campaigns_router)
 api.add_router("/", awards_awarding_router)
 api.add_router("/", awards_review_router)
 api.add_router("/", awards_awarding_public_router)
+api.add_router("/", awards_notice_router)
+api.add_router("/", awards_public_router)
 api.add_router("/", families_router)

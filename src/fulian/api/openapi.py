@@ -29,8 +29,9 @@ TAGS = [
                    "completions and outcomes"),
     ("families", "家庭 — households of the registry: members by registry record, or men and children by name and "
                  "birth year"),
-    ("awards", "家庭评选 — 最美家庭, 五好家庭, 美丽庭院: campaigns down the tree, nominations by channel, review level by "
-               "level with quotas, public vote, 公示 with objections, awards, certificates, showcase, story relays"),
+    ("awards", "家庭评选 — 最美家庭, 五好家庭, 美丽庭院: campaigns down the tree, nominations by channel, "
+               "review level by level with quotas, public vote, 公示 with objections, awards, certificates, "
+               "showcase, story relays"),
     ("public", "公开 — for the app and mini-program, without a cadre account"),
 ]
 

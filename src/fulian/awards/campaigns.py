@@ -8,17 +8,16 @@ its decision (`campaign_part_done`). A campaign is not a task: dispatch counts o
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Count, F
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fulian.accounts.models import User
 from fulian.core.access import access_by_id
 from fulian.core.audit import audit_record
 from fulian.core.errors import Conflict
-from fulian.core.models import AuditEvent
 from fulian.core.policy import Action, OutOfScope, may_act_for_unit, may_issue_work, scope_q
 from fulian.core.tree import ancestor_paths
 from fulian.core.writes import write_path
@@ -177,24 +176,35 @@ def campaign_launch(*, actor, unit: Unit, kind: str, name: str, year: int, nomin
         {"key": k, "label": label, "max": m} for k, label, m in DEFAULT_CRITERIA[kind]])
     tiers = tiers_clean(tiers)
     quotas = quotas_clean(quotas, unit=unit)
+    try:
+        campaign = _launch(actor=actor, unit=unit, kind=kind, name=name, year=year, level=level, units=units,
+                           description=description, criteria=criteria, tiers=tiers, award_quota=award_quota,
+                           quotas=quotas, nominate_until=nominate_until, review_until=review_until,
+                           portal_open=portal_open, vote_from=vote_from, vote_until=vote_until,
+                           notice_days=notice_days, parent=parent, client_token=client_token, now=now)
+    except IntegrityError:  # her double tap, committed first: its campaign stands
+        earlier = _launched_with(actor, client_token) if client_token else None
+        if earlier is None:
+            raise
+        return earlier
+    return AwardCampaign.objects.select_related("unit", "dispatch").get(pk=campaign.pk)
+
+
+def _launch(*, actor, unit, kind, name, year, level, units, description, criteria, tiers, award_quota, quotas,
+            nominate_until, review_until, portal_open, vote_from, vote_until, notice_days, parent, client_token,
+            now) -> AwardCampaign:
     with write_path():
-        if client_token:
-            # her double tap waits here for the first to commit, then finds it
-            list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
-            earlier = _launched_with(actor, client_token)
-            if earlier is not None:
-                return earlier
         dispatch = dispatch_send(actor=actor, kind=KIND, unit=unit, title=name, deadline=deadline_of(review_until),
                                  level=level, units=units, now=now)
         campaign = AwardCampaign.objects.create(
             dispatch=dispatch, parent=parent, unit=unit, unit_path=unit.path, kind=kind, name=name, year=year,
             description=description, criteria=criteria, tiers=tiers, award_quota=award_quota, quotas=quotas,
             nominate_until=nominate_until, review_until=review_until, portal_open=bool(portal_open),
-            vote_from=vote_from, vote_until=vote_until, notice_days=notice_days, created_at=now, created_by=actor)
+            vote_from=vote_from, vote_until=vote_until, notice_days=notice_days, created_at=now, created_by=actor,
+            client_token=client_token)
         audit_record(actor=actor, action="award.launch", obj=campaign,
-                     changes={"recipients": dispatch.recipient_count, "kind": kind, "quotas": quotas,
-                              "client_token": client_token}, now=now)
-    return AwardCampaign.objects.select_related("unit", "dispatch").get(pk=campaign.pk)
+                     changes={"recipients": dispatch.recipient_count, "kind": kind, "quotas": quotas}, now=now)
+    return campaign
 
 
 def quota_for(campaign: AwardCampaign, level: int) -> int | None:
@@ -213,12 +223,9 @@ def tier_quota(campaign: AwardCampaign, tier: str) -> int | None:
 
 
 def _launched_with(actor, client_token: str) -> AwardCampaign | None:
-    """The campaign she launched with this token, if any (the token is kept on the launch's audit row)."""
-    event = (AuditEvent.objects.filter(action="award.launch", actor_id=actor.pk, changes__client_token=client_token)
-             .order_by("-id").first())
-    if event is None:
-        return None
-    return AwardCampaign.objects.select_related("unit", "dispatch").filter(pk=int(event.object_id)).first()
+    """The campaign she launched with this token, if any (another's token is not hers to see)."""
+    return (AwardCampaign.objects.select_related("unit", "dispatch")
+            .filter(client_token=client_token, created_by_id=actor.pk).first())
 
 
 def _check_version(campaign: AwardCampaign, version: int | None) -> None:

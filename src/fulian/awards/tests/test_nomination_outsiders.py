@@ -1,6 +1,7 @@
 """Every id route of nominations (pages and API), with the records of outsiders_nominations, tried by the chair of
 the county next door: 404 each (the public ones are 404 only for a campaign not open to the portal)."""
 
+import json
 import re
 
 from django.urls import reverse
@@ -34,6 +35,6 @@ def test_the_sibling_county_chair_gets_404_on_every_id_route(unit, county_chair,
             api.get(url)
         assert response.status_code in (404, 422) and response.status_code != 200, url
         if response.status_code == 422:  # a body the route needs: with a valid one it is still 404
-            body = ('{"into_id": %d, "clear": true, "channel": "media", "story": "%s"}'
-                    % (ids["nomination_id"], "好" * 30))
+            body = json.dumps({"into_id": ids["nomination_id"], "clear": True, "channel": "media",
+                               "story": "好" * 30}, ensure_ascii=False)
             assert api.post(url, body, content_type="application/json").status_code == 404, url
