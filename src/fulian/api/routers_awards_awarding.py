@@ -56,11 +56,11 @@ def _relay(r) -> dict:
             "venue": r.venue, "activity_id": r.activity_id, "title": r.title, "held_on": r.held_on}
 
 
-@router.get("/awards/campaigns/{campaign_id}/awarding", response={200: AwardAwardingOut, 404: ErrorOut})
-def award_awarding_list(request, campaign_id: int):
+@router.get("/awards/campaigns/{award_campaign_id}/awarding", response={200: AwardAwardingOut, 404: ErrorOut})
+def award_awarding_list(request, award_campaign_id: int):
     """The shortlisted and awarded families of the caller's scope at the awarding unit, each with what still blocks
     its award."""
-    campaign = access_campaign_by_id(request.auth, campaign_id)
+    campaign = access_campaign_by_id(request.auth, award_campaign_id)
     rows = awarding.awarding_rows(request.auth, campaign, now=timezone.now())
     return {"campaign_id": campaign.pk, "status": campaign.status,
             "may_award": awarding.may_award(request.auth, campaign),
@@ -77,10 +77,10 @@ def award_nomination_award(request, nomination_id: int, payload: AwardNomination
     return _row(request, done, [])
 
 
-@router.post("/awards/campaigns/{campaign_id}/award-all", response={200: AwardAllOut, 404: ErrorOut})
-def award_campaign_award_all(request, campaign_id: int):
+@router.post("/awards/campaigns/{award_campaign_id}/award-all", response={200: AwardAllOut, 404: ErrorOut})
+def award_campaign_award_all(request, award_campaign_id: int):
     """全部表彰: every shortlisted family with nothing blocking it; the others come back with their reasons."""
-    campaign = access_campaign_by_id(request.auth, campaign_id)
+    campaign = access_campaign_by_id(request.auth, award_campaign_id)
     if not awarding.may_award(request.auth, campaign):
         raise Http404("may not award")
     done = awarding.campaign_award_all(actor=request.auth, campaign=campaign)
@@ -150,14 +150,14 @@ def award_woman_nominations(request, woman_id: int):
     return out
 
 
-@public_router.get("/public/awards/{campaign_id}/showcase", response={200: AwardShowcaseOut, 404: ErrorOut,
+@public_router.get("/public/awards/{award_campaign_id}/showcase", response={200: AwardShowcaseOut, 404: ErrorOut,
                                                                      429: ErrorOut}, auth=None)
-def public_award_showcase(request, campaign_id: int):
+def public_award_showcase(request, award_campaign_id: int):
     """表彰展示: the awarded families of a campaign and of the rounds under it, by awarding unit and tier — only
     what is public (consenting members' names, the story, public photos, story relays)."""
     if not rate_hit(PAGE_LIMIT, client_ip(request), limit=settings.AWARD_PAGE_VIEWS_PER_MINUTE, seconds=60):
         return Status(429, {"detail": "too many requests; wait a minute"})
-    campaign = awarding.showcase_campaign(campaign_id)
+    campaign = awarding.showcase_campaign(award_campaign_id)
     sections = []
     for s in awarding.showcase(campaign):
         c = s["campaign"]

@@ -3,8 +3,9 @@ from django.urls import path
 from . import views_awarding as views
 
 urlpatterns = [
-    path("awards/campaigns/<int:campaign_id>/awarding/", views.awarding_page, name="award_awarding"),
-    path("awards/campaigns/<int:campaign_id>/award-all/", views.campaign_award_all, name="award_campaign_award_all"),
+    path("awards/campaigns/<int:award_campaign_id>/awarding/", views.awarding_page, name="award_awarding"),
+    path("awards/campaigns/<int:award_campaign_id>/award-all/", views.campaign_award_all,
+         name="award_campaign_award_all"),
     path("awards/nominations/<int:nomination_id>/award/", views.nomination_award, name="award_nomination_award"),
     path("awards/nominations/<int:nomination_id>/certificate/", views.certificate_page, name="award_certificate"),
     path("awards/nominations/<int:nomination_id>/relays/", views.relay_list, name="award_relays"),

@@ -23,9 +23,9 @@ from .selectors import access_campaign_by_id, access_nomination_by_id
 
 
 @login_required
-def awarding_page(request, campaign_id: int):
+def awarding_page(request, award_campaign_id: int):
     """表彰: the shortlisted and awarded families of her scope, by tier, with what still blocks each award."""
-    campaign = access_campaign_by_id(request.user, campaign_id)
+    campaign = access_campaign_by_id(request.user, award_campaign_id)
     now = timezone.now()
     rows = awarding.awarding_rows(request.user, campaign, now=now)
     return render(request, "awards/award_campaign.html", {
@@ -64,9 +64,9 @@ def nomination_award(request, nomination_id: int):
 
 @login_required
 @require_POST
-def campaign_award_all(request, campaign_id: int):
+def campaign_award_all(request, award_campaign_id: int):
     """全部表彰: every shortlisted family with nothing blocking it; the others are listed with their reasons."""
-    campaign = access_campaign_by_id(request.user, campaign_id)
+    campaign = access_campaign_by_id(request.user, award_campaign_id)
     if not awarding.may_award(request.user, campaign):
         raise Http404("may not award")
     done = awarding.campaign_award_all(actor=request.user, campaign=campaign)
@@ -78,7 +78,7 @@ def campaign_award_all(request, campaign_id: int):
         messages.info(request, _("没有待表彰的家庭。"))
     if done["campaign_awarded"]:
         messages.success(request, _("本次评选表彰完成。"))
-    return redirect("award_awarding", campaign_id=campaign.pk)
+    return redirect("award_awarding", award_campaign_id=campaign.pk)
 
 
 @login_required

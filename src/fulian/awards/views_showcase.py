@@ -18,11 +18,11 @@ def _busy(request) -> bool:
     return not rate_hit(PAGE_LIMIT, client_ip(request), limit=settings.AWARD_PAGE_VIEWS_PER_MINUTE, seconds=60)
 
 
-def showcase_page(request, campaign_id: int):
+def showcase_page(request, award_campaign_id: int):
     """表彰展示: per awarding unit (the campaign's, then the rounds under it), per tier."""
     if _busy(request):
         return render(request, "awards/showcase_busy.html", status=429)
-    campaign = awarding.showcase_campaign(campaign_id)
+    campaign = awarding.showcase_campaign(award_campaign_id)
     sections = awarding.showcase(campaign)
     response = render(request, "awards/showcase_page.html", {
         "campaign": campaign, "sections": sections, "total": sum(s["count"] for s in sections)})

@@ -50,6 +50,25 @@ PUBLIC = {
                                             "code that changes every minute is the key, refused outside the "
                                             "session's time",
     "/api/v1/public/checkin": "the app's check-in with the code of the session's QR link: the code is the key",
+    "honour/<int:award_campaign_id>/": "a family-award campaign's public page: its stage and, while the vote runs, "
+                                       "the shortlisted families (consenting members' names only)",
+    "honour/<int:award_campaign_id>/vote/": "the public vote, with a phone proved by a one-time code",
+    "honour/<int:award_campaign_id>/vote/verify/": "proving her phone for the public vote with a one-time code",
+    "honour/<int:award_campaign_id>/notice/": "公示 is public by law: the shortlisted families and the objection form",
+    "honour/<int:award_campaign_id>/nominate/": "a self- or others' nomination on the portal, with a one-time code "
+                                               "(404 for a campaign not open to the portal)",
+    "honour/<int:award_campaign_id>/nominate/done/": "what happens next after a portal nomination",
+    "honour/<int:award_campaign_id>/showcase/": "the awarded families of a campaign, public on purpose",
+    "honour/photos/<int:award_photo_id>/": "a photo marked public of a family awarded or in 公示 (404 otherwise)",
+    "/api/v1/public/awards/{award_campaign_id}": "a family-award campaign's public data",
+    "/api/v1/public/awards/{award_campaign_id}/shortlist": "the shortlisted families with live vote counts",
+    "/api/v1/public/awards/{award_campaign_id}/voter-code": "a one-time code for the public vote, by phone",
+    "/api/v1/public/awards/{award_campaign_id}/voter-pass": "the voter pass, for a phone proved by its code",
+    "/api/v1/public/awards/{award_campaign_id}/votes": "a vote with the voter pass",
+    "/api/v1/public/awards/{award_campaign_id}/objections": "an objection lodged during 公示 (anonymous allowed)",
+    "/api/v1/public/awards/{award_campaign_id}/code": "a one-time code for a portal nomination, by phone",
+    "/api/v1/public/awards/{award_campaign_id}/nominations": "a portal nomination with a one-time code",
+    "/api/v1/public/awards/{award_campaign_id}/showcase": "the awarded families of a campaign, public on purpose",
 }
 # Routes whose parameters are not record ids (a kind of roster, an action name): scoped by who asks, tested apart.
 NOT_IDS = {"news/<str:category>/", "rosters/<str:kind>/template.xlsx", "rosters/<str:kind>/export.xlsx",
@@ -120,7 +139,10 @@ MORE_RECORDS = ("fulian.supervision.tests.outsiders", "fulian.meetings.tests.out
                 "fulian.incidents.tests.outsiders", "fulian.portal.tests.outsiders_practices",
                 "fulian.work.tests.outsiders_rhythm", "fulian.activities.tests.outsiders",
                 "fulian.activities.tests.outsiders_checkin", "fulian.activities.tests.outsiders_outcomes",
-                "fulian.people.tests.outsiders_families")
+                "fulian.people.tests.outsiders_families", "fulian.awards.tests.outsiders_review",
+                "fulian.awards.tests.outsiders_nominations", "fulian.awards.tests.outsiders_notice",
+                "fulian.awards.tests.outsiders_awarding",
+                "fulian.awards.tests.outsiders_campaigns")  # last: its 正定县 campaign is the award_campaign_id
 
 
 def _more_records(**kwargs) -> dict:

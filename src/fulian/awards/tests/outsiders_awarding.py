@@ -57,4 +57,4 @@ def records(*, county, village, chair, cadre) -> dict:
     nomination = awarding.award(actor=chair, nomination=shortlisted(campaign, village))
     made = relay.relay_create(actor=chair, nomination=nomination, venue="community", title="好家风故事会",
                               held_on=timezone.localdate())
-    return {"campaign_id": campaign.pk, "nomination_id": nomination.pk, "relay_id": made.pk}
+    return {"award_campaign_id": campaign.pk, "nomination_id": nomination.pk, "relay_id": made.pk}
