@@ -28,9 +28,10 @@ from fulian.core.errors import Conflict
 from fulian.core.figures import figures_add
 from fulian.core.policy import Action, OutOfScope, allows, may_act_for_unit, may_issue_work, scope_path, scope_q
 from fulian.core.ratelimit import rate_hit
-from fulian.core.tree import SEGMENT
+from fulian.core.tree import SEGMENT, ancestor_paths
 from fulian.core.workdays import workdays_add
 from fulian.core.writes import write_first, write_path
+from fulian.orgs.models import Unit
 
 from .figures import award_delta
 from .models import (
@@ -302,6 +303,20 @@ def campaign_for_public(campaign_id) -> AwardCampaign | None:
         return None
     return (AwardCampaign.objects.select_related("unit").exclude(status=CampaignStatus.CANCELLED)
             .filter(pk=pk).first())
+
+
+def campaigns_for_public(*, place: str = "", year: int):
+    """Campaigns of `year` and the year before that the public may see (not cancelled), newest first; with `place`
+    (a 12-digit division code) only those of that unit and the units above it."""
+    rows = (AwardCampaign.objects.select_related("unit").exclude(status=CampaignStatus.CANCELLED)
+            .filter(year__gte=year - 1).order_by("-year", "-created_at"))
+    place = (place or "").strip()
+    if place:
+        unit = Unit.objects.filter(code=place[:12]).only("path").first() if place.isdigit() else None
+        if unit is None:
+            return rows.none()
+        rows = rows.filter(unit_path__in=ancestor_paths(unit.path))
+    return rows
 
 
 def public_campaign_or_404(campaign_id) -> AwardCampaign:

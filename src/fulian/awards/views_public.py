@@ -45,6 +45,20 @@ def _pass_of(request, campaign_id: int) -> str:
     return request.COOKIES.get(pass_cookie(campaign_id), "")
 
 
+INDEX_ROWS = 50
+
+
+def campaign_index(request):
+    """家庭评选 on the portal: the campaigns of the last two years, newest first (?place=<a unit's code> keeps those
+    of the units above her and of her own), each with its stage and where to go."""
+    if _busy(request):
+        return _too_many(request)
+    now = timezone.now()
+    campaigns = notice.campaigns_for_public(place=request.GET.get("place", ""), year=timezone.localdate(now).year)
+    rows = [{"campaign": c, "stage": notice.public_stage(c, now=now)} for c in campaigns[:INDEX_ROWS]]
+    return _private(render(request, "awards/public_index.html", {"rows": rows}))
+
+
 def campaign_page(request, award_campaign_id: int):
     """评选 on the portal: the campaign and its stage; while the vote runs, the shortlisted families with the
     live count and a vote button."""

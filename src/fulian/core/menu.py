@@ -4,7 +4,7 @@ the rest behind one 更多 button (a <details>, so it opens without JavaScript).
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .policy import Action, actions_of, menu_first, sees_api_docs
+from .policy import Action, actions_of, has_leader_role, menu_first, sees_api_docs
 
 # key, URL name, label, what she needs to see it: an action, a rule of core.policy, or None (every cadre)
 ENTRIES = [
@@ -22,6 +22,8 @@ ENTRIES = [
     ("homes", "home_list", _("妇女之家"), None),
     ("activities", "activity_list", _("活动"), None),
     ("families", "families_list", _("家庭"), None),
+    ("awards", "award_campaign_list", _("家庭评选"), None),
+    ("award_checks", "award_checks", _("评选资格核查"), has_leader_role),
     ("publish", "publish_list", _("信息发布"), None),
     ("practices", "practice_list", _("典型做法"), None),
     ("dashboard", "dashboard_home", _("工作评价"), None),
