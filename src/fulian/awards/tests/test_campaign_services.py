@@ -87,3 +87,13 @@ def test_the_chase_reminds_a_late_county_once_a_day_linking_to_its_part(campaign
     assert campaigns_chase(now=late)["chased"] == 2 and campaigns_chase(now=late)["chased"] == 0
     part = campaign.dispatch.recipients.get(unit=unit("正定县"))
     assert Outbox.objects.get(user=county_chair).link == f"/awards/parts/{part.pk}/"
+
+
+def test_the_chase_command_runs(campaign):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("awards_chase", stdout=out)
+    assert out.getvalue().startswith("award campaigns: reminded 0")
