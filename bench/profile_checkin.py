@@ -86,8 +86,8 @@ def profiled(name: str, fn, args, connection, group) -> None:
         steps = ("render", "render_to_string", "__call__", "process_view", "process_request", "process_response")
         mine = sorted((item for item in stats.items() if "/fulian/" in item[0][0] or item[0][2] in steps),
                       key=lambda item: -item[1][3])[: args.top]
-        print(f"  fulian's functions and Django's steps, most cumulative time, per call:")
-        for (filename, line, func), (_cc, calls, own, cum, _callers) in mine:
+        print("  fulian's functions and Django's steps, most cumulative time, per call:")
+        for (filename, line, func), (_cc, calls, _own, cum, _callers) in mine:
             where = "/".join(Path(filename).parts[-2:])
             print(f"    {cum / args.checkins * 1000:6.3f} ms cum  {calls / args.checkins:5.1f}x  {where}:{line} {func}")
 
