@@ -50,7 +50,7 @@ LIST_ROWS = 200
 
 
 @router.get("/awards/campaigns", response={200: list[AwardCampaignOut], 400: ErrorOut})
-def campaigns_list(request, side: str = "received"):
+def award_campaigns_list(request, side: str = "received"):
     """`side`: received (sent to your unit or a unit above it) or launched (by units in your scope), newest first;
     at most 200."""
     if side not in ("received", "launched"):
@@ -74,7 +74,7 @@ def _launching_unit(request, unit_id) -> Unit:
 
 
 @router.post("/awards/campaigns", response={201: AwardCampaignOut, 400: ErrorOut, 404: ErrorOut})
-def campaign_create(request, payload: AwardCampaignIn):
+def award_campaign_create(request, payload: AwardCampaignIn):
     """发起评选 (a chair or vice-chair of the unit): every unit of `level` below it (or the `unit_ids`) receives it.
     With `parent_id` her unit runs its own round under a campaign it received."""
     unit = _launching_unit(request, payload.unit_id)
@@ -95,13 +95,13 @@ def campaign_create(request, payload: AwardCampaignIn):
 
 
 @router.get("/awards/campaigns/{award_campaign_id}", response={200: AwardCampaignOut, 404: ErrorOut})
-def campaign_get(request, award_campaign_id: int):
+def award_campaign_get(request, award_campaign_id: int):
     return _campaign(request, access_campaign_by_id(request.auth, award_campaign_id))
 
 
 @router.put("/awards/campaigns/{award_campaign_id}", response={200: AwardCampaignOut, 400: ErrorOut, 404: ErrorOut,
                                                                409: ErrorOut})
-def campaign_update(request, award_campaign_id: int, payload: AwardCampaignUpdateIn):
+def award_campaign_update(request, award_campaign_id: int, payload: AwardCampaignUpdateIn):
     """Its wording and dates (a leader of its unit), only while no unit has decided anything."""
     campaign = access_campaign_by_id(request.auth, award_campaign_id)
     campaign = campaigns.campaign_update(
@@ -113,7 +113,7 @@ def campaign_update(request, award_campaign_id: int, payload: AwardCampaignUpdat
 
 @router.post("/awards/campaigns/{award_campaign_id}/cancel", response={200: AwardCampaignOut, 400: ErrorOut,
                                                                        404: ErrorOut, 409: ErrorOut})
-def campaign_cancel(request, award_campaign_id: int, payload: AwardCampaignCancelIn):
+def award_campaign_cancel(request, award_campaign_id: int, payload: AwardCampaignCancelIn):
     """撤销 (a leader of its unit): nothing more is nominated, reviewed or awarded in it; twice is 409."""
     campaign = access_campaign_by_id(request.auth, award_campaign_id)
     campaign = campaigns.campaign_cancel(actor=request.auth, campaign=campaign, reason=payload.reason,
@@ -123,7 +123,7 @@ def campaign_cancel(request, award_campaign_id: int, payload: AwardCampaignCance
 
 @router.post("/awards/campaigns/{award_campaign_id}/done", response={200: AwardCampaignOut, 400: ErrorOut,
                                                                      404: ErrorOut, 409: ErrorOut})
-def campaign_done(request, award_campaign_id: int, payload: AwardCampaignDoneIn):
+def award_campaign_done(request, award_campaign_id: int, payload: AwardCampaignDoneIn):
     """Your unit's part is done: refused (400) while a nomination waits for its decision; twice is 409."""
     campaign = access_campaign_by_id(request.auth, award_campaign_id)
     mine = campaigns.recipient_of(campaign, getattr(request.auth, "unit", None))
@@ -141,7 +141,7 @@ def _row(unit, row: dict, *, objections: bool) -> dict:
 
 
 @router.get("/awards/campaigns/{award_campaign_id}/standing", response={200: AwardStandingOut, 404: ErrorOut})
-def campaign_standing(request, award_campaign_id: int, unit_id: int | None = None):
+def award_campaign_standing(request, award_campaign_id: int, unit_id: int | None = None):
     """Per child unit of `unit_id` (default: the awarding unit if you see it, else yours): nominations by channel,
     waiting, recommended beyond it, kept, declined, shortlisted, awarded, its recommendations against its quota,
     receiving units done; open objections only for the awarding unit and above."""

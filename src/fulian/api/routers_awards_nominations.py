@@ -47,7 +47,7 @@ def _out(user, n: Nomination) -> dict:
     return {"id": n.pk, "campaign_id": n.campaign_id, "unit_id": n.unit_id, "unit_name": n.unit.name,
             "at_unit_id": n.at_unit_id, "at_unit_name": n.at_unit.name, "level_reached": n.level_reached,
             "family_id": n.family_id, "family_name": n.family_name, "family_phone": n.family_phone, "title": n.title,
-            "channel": n.channel, "source": n.source, "state": eligibility.state_shown(user, n),
+            "channel": n.channel, "media_source": n.source, "state": eligibility.state_shown(user, n),
             "state_label": eligibility.state_label(user, n), "reason": eligibility.reason_shown(user, n),
             "tier": n.tier, "merged_into_id": n.merged_into_id, "created_at": n.created_at, "version": n.version}
 
@@ -62,7 +62,7 @@ def _detail(user, n: Nomination) -> dict:
             "history": [{"unit_name": d.unit.name, "level": d.level, "kind": d.kind, "reason": d.reason,
                          "tier": d.tier, "decided_at": d.decided_at, "undone": d.undone_at is not None}
                         for d in eligibility.history_for(user, n)],
-            "merged": [{"id": m.pk, "family_name": m.family_name, "channel": m.channel, "source": m.source,
+            "merged": [{"id": m.pk, "family_name": m.family_name, "channel": m.channel, "media_source": m.source,
                         "story": m.story, "photo_ids": [p.pk for p in m.photos.all()]} for m in merged],
             "may_withdraw": nominations.may_withdraw(user, n)}
 
@@ -97,7 +97,7 @@ class _Dressed:
              response={200: AwardNominationDetailOut, 201: AwardNominationDetailOut, 400: ErrorOut, 404: ErrorOut,
                        409: ErrorOut})
 def award_nomination_create(request, award_campaign_id: int, payload: AwardNominationCreateIn):
-    """组织推荐 (`family_id` of your subtree) or 媒体推荐 (`village_code`, `family_name`, `source`): 201 with the
+    """组织推荐 (`family_id` of your subtree) or 媒体推荐 (`village_code`, `family_name`, `media_source`): 201 with the
     nomination (merged into the first when the family was nominated already: `merged_into_id`); 200 with the same
     one for a `client_token` seen before."""
     campaign = access_campaign_by_id(request.auth, award_campaign_id)
@@ -113,7 +113,7 @@ def award_nomination_create(request, award_campaign_id: int, payload: AwardNomin
     made = nominations.nomination_create(
         actor=request.auth, campaign=campaign, channel=payload.channel, family=family, unit=unit,
         family_name=payload.family_name, family_phone=payload.family_phone, title=payload.title,
-        story=payload.story, members=[m.dict() for m in payload.members], source=payload.source,
+        story=payload.story, members=[m.dict() for m in payload.members], source=payload.media_source,
         client_token=payload.client_token)
     return Status(201 if made.created else 200, _reloaded(request.auth, made.pk))
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from fulian.awards.models import NominationState, VenueKind
+from fulian.awards.models import AwardKind, CampaignStatus, NominationState, VenueKind
 
 from .schemas import enum_of
 
@@ -32,7 +32,7 @@ class AwardAwardingRowOut(Schema):
 
 class AwardAwardingOut(Schema):
     campaign_id: int
-    status: str
+    status: enum_of(CampaignStatus)
     may_award: bool = Field(description="whether the caller may award (a leader of the campaign's unit)")
     rows: list[AwardAwardingRowOut]
 
@@ -131,8 +131,8 @@ class AwardShowcaseOut(Schema):
     campaign_id: int
     name: str
     year: int
-    kind: str
-    status: str
+    kind: enum_of(AwardKind)
+    status: enum_of(CampaignStatus)
     unit_name: str
     parent_id: int | None = Field(description="the campaign above, when this is a lower unit's own round")
     sections: list[AwardShowcaseSectionOut] = Field(description="the campaign's own awards, then the rounds under "

@@ -22,14 +22,14 @@ class AwardMemberOut(Schema):
 
 class AwardNominationCreateIn(Schema):
     channel: enum_of(Channel) = Field(description="org (a registry family: family_id) or media (village_code, "
-                                                  "family_name, source)")
+                                                  "family_name, media_source)")
     family_id: int | None = None
     village_code: str = Field("", max_length=24, description="the village's 12-digit division code (media)")
     family_name: str = Field("", max_length=60)
     family_phone: str = Field("", max_length=20)
     title: str = Field("", max_length=100)
     story: str = Field(max_length=5000)
-    source: str = Field("", max_length=200, description="media: where it appeared, e.g. 《河北日报》2026-05-12")
+    media_source: str = Field("", max_length=200, description="media: where it appeared, e.g. 《河北日报》2026-05-12")
     members: list[AwardMemberIn] = Field([], max_length=20, description="org: consent of the registry family's "
                                                                          "members by name (and members to add)")
     client_token: str | None = Field(None, max_length=40, description="the same token again returns the first "
@@ -49,7 +49,7 @@ class AwardNominationOut(Schema):
     family_phone: str
     title: str
     channel: enum_of(Channel)
-    source: str
+    media_source: str
     state: enum_of(NominationState) = Field(description="as you may see it: held shows as declined without "
                                                         "need-to-know")
     state_label: str
@@ -74,7 +74,7 @@ class AwardMergedOut(Schema):
     id: int
     family_name: str
     channel: enum_of(Channel)
-    source: str
+    media_source: str
     story: str
     photo_ids: list[int]
 

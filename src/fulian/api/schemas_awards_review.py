@@ -93,7 +93,7 @@ class AwardQuotaOut(Schema):
     left: int | None
 
 
-class AwardTierOut(Schema):
+class AwardTierUseOut(Schema):
     name: str = Field(description='"" for a campaign without tiers')
     quota: int | None
     used: int
@@ -124,13 +124,13 @@ class AwardReviewQueueOut(Schema):
     awarding: bool = Field(description="this unit is the campaign's awarding unit (it shortlists)")
     closed: str = Field(description="why you may not decide now; empty when you may")
     quota: AwardQuotaOut | None
-    tiers: list[AwardTierOut]
+    tiers: list[AwardTierUseOut]
     waiting: list[AwardQueueRowOut]
     sent: list[AwardQueueRowOut] = Field(description="recommended up by this unit")
     decided: list[AwardQueueRowOut] = Field(description="kept, declined or shortlisted at this unit")
 
 
-class AwardShortlistTierOut(AwardTierOut):
+class AwardShortlistTierOut(AwardTierUseOut):
     nominations: list[AwardQueueRowOut]
 
 

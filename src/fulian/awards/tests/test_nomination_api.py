@@ -46,7 +46,7 @@ def test_a_media_nomination_and_bad_input(api_for, township_cadre, campaign, uni
     client = api_for(township_cadre)
     url = f"/awards/campaigns/{campaign.pk}/nominations"
     body = {"channel": "media", "village_code": unit("张家庄村").code, "family_name": "赵家", "story": STORY,
-            "source": "正定电视台"}
+            "media_source": "正定电视台"}
     assert post(client, url, body).status_code == 201
     assert post(client, url, {**body, "story": "短"}).status_code == 400
     assert post(client, url, {**body, "channel": "self"}).status_code == 400
