@@ -16,7 +16,6 @@ import os
 import random
 import re
 import statistics
-import threading
 import time
 import urllib.parse
 from io import StringIO
@@ -304,12 +303,12 @@ def votes(report, data: dict) -> None:
             made += n
             return [vote_request(next(voters), rng.choice(shortlisted)) for _ in range(n)]
 
-        _drive(port, 8, take(WARM_UP), ok=302)  # warm up both, as the other parts do
+        drive_posts(port, 8, take(WARM_UP), ok=302)  # warm up both, as the other parts do
         drive_posts(port, 8, [bare_request] * WARM_UP)
         rates = {(kind, n): [] for kind in ("vote", "bare") for n in CLIENTS}
         for _round in range(ROUNDS):  # interleaved, so a slow minute on a shared machine hits both sides
             for clients in CLIENTS:
-                rates[("vote", clients)].append(_drive(port, clients, take(per_round), ok=302))
+                rates[("vote", clients)].append(drive_posts(port, clients, take(per_round), ok=302))
                 rates[("bare", clients)].append(drive_posts(port, clients, [bare_request] * per_round))
     finally:
         server.terminate()
@@ -363,41 +362,6 @@ def _vote_endpoint(port: int, campaign: AwardCampaign):
         return lambda: (url, body, headers)
 
     return request
-
-
-def _drive(port: int, clients: int, requests: list, *, ok: int) -> float:
-    """run.drive_posts for an endpoint whose answer is not 200: the vote page answers 302 (post, redirect, get:
-    her phone then shows the campaign's page with the result), so `ok` is the status that means done. Requests
-    per second."""
-    lock = threading.Lock()
-    queue = iter(requests)
-    errors = []
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            with lock:
-                make = next(queue, None)
-            if make is None:
-                break
-            url, body, headers = make()
-            conn.request("POST", url, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status != ok:
-                errors.append(response.status)
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    t = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - t
-    if errors:
-        raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
-    return len(requests) / elapsed
 
 
 def run(report, *, repeat: int) -> None:

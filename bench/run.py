@@ -93,9 +93,10 @@ class Report:
         print(f"{figure:<52} {value:>18}   vs {reference:<40} {ref_value:>14} {ratio_text}", flush=True)
 
 
-def drive_posts(port: int, clients: int, requests: list) -> float:
+def drive_posts(port: int, clients: int, requests: list, *, ok: int = 200) -> float:
     """Send every request — a function giving (url, body, headers) when it is sent — from `clients` threads on
-    keep-alive connections; requests per second. Any answer but 200 fails the bench."""
+    keep-alive connections; requests per second. Any answer but `ok` (200; a page that posts, redirects and gets
+    answers 302) fails the bench."""
     lock = threading.Lock()
     queue = iter(requests)
     errors = []
@@ -111,7 +112,7 @@ def drive_posts(port: int, clients: int, requests: list) -> float:
             conn.request("POST", url, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
-            if response.status != 200:
+            if response.status != ok:
                 errors.append(response.status)
         conn.close()
 

@@ -30,7 +30,7 @@ def _busy(request):
 
 
 def _too_many(request):
-    return _private(render(request, "activities/public_busy.html", status=429))
+    return _private(render(request, "public_busy.html", status=429))
 
 
 def _private(response):

@@ -8,11 +8,10 @@ from fulian.activities import outcomes
 from fulian.activities.models import Completion
 from fulian.activities.panels import woman_activity_rows
 from fulian.activities.selectors import access_activity_by_id, access_signup_by_id
-from fulian.core.certificates import certificate_code
 from fulian.core.policy import Action
 from fulian.people.selectors import access_woman_by_id
 
-from .schemas import ErrorOut
+from .schemas import ErrorOut, certificate_out
 from .schemas_activities_outcomes import (
     TrainingCompletionOut,
     TrainingOutcomeIn,
@@ -24,19 +23,10 @@ from .schemas_activities_outcomes import (
 router = Router(tags=["activities"])
 
 
-def _certificate(request, certificate):
-    if certificate is None:
-        return None
-    code = certificate_code(certificate)
-    return {"number": certificate.number, "code": code, "verify_url": request.build_absolute_uri(f"/verify/{code}/"),
-            "holder": certificate.holder, "title": certificate.title, "unit_name": certificate.unit_name,
-            "issued_at": certificate.issued_at, "is_valid": certificate.revoked_at is None}
-
-
 def _completion(request, completion):
     return {"id": completion.pk, "activity_id": completion.activity_id, "activity_title": completion.activity.title,
             "signup_id": completion.signup_id, "woman_id": completion.woman_id, "name": completion.signup.name,
-            "completed_at": completion.completed_at, "certificate": _certificate(request, completion.certificate),
+            "completed_at": completion.completed_at, "certificate": certificate_out(request, completion.certificate),
             "outcomes": list(completion.outcomes.order_by("recorded_on", "pk"))}
 
 

@@ -10,12 +10,11 @@ from fulian.awards import awarding, relay
 from fulian.awards.models import NominationState
 from fulian.awards.panels import woman_nominations
 from fulian.awards.selectors import access_campaign_by_id, access_nomination_by_id
-from fulian.core.certificates import certificate_code
 from fulian.core.context import client_ip
 from fulian.core.ratelimit import rate_hit
 from fulian.people.selectors import access_woman_by_id
 
-from .schemas import ErrorOut
+from .schemas import ErrorOut, certificate_out
 from .schemas_awards_awarding import (
     AwardAllOut,
     AwardAwardingOut,
@@ -35,20 +34,11 @@ public_router = Router(tags=["awards"])
 PAGE_LIMIT = "award-page"  # the public awards pages' budget per address (views_showcase)
 
 
-def _certificate(request, certificate):
-    if certificate is None:
-        return None
-    code = certificate_code(certificate)
-    return {"number": certificate.number, "code": code, "verify_url": request.build_absolute_uri(f"/verify/{code}/"),
-            "holder": certificate.holder, "title": certificate.title, "unit_name": certificate.unit_name,
-            "issued_at": certificate.issued_at, "is_valid": certificate.revoked_at is None}
-
-
 def _row(request, nomination, blockers) -> dict:
     return {"nomination_id": nomination.pk, "family_name": nomination.family_name, "unit_name": nomination.unit.name,
             "tier": nomination.tier, "state": nomination.state, "version": nomination.version,
             "blockers": [str(b) for b in blockers],
-            "certificate": _certificate(request, nomination.certificate) if nomination.certificate_id else None}
+            "certificate": certificate_out(request, nomination.certificate) if nomination.certificate_id else None}
 
 
 def _relay(r) -> dict:
@@ -95,7 +85,7 @@ def award_certificate_get(request, nomination_id: int):
     nomination = access_nomination_by_id(request.auth, nomination_id)
     if nomination.state != NominationState.AWARDED or nomination.certificate_id is None:
         raise Http404("no certificate")
-    return _certificate(request, nomination.certificate)
+    return certificate_out(request, nomination.certificate)
 
 
 @router.get("/awards/nominations/{nomination_id}/relays", response={200: list[AwardRelayOut], 404: ErrorOut})
@@ -146,7 +136,7 @@ def award_woman_nominations(request, woman_id: int):
                     "year": n.campaign.year, "family_id": n.family_id, "family_name": n.family_name,
                     "state": r["state"], "state_label": r["label"], "reason": r["reason"],
                     "tier": n.tier if r["awarded"] else "", "awarded_at": n.awarded_at if r["awarded"] else None,
-                    "certificate": _certificate(request, n.certificate) if r["awarded"] else None})
+                    "certificate": certificate_out(request, n.certificate) if r["awarded"] else None})
     return out
 
 

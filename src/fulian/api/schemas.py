@@ -2,6 +2,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from fulian.core.certificates import certificate_code
 from fulian.core.policy import Role
 from fulian.orgs.models import Conversion, Kind, Level, SourceStatus
 
@@ -80,3 +81,14 @@ class ErrorOut(Schema):
         None, description="per field (422, and 400 on a woman's record): field → messages; a nested field is "
                           "dotted (`needs.0.category`)")
     existing_id: int | None = Field(None, description="409 on a duplicate woman: her record's id, when in your scope")
+
+
+def certificate_out(request, certificate) -> dict | None:
+    """A certificate as the API shows it (activities' completions, family awards): number, the signed code and the
+    public link that verifies it."""
+    if certificate is None:
+        return None
+    code = certificate_code(certificate)
+    return {"number": certificate.number, "code": code, "verify_url": request.build_absolute_uri(f"/verify/{code}/"),
+            "holder": certificate.holder, "title": certificate.title, "unit_name": certificate.unit_name,
+            "issued_at": certificate.issued_at, "is_valid": certificate.revoked_at is None}

@@ -28,7 +28,7 @@ def _busy(request) -> bool:
 
 
 def _too_many(request):
-    return _private(render(request, "awards/public_busy.html", status=429))
+    return _private(render(request, "public_busy.html", status=429))
 
 
 def _private(response):
