@@ -155,21 +155,35 @@ def state_q(state: str) -> Q:
 
 
 def history_for(user, nomination: Nomination) -> list[Decision]:
-    """The nomination's decisions as she may see them: without need-to-know a clearance is left out and a
-    不予推荐 after a check reads as an ordinary decline with the neutral reason."""
+    """The nomination's decisions as she may see them: without need-to-know a clearance is left out, a 不予推荐
+    after a check reads as one ordinary decline with the neutral reason, dated when the check held it (as it read
+    while held), and a nomination still held shows that decline by the unit that held it — so its history looks
+    like any declined one's on every page and in the API."""
     rows = list(nomination.decisions.select_related("unit", "decided_by").order_by("decided_at", "pk"))
-    if not any(d.kind in (DecisionKind.CLEAR, DecisionKind.HOLD_DECLINE) for d in rows):
+    held = nomination.state == NominationState.HELD
+    if not held and not any(d.kind in (DecisionKind.CLEAR, DecisionKind.HOLD_DECLINE) for d in rows):
         return rows
     if knows_hold(user, nomination):
         return rows
-    shown = []
+    check = nomination.checks.select_related("wanted_unit").order_by("found_at", "pk").first()
+    shown, declined = [], False
     for decision in rows:
         if decision.kind in HIDDEN_KINDS:
             continue
         if decision.kind == DecisionKind.HOLD_DECLINE:
+            if declined:  # a second case's 不予推荐: an ordinary decline is made once
+                continue
+            declined = True
             decision.kind, decision.reason = DecisionKind.DECLINE, neutral_reason()
             decision.decided_by = None
+            if check is not None:
+                decision.decided_at = check.found_at
         shown.append(decision)
+    if held and check is not None:
+        unit = check.wanted_unit or nomination.at_unit
+        shown.append(Decision(nomination=nomination, campaign_id=nomination.campaign_id, unit=unit,
+                              unit_path=unit.path, level=unit.level, kind=DecisionKind.DECLINE,
+                              reason=neutral_reason(), decided_at=check.found_at))
     return shown
 
 

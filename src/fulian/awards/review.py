@@ -391,6 +391,12 @@ def decision_undo(*, actor, nomination: Nomination, version: int | None = None, 
             raise Conflict(_("这条推荐刚被其他人处理过，请刷新后再看。"), code="award_version")
         last = (Decision.objects.filter(nomination=row, kind__in=REVIEW_KINDS, undone_at__isnull=True)
                 .order_by("-decided_at", "-pk").first())
+        if row.state == NominationState.HELD:
+            # held by the eligibility check: refused exactly as the ordinary decline it reads as would be
+            check = row.checks.select_related("wanted_unit").order_by("found_at", "pk").first()
+            holder = check.wanted_unit if check is not None and check.wanted_unit_id else row.at_unit
+            last = Decision(nomination=row, unit=holder, unit_path=holder.path, level=holder.level,
+                            kind=DecisionKind.DECLINE)
         if last is None:
             raise ValidationError(_("没有可以撤回的决定。"), code="award_undo_none")
         if not may_act_for_unit(actor, last.unit_path):
@@ -421,20 +427,9 @@ def decision_undo(*, actor, nomination: Nomination, version: int | None = None, 
 # ---- reads -------------------------------------------------------------------------------------------------------
 
 def history_shown(user, nomination: Nomination) -> list:
-    """The decisions she may see (eligibility.history_for), and for a nomination held by the check that she may
-    not know of, the ordinary 不予推荐 it reads as (by the unit that held it, with the neutral reason), so that its
-    history looks like any declined one's."""
-    rows = eligibility.history_for(user, nomination)
-    if nomination.state != NominationState.HELD or eligibility.state_shown(user, nomination) == NominationState.HELD:
-        return rows
-    check = nomination.checks.select_related("wanted_unit").order_by("found_at", "pk").first()
-    if check is None:
-        return rows
-    unit = check.wanted_unit or nomination.at_unit
-    shown = Decision(nomination=nomination, campaign_id=nomination.campaign_id, unit=unit, unit_path=unit.path,
-                     level=unit.level, kind=DecisionKind.DECLINE, reason=eligibility.neutral_reason(),
-                     decided_at=check.found_at)
-    return [*rows, shown]
+    """The decisions she may see: eligibility.history_for (a held nomination she may not know of reads as an
+    ordinary 不予推荐 there, for the nomination page and the API as for this one)."""
+    return eligibility.history_for(user, nomination)
 
 
 def queue_for(user, campaign: AwardCampaign, unit) -> dict:

@@ -20,7 +20,7 @@ def notice_admin(request, award_campaign_id: int):
     """公示和异议: the period, the shortlist with each family's objections, and 开始公示 for the unit's leaders."""
     campaign = notice.access_notice_campaign_by_id(request.user, award_campaign_id)
     now = timezone.now()
-    counts = notice.objection_counts(campaign)
+    counts = notice.objection_counts(campaign, request.user)  # only the objections she may see
     families = [dict(card, objections=counts.get(card["id"], {"open": 0, "all": 0}))
                 for card in voting.public_cards(campaign, counts=voting.vote_counts(campaign))]
     objections = list(notice.objections_for(request.user, campaign)[:500])

@@ -12,6 +12,7 @@ from fulian.core.ratelimit import rate_hit
 from . import awarding
 
 PAGE_LIMIT = "award-page"  # one budget per address for the public awards pages
+PHOTO_LIMIT = "award-photo"  # the public photos' own budget per address
 
 
 def _busy(request) -> bool:
@@ -31,7 +32,10 @@ def showcase_page(request, award_campaign_id: int):
 
 
 def photo_public(request, award_photo_id: int):
-    """A public photo of a family awarded, or shortlisted in 公示 or the vote (404 otherwise, whoever asks)."""
+    """A public photo of a family awarded, or shortlisted in 公示 or the vote (404 otherwise, whoever asks). Limited
+    per address on a budget of its own (a showcase page shows many photos)."""
+    if not rate_hit(PHOTO_LIMIT, client_ip(request), limit=settings.AWARD_PAGE_VIEWS_PER_MINUTE, seconds=60):
+        return render(request, "awards/showcase_busy.html", status=429)
     photo = awarding.photo_public(award_photo_id)
     response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
     response["Content-Disposition"] = "inline"
