@@ -18,16 +18,18 @@ from django.utils.translation import gettext as _
 
 from fulian.accounts.models import User
 from fulian.core.audit import audit_record, read_record
+from fulian.core.figures import figures_add
 from fulian.core.hooks import hook_call
 from fulian.core.outbox import outbox_put
 from fulian.core.policy import OutOfScope, scope_q
 from fulian.core.tree import ancestor_paths
 from fulian.core.writes import write_path
 
+from .figures import award_delta
 from .models import Decision, DecisionKind, EligibilityCheck, Nomination, NominationState
 
 PURPOSE = "award_eligibility"
-HIDDEN_KINDS = (DecisionKind.CLEAR,)  # never shown to anyone without need-to-know
+HIDDEN_KINDS = (DecisionKind.CLEAR, DecisionKind.HOLD_DECLINE)  # never shown to anyone without need-to-know
 MAX_NOTIFIED = 20
 
 
@@ -95,11 +97,17 @@ def eligibility_check(*, nomination: Nomination, actor, now=None, kind: str = ""
         if not cases:
             return True
         holder = unit or row.at_unit
+        by = actor if getattr(actor, "is_authenticated", False) else None
         for case_id, path in cases:
             EligibilityCheck.objects.create(
                 nomination=row, case_id=case_id, case_path=path, found_at=now, wanted_kind=kind or "",
-                wanted_tier=tier or "", wanted_unit=holder,
-                wanted_by=actor if getattr(actor, "is_authenticated", False) else None)
+                wanted_tier=tier or "", wanted_unit=holder, wanted_by=by)
+        # what everyone without need-to-know sees, in every list, history, export and figure: an ordinary decline
+        # by the holding unit (undone if the hold is cleared; a real decline is never undone)
+        Decision.objects.create(nomination=row, campaign_id=row.campaign_id, unit=holder, unit_path=holder.path,
+                                level=holder.level, kind=DecisionKind.DECLINE, reason=neutral_reason(),
+                                decided_by=by, decided_at=now)
+        figures_add([award_delta("award_reviewed", holder.path, now)])
         audit_record(actor=actor, action="award.eligibility_hold", obj=row, now=now, changes={"checks": len(cases)})
         _tell_those_who_know(row, cases, now)
     nomination._checks_cache = [case_id for case_id, _path in cases]
@@ -155,36 +163,15 @@ def state_q(state: str) -> Q:
 
 
 def history_for(user, nomination: Nomination) -> list[Decision]:
-    """The nomination's decisions as she may see them: without need-to-know a clearance is left out, a 不予推荐
-    after a check reads as one ordinary decline with the neutral reason, dated when the check held it (as it read
-    while held), and a nomination still held shows that decline by the unit that held it — so its history looks
-    like any declined one's on every page and in the API."""
+    """The nomination's decisions as she may see them. A hold wrote an ordinary decline by the holding unit (see
+    eligibility_check); without need-to-know she sees that decline, and never the checks' own rows (核查通过,
+    核查不通过) nor a decline taken back when the hold was cleared (a real decline is never taken back) — so its
+    history looks like any declined or reviewed one's on every page and in the API."""
     rows = list(nomination.decisions.select_related("unit", "decided_by").order_by("decided_at", "pk"))
-    held = nomination.state == NominationState.HELD
-    if not held and not any(d.kind in (DecisionKind.CLEAR, DecisionKind.HOLD_DECLINE) for d in rows):
+    if not any(d.kind in HIDDEN_KINDS for d in rows) or knows_hold(user, nomination):
         return rows
-    if knows_hold(user, nomination):
-        return rows
-    check = nomination.checks.select_related("wanted_unit").order_by("found_at", "pk").first()
-    shown, declined = [], False
-    for decision in rows:
-        if decision.kind in HIDDEN_KINDS:
-            continue
-        if decision.kind == DecisionKind.HOLD_DECLINE:
-            if declined:  # a second case's 不予推荐: an ordinary decline is made once
-                continue
-            declined = True
-            decision.kind, decision.reason = DecisionKind.DECLINE, neutral_reason()
-            decision.decided_by = None
-            if check is not None:
-                decision.decided_at = check.found_at
-        shown.append(decision)
-    if held and check is not None:
-        unit = check.wanted_unit or nomination.at_unit
-        shown.append(Decision(nomination=nomination, campaign_id=nomination.campaign_id, unit=unit,
-                              unit_path=unit.path, level=unit.level, kind=DecisionKind.DECLINE,
-                              reason=neutral_reason(), decided_at=check.found_at))
-    return shown
+    return [d for d in rows if d.kind not in HIDDEN_KINDS
+            and not (d.kind == DecisionKind.DECLINE and d.undone_at is not None)]
 
 
 # the need-to-know desk
@@ -248,10 +235,20 @@ def eligibility_decide(*, actor, check: EligibilityCheck, clear: bool, note: str
             elif not nomination.checks.filter(Q(cleared__isnull=True) | Q(cleared=False)).exists():
                 Nomination.objects.filter(pk=nomination.pk).update(
                     state=NominationState.PENDING, version=nomination.version + 1, updated_at=now)
+                _hold_decline_undo(nomination, now)
                 carry_out = row
     if carry_out is not None and carry_out.wanted_kind:
         _carry_out(carry_out, now)
     return Nomination.objects.select_related("campaign", "unit", "at_unit").get(pk=check.nomination_id)
+
+
+def _hold_decline_undo(nomination: Nomination, now) -> None:
+    """Every check cleared: the decline that stood for the hold is taken back, with its figure (its month)."""
+    first = nomination.checks.order_by("found_at", "pk").first()
+    for decision in Decision.objects.filter(nomination=nomination, kind=DecisionKind.DECLINE, undone_at__isnull=True,
+                                            decided_at=first.found_at):
+        Decision.objects.filter(pk=decision.pk).update(undone_at=now)
+        figures_add([award_delta("award_reviewed", decision.unit_path, decision.decided_at, -1)])
 
 
 def _carry_out(check: EligibilityCheck, now) -> None:

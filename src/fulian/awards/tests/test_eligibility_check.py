@@ -2,6 +2,7 @@
 sees an ordinary 未推荐; every check is in the read log."""
 
 import pytest
+from django.utils import timezone
 
 from fulian.awards import nominations
 from fulian.awards.eligibility import (
@@ -70,10 +71,13 @@ def test_not_eligible_stays_declined_and_history_reads_as_an_ordinary_decline(
     check = EligibilityCheck.objects.get(nomination=nomination)
     done = eligibility_decide(actor=county_chair, check=check, clear=False, note="案件未结")
     assert done.state == NominationState.DECLINED and done.reason == "经评审，未予推荐。"
-    assert Decision.objects.get(nomination=nomination).kind == DecisionKind.HOLD_DECLINE
+    # the hold stood as an ordinary decline by the holding unit; the check's own row is for need-to-know only
+    assert [d.kind for d in Decision.objects.filter(nomination=nomination).order_by("pk")] == [
+        DecisionKind.DECLINE, DecisionKind.HOLD_DECLINE]
     shown = history_for(village_cadre, Nomination.objects.get(pk=nomination.pk))
-    assert [(d.kind, d.reason, d.decided_by) for d in shown] == [(DecisionKind.DECLINE, "经评审，未予推荐。", None)]
-    assert history_for(county_chair, done)[0].kind == DecisionKind.HOLD_DECLINE
+    assert [(d.kind, d.reason, d.decided_by) for d in shown] == [
+        (DecisionKind.DECLINE, "经评审，未予推荐。", village_cadre)]
+    assert history_for(county_chair, done)[-1].kind == DecisionKind.HOLD_DECLINE
     assert eligibility_check(nomination=done, actor=village_cadre) is False
 
 
@@ -113,3 +117,23 @@ def test_a_cleared_hold_carries_out_the_decision_the_unit_wanted(nomination, ope
     recommended = Decision.objects.get(nomination=nomination, kind=DecisionKind.RECOMMEND)
     assert recommended.decided_by == village_cadre and recommended.unit.name == "恒东社区"
     call_command("indicators_recount", stdout=StringIO())
+
+
+def test_a_hold_counts_as_an_ordinary_decline_in_the_figures_until_it_is_cleared(
+        nomination, open_case, village_cadre, county_chair):
+    """A village that declines one family and has another held shows two reviews either way (the figure would
+    otherwise give the hold away); clearing takes the hold's decline back and the wanted decision counts instead."""
+    from fulian.core.figures import figure_values, period_of
+    from fulian.evaluation.recount import recount
+
+    def reviewed():
+        period = period_of(timezone.now())
+        values = figure_values([nomination.unit_id], ["award_reviewed"], start=period, end=period)
+        return values[nomination.unit_id]["award_reviewed"]
+
+    eligibility_check(nomination=nomination, actor=village_cadre, kind="recommend")
+    assert reviewed() == 1 and recount().differences == []
+    check = EligibilityCheck.objects.get(nomination=nomination)
+    done = eligibility_decide(actor=county_chair, check=check, clear=True)
+    assert reviewed() == 1 and recount().differences == []  # the decline taken back, the recommendation made
+    assert [d.kind for d in history_for(village_cadre, done)] == [DecisionKind.RECOMMEND]

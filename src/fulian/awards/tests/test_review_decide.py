@@ -166,7 +166,9 @@ def test_eligibility_holds_it_and_the_actor_is_answered_as_for_any_decision(camp
     assert state_label(village_cadre, answer) == "未推荐"
     assert reason_shown(village_cadre, answer) == "经评审，未予推荐。"
     assert state_label(county_chair, answer) == "待核查"
-    assert not Decision.objects.filter(nomination=n).exists()  # nothing decided, nothing counted
+    # not the recommendation: what stands is an ordinary decline by the village (counted as one), no quota used
+    assert [(d.kind, d.unit.name) for d in Decision.objects.filter(nomination=n)] == [
+        (DecisionKind.DECLINE, "恒东社区")]
     assert review.quota_used(campaign, unit("恒东社区")) == 0
     recount_agrees()
 
