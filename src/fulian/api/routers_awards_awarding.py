@@ -153,7 +153,7 @@ def public_award_showcase(request, award_campaign_id: int):
         c = s["campaign"]
         sections.append({"campaign_id": c.pk, "campaign_name": c.name, "unit_name": c.unit.federation_name,
                          "level": int(s["level"]), "tiers": [{"name": t["name"], "families": [{
-                             "nomination_id": f["nomination"].pk, "family_name": f["nomination"].family_name,
+                             "nomination_id": f["nomination"].pk, "family_name": f["family_name"],
                              "unit_name": f["nomination"].unit.name, "tier": f["nomination"].tier,
                              "title": f["nomination"].title, "story": f["nomination"].story,
                              "members": f["members"],

@@ -32,7 +32,7 @@ from .models import (
     NominationState,
     Photo,
 )
-from .nominations import public_members
+from .nominations import public_family_name, public_members
 from .relay import relays_by_nomination
 from .selectors import nominations_in_scope
 
@@ -235,6 +235,7 @@ def showcase(campaign: AwardCampaign) -> list[dict]:
         for nomination in by_campaign.get(c.pk, []):
             tiers.setdefault(nomination.tier if nomination.tier in names else "", []).append({
                 "nomination": nomination, "members": public_members(nomination),
+                "family_name": public_family_name(nomination),
                 "photos": photos.get(nomination.pk, []), "relays": relays.get(nomination.pk, [])})
         if not tiers:
             continue

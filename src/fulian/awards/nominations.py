@@ -149,6 +149,17 @@ def public_members(nomination: Nomination) -> list[str]:
     return [m["name"] for m in nomination.members or [] if isinstance(m, dict) and m.get("consent")]
 
 
+def public_family_name(nomination: Nomination) -> str:
+    """The family's name as the public may read it: a family is often named after a member (王秀兰家); a member who
+    did not consent keeps only her surname there (王**家), as a certificate's holder is masked."""
+    name = nomination.family_name
+    for member in nomination.members or []:
+        who = member.get("name", "") if isinstance(member, dict) else ""
+        if who and len(who) > 1 and not member.get("consent") and who in name:
+            name = name.replace(who, who[0] + "*" * (len(who) - 1))
+    return name
+
+
 def _photos_check(photos, *, already: int = 0) -> list[str]:
     photos = [p for p in photos or [] if p is not None]
     if already + len(photos) > MAX_PHOTOS:

@@ -36,7 +36,7 @@ from fulian.core.writes import execute_statements
 
 from .figures import award_delta
 from .models import AwardCampaign, CampaignStatus, Nomination, NominationState, Photo, Vote
-from .nominations import public_members
+from .nominations import public_family_name, public_members
 
 PASS_SECONDS = 2 * 3600  # a voter pass lives this long, and never past the day it was given for
 _PASS_SALT = "fulian.awards.voter-pass"  # noqa: S105  (a signing salt, not a secret)
@@ -251,6 +251,6 @@ def public_cards(campaign: AwardCampaign, *, counts: dict[int, int] | None = Non
     for photo_id, nomination_id in (Photo.objects.filter(public=True, nomination__in=families)
                                     .order_by("pk").values_list("pk", "nomination_id")):
         photos.setdefault(nomination_id, []).append(photo_id)
-    return [{"id": n.pk, "family_name": n.family_name, "village": n.unit.name, "tier": n.tier, "title": n.title,
+    return [{"id": n.pk, "family_name": public_family_name(n), "village": n.unit.name, "tier": n.tier, "title": n.title,
              "story": n.story, "members": public_members(n), "photos": photos.get(n.pk, []),
              "votes": None if counts is None else counts.get(n.pk, 0)} for n in families]

@@ -83,3 +83,15 @@ def test_the_public_photo_is_rate_limited_per_address(db, settings):
     client = Client()
     assert [client.get(reverse("award_photo_public", args=[987654])).status_code for _ in range(3)] == [
         404, 404, 429]
+
+
+def test_a_member_who_did_not_consent_is_not_named_in_the_familys_public_name(campaign, unit):
+    """A family is often named after a member (王秀兰家): on the public pages a member who did not consent keeps only
+    her surname there; one who consented is named."""
+    from fulian.awards.models import Nomination
+    from fulian.awards.nominations import public_family_name
+
+    shy = Nomination(family_name="王秀兰家", members=[{"name": "王秀兰", "consent": False}])
+    assert public_family_name(shy) == "王**家"
+    willing = Nomination(family_name="王秀兰家", members=[{"name": "王秀兰", "consent": True}])
+    assert public_family_name(willing) == "王秀兰家"
