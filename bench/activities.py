@@ -48,7 +48,7 @@ from fulian.orgs.models import HomeHost, Kind, Level, Unit, WomensHome
 from fulian.people.demo import GIVEN, MOBILE_PREFIXES, SURNAMES
 
 from .cases import _free_port, _serve
-from .run import ROUNDS, compare, drive_posts
+from .run import ROUNDS, compare, drive_posts, tables_analyze
 
 ACTIVITIES = 2_000
 PER_ACTIVITY = 50  # sign-ups each: 100,000 in all
@@ -230,12 +230,7 @@ def build(now: dt.datetime, chair) -> dict:
     deltas = list(activity_figures())
     figures_add(deltas)
     figures_s = time.perf_counter() - t
-    with connection.cursor() as cursor:  # what autovacuum does after a bulk write in production
-        if connection.vendor == "postgresql":
-            for table in (Activity, Session, SignUp, Attendance, WomensHome):
-                cursor.execute(f"VACUUM ANALYZE {table._meta.db_table}")
-        else:
-            cursor.execute("ANALYZE")
+    tables_analyze(Activity, Session, SignUp, Attendance, WomensHome)
     print(f"  (built {len(homes):,} homes, {len(activities):,} activities, {len(sessions):,} sessions, "
           f"{len(signups):,} sign-ups, {len(attendances):,} past check-ins in {built_s:.0f}s; their "
           f"{len(deltas):,} figure rows added in {figures_s:.1f}s)", flush=True)

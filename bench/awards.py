@@ -42,7 +42,7 @@ from fulian.core.figures import figures_add
 from fulian.orgs.models import Kind, Level, Unit
 from fulian.people.demo import GIVEN, SURNAMES
 
-from .run import ROUNDS, compare, drive_posts
+from .run import ROUNDS, compare, drive_posts, tables_analyze
 
 NOMINATIONS = 50_000
 VILLAGES = 12_000
@@ -186,12 +186,7 @@ def build(now: dt.datetime) -> dict:
     deltas = list(award_figures())
     figures_add(deltas)
     figures_s = time.perf_counter() - t
-    with connection.cursor() as cursor:  # what autovacuum does after a bulk write in production
-        if connection.vendor == "postgresql":
-            for model in (Nomination, Decision, Vote, EligibilityCheck, AwardCampaign):
-                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
-        else:
-            cursor.execute("ANALYZE")
+    tables_analyze(Nomination, Decision, Vote, EligibilityCheck, AwardCampaign)
     states = {s: sum(1 for n in nominations if n.state == s) for s in NominationState.values}
     print(f"  (built {len(nominations):,} nominations in {VILLAGES:,} villages "
           f"({', '.join(f'{s} {c:,}' for s, c in states.items() if c)}), {len(decisions):,} decisions, "

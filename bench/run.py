@@ -93,6 +93,19 @@ class Report:
         print(f"{figure:<52} {value:>18}   vs {reference:<40} {ref_value:>14} {ratio_text}", flush=True)
 
 
+def tables_analyze(*models) -> None:
+    """What autovacuum does after a bulk write in production: fresh statistics (and visibility maps) for these
+    models' tables on PostgreSQL, or the whole database on SQLite."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in models:
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+        else:
+            cursor.execute("ANALYZE")
+
+
 def drive_posts(port: int, clients: int, requests: list, *, ok: int = 200) -> float:
     """Send every request — a function giving (url, body, headers) when it is sent — from `clients` threads on
     keep-alive connections; requests per second. Any answer but `ok` (200; a page that posts, redirects and gets
