@@ -11,7 +11,6 @@ After it `indicators_recount` must find no difference."""
 
 import datetime as dt
 import http.client
-import os
 import random
 import re
 import secrets
@@ -324,15 +323,7 @@ def _over_http(report, jobs: list, sessions: dict) -> int:
                        roles=["staff"])
     connection.close()
     port = _free_port()
-    trusted = os.environ.get("TRUST_X_REAL_IP")
-    os.environ["TRUST_X_REAL_IP"] = "true"  # the server's environment only: this process has read its settings
-    try:
-        server = _serve(port)
-    finally:
-        if trusted is None:
-            del os.environ["TRUST_X_REAL_IP"]
-        else:
-            os.environ["TRUST_X_REAL_IP"] = trusted
+    server = _serve(port, behind_proxy=True)
     made = 0
     try:
         first = jobs[0][0]

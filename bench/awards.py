@@ -12,7 +12,6 @@ vote rows, and `indicators_recount` must find no difference."""
 
 import datetime as dt
 import http.client
-import os
 import random
 import re
 import statistics
@@ -272,15 +271,7 @@ def votes(report, data: dict) -> None:
     before = Vote.objects.count()
     connection.close()
     port = _free_port()
-    trusted = os.environ.get("TRUST_X_REAL_IP")
-    os.environ["TRUST_X_REAL_IP"] = "true"  # the server's environment only: this process has read its settings
-    try:
-        server = _serve(port)
-    finally:
-        if trusted is None:
-            del os.environ["TRUST_X_REAL_IP"]
-        else:
-            os.environ["TRUST_X_REAL_IP"] = trusted
+    server = _serve(port, behind_proxy=True)
     rng = random.Random(71)
     per_round = (HTTP_VOTES - WARM_UP) // (ROUNDS * len(CLIENTS))
     made = 0

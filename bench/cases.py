@@ -40,9 +40,13 @@ def _drive(port: int, clients: int, make_body, headers: dict) -> tuple[float, in
     requests = [lambda n=n: (*make_body(n), headers) for n in range(REQUESTS)]
     return drive_posts(port, clients, requests), REQUESTS
 
-def _serve(port: int) -> subprocess.Popen:
+def _serve(port: int, *, behind_proxy: bool = False) -> subprocess.Popen:
+    """gunicorn on `port`; `behind_proxy`: it trusts X-Real-IP (as behind nginx), so each client may come from its
+    own address and meet the per-address limits a real one meets."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.bench_settings", "DATABASE_URL": os.environ["DATABASE_URL"],
            "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}
+    if behind_proxy:
+        env["TRUST_X_REAL_IP"] = "true"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "fulian.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
          "--threads", "16", "--worker-class", "gthread", "--log-level", "warning"], env=env, cwd=ROOT)
