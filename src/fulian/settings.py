@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "fulian.work",
     "fulian.activities",
     "fulian.awards",
+    "fulian.care",
     "fulian.supervision",
     "fulian.meetings",
     "fulian.incidents",

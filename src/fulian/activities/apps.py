@@ -17,3 +17,10 @@ class ActivitiesConfig(AppConfig):
         hook_register("training.outcome_choices", outcome_choices_for_contact_log)
         hook_register("training.outcome", outcome_from_contact_log)
         hook_register("woman.merged", activity_records_merged)  # her activities follow her surviving record
+        # care and matching (a sibling app) offers a course's places; accepting one signs her up here
+        from . import care_hooks
+
+        hook_register("course.seats", care_hooks.course_seats)
+        hook_register("course.for_resource", care_hooks.course_for_resource)
+        hook_register("course.choices", care_hooks.courses_for_resource)
+        hook_register("course.seat_take", care_hooks.course_seat_take)

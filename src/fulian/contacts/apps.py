@@ -17,3 +17,11 @@ class ContactsConfig(AppConfig):
             "women": services.assignments_release_moved_cadre(actor=actor, cadre=account,
                                                               today=now.date())["ended"]})
         hook_register("need.became_case", services.need_seal_for_case)
+        # care and matching (a sibling app): a need opens a help plan's goal and closes with it; the cadres linked to
+        # a family's women care for it (children's need-to-know); a plan's visits are contact logs
+        from . import care_hooks
+
+        hook_register("need.for_care", care_hooks.need_for_care)
+        hook_register("need.met", care_hooks.need_met)
+        hook_register("family.carers", care_hooks.family_carers)
+        hook_register("care.visits", care_hooks.visits_for_care)

@@ -21,6 +21,17 @@ use are listed here, so a reader finds every listener with one search:
 - "activity.for_relay" (user, q) → [(id, title, unit_path, starts_on)]: activities of her subtree (not cancelled,
   title containing q) that family awards' story relay may link to (activities).
 - "activity.get_for_relay" (user, activity_id) → (id, title, unit_path, starts_on) or None: one of them (activities).
+- "need.for_care" (user, need_id) → dict or None: contacts gives a need she may edit (woman, unit, category, text,
+  status), for care to open or join a help plan with it.
+- "need.met" (actor, need_id, today, resolution): a care goal that came from the need was met — contacts closes it.
+- "family.carers" (woman_ids) → set of cadre ids: contacts names the cadres linked now to these women (care's
+  need-to-know for a family's children).
+- "care.visits" (user, woman_ids, since) → [dict]: contacts gives her contact logs since a date (a plan's visits).
+- "course.seats" (activity_ids) → {id: dict}: activities gives courses' places (capacity, confirmed, open).
+- "course.for_resource" (user, activity_id) → dict or None: a training of her subtree whose seats care may offer.
+- "course.choices" (user, q) → [(id, label)]: the trainings she may offer seats of (care's resource form).
+- "course.seat_take" (actor, woman, activity_id) → {"signup_id", "capacity", "confirmed"}: activities signs her up
+  by her cadre; a full course raises Conflict (care's acceptance of a seat rolls back).
 """
 
 from collections import defaultdict

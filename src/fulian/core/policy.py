@@ -140,6 +140,13 @@ def may_handle_case(user, path: str, *, is_handler: bool) -> bool:
     return (is_handler and has_any_role(user) and unit_fits_case(user, path)) or is_leader_of(user, path)
 
 
+def may_know_child(user, path: str, *, is_carer: bool) -> bool:
+    """Need-to-know for a child of the care registry (PIPL arts. 28, 31: a minor's data is sensitive): a cadre who
+    may edit at the family's unit and cares for the family (see care.registry), or a chair or vice-chair of its
+    unit or above — never by superuser status, never a volunteer or an executive member."""
+    return (is_carer and has_any_role(user) and allows(user, Action.EDIT, path)) or is_leader_of(user, path)
+
+
 def may_review_article(user, path: str, *, author_id: int | None) -> bool:
     """Publish or withdraw a piece: a chair or vice-chair of its unit or above (or a superuser), never its author."""
     if not allows(user, Action.EDIT, path) or user.pk == author_id:

@@ -15,6 +15,7 @@ from fulian.core.policy import (
     may_grant_role,
     may_handle_case,
     may_issue_work,
+    may_know_child,
     may_review_article,
 )
 
@@ -39,6 +40,9 @@ TABLE = {
     # work sent down the tree: leaders issue, remind and close; whoever may edit at a unit acts on its copy
     "issue_work": {"chair": BELOW, "vice_chair": BELOW, "superuser": EVERYWHERE},
     "act_for_unit": {"chair": BELOW, "vice_chair": BELOW, "staff": BELOW, "sysadmin": BELOW, "superuser": EVERYWHERE},
+    # a child of the care registry: her family's carers who may edit there, and leaders; never a superuser as such
+    "child_as_carer": {"chair": BELOW, "vice_chair": BELOW, "staff": BELOW, "sysadmin": BELOW},
+    "child_not_carer": {"chair": BELOW, "vice_chair": BELOW},
 }
 
 
@@ -62,6 +66,8 @@ def _answer(question, person, path):
         return may_issue_work(person, path)
     if question == "act_for_unit":
         return may_act_for_unit(person, path)
+    if question in ("child_as_carer", "child_not_carer"):
+        return may_know_child(person, path, is_carer=question == "child_as_carer")
     if question == "review_others_piece":
         return may_review_article(person, path, author_id=-1)
     return may_review_article(person, path, author_id=person.pk)

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CareConfig(AppConfig):
+    name = "fulian.care"
+    label = "care"
+    verbose_name = "关爱帮扶"
+
+    def ready(self):
+        from fulian.core.hooks import hook_register
+
+        from . import figures, panels  # noqa: F401  figures (and their recount), sections on others' pages
+        from .registry import memberships_merged, memberships_moved
+
+        hook_register("woman.moved", memberships_moved)
+        hook_register("woman.merged", memberships_merged)

@@ -1,0 +1,1 @@
+"""Care's sections on pages it does not own (core.panels)."""
