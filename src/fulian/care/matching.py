@@ -399,9 +399,9 @@ def batch_compute(goals: list, resources: list, on: dt.date):
         if key not in fits:
             fits[key] = {r.pk: _pair_cost(goal, r) for r in resources if _fits(goal, r, on) is None}
         needs.append((goal.pk, fits[key]))
-    demands, members = assign.classes_of(needs)
+    demands, class_of = assign.classes_of(needs)
     capacity = {r.pk: r.remaining for r in resources}
-    return demands, members, capacity
+    return demands, class_of, capacity
 
 
 def batch_propose(*, actor, unit: Unit, today: dt.date, now=None) -> MatchBatch:
@@ -409,14 +409,13 @@ def batch_propose(*, actor, unit: Unit, today: dt.date, now=None) -> MatchBatch:
     matched, at the least total distance — never fewer, nor farther at an equal count, than nearest-first."""
     require(actor, Action.EDIT, unit.path)
     goals, resources = batch_inputs(unit, today)
-    demands, members, capacity = batch_compute(goals, resources, today)
+    demands, class_of, capacity = batch_compute(goals, resources, today)
     best = assign.assign_min_cost(demands, capacity)
     greedy = assign.assign_greedy(demands, capacity)
     matched, mean = assign.assignment_quality(best, demands)
     g_matched, g_mean = assign.assignment_quality(greedy, demands)
     cost = {d[0]: d[2] for d in demands}
-    class_of = {g: k for k, ids in members.items() for g in ids}
-    pairs = [[g, r, round(cost[class_of[g]][r], 1)] for g, r in assign.expand(best, members)]
+    pairs = [[g, r, round(cost[class_of[g]][r], 1)] for g, r in assign.expand(best, assign.members_of(class_of))]
     now = now or timezone.now()
     with write_path():
         batch = MatchBatch.objects.create(
