@@ -27,7 +27,18 @@ from fulian.core.tree import subtree_q
 from fulian.core.writes import write_path
 from fulian.people.models import Family, Woman
 
-from .models import GROUP_BITS, CareGroup, CareMembership, Child, ChildSituation, EndReason, HelpPlan, LowIncomeKind
+from .models import (
+    GROUP_BITS,
+    CareGroup,
+    CareMembership,
+    Child,
+    ChildSituation,
+    EndReason,
+    HelpGoal,
+    HelpPlan,
+    LowIncomeKind,
+    Offer,
+)
 
 NOTE_MAX = 200
 
@@ -154,7 +165,8 @@ def group_counts(path: str, on: dt.date) -> dict:
 
 
 def memberships_moved(*, woman: Woman, old_path: str | None = None, **_facts) -> None:
-    """She moved: her memberships (open and past) count at her new unit from now on, in the figures too."""
+    """She moved: her memberships (open and past) count at her new unit, in the figures too. Her help plans stay
+    with the unit that kept them (their history is its work); it closes an open one as 迁出 (PlanOutcome.MOVED)."""
     rows = list(CareMembership.objects.filter(woman=woman).exclude(unit_path=woman.unit_path))
     if not rows:
         return
@@ -164,7 +176,6 @@ def memberships_moved(*, woman: Woman, old_path: str | None = None, **_facts) ->
         m.unit_path = woman.unit_path
         deltas += _membership_deltas(m, 1)
     CareMembership.objects.filter(pk__in=[m.pk for m in rows]).update(unit_path=woman.unit_path)
-    Child.objects.filter(guardian=woman).update(unit_path=woman.unit_path)
     figures_add(deltas)
 
 
@@ -188,6 +199,8 @@ def memberships_merged(*, source: Woman, target: Woman) -> dict:
         moved += 1
     Child.objects.filter(guardian=source).update(guardian=target)
     HelpPlan.objects.filter(woman=source).update(woman=target)
+    HelpGoal.objects.filter(woman=source).update(woman=target)
+    Offer.objects.filter(woman=source).update(woman=target)
     figures_add(deltas)
     return {"care_memberships": moved}
 

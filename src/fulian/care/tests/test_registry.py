@@ -149,3 +149,28 @@ def test_her_groups_follow_her_when_she_moves(unit, village_cadre, county_chair,
     assert registry.group_counts(unit("新安镇").path, D(2026, 11, 20))["single_mother"] == 1
     assert registry.group_counts(unit("正定镇").path, D(2026, 11, 20))["single_mother"] == 0
     assert recount().differences == []
+
+
+@pytest.mark.django_db
+def test_a_merged_duplicates_care_follows_the_surviving_record(unit, village_cadre, county_chair, mother):
+    from fulian.care import plans
+    from fulian.care.models import CareMembership, HelpPlan
+    from fulian.people.services import woman_merge
+
+    today = D(2026, 11, 20)
+    twin = _woman(county_chair, unit("张家庄村"), "王秀梅", "13803119999")
+    registry.membership_add(actor=village_cadre, woman=mother, group=CareGroup.SINGLE_MOTHER, start_on=D(2026, 1, 1),
+                            today=today)
+    registry.membership_add(actor=county_chair, woman=twin, group=CareGroup.SINGLE_MOTHER, start_on=D(2026, 3, 1),
+                            today=today)
+    registry.membership_add(actor=county_chair, woman=twin, group=CareGroup.MIGRANT, start_on=D(2026, 3, 1),
+                            today=today)
+    plans.plan_open(actor=county_chair, woman=twin, title="就业", responsible=county_chair, today=today,
+                    review_on=today, goals=[{"category": "employment", "text": "就业"}])
+    woman_merge(actor=county_chair, survivor=mother, duplicate=twin)
+    assert sorted(CareMembership.objects.filter(woman=mother).values_list("group", flat=True)) == [
+        "migrant", "single_mother"]  # one single-mother membership: the survivor's
+    assert not CareMembership.objects.filter(woman=twin).exists()
+    assert HelpPlan.objects.get().woman == mother and HelpPlan.objects.get().goals.get().woman == mother
+    assert registry.group_counts(unit("正定县").path, today)["women"] == 1
+    assert recount().differences == []
