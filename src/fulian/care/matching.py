@@ -115,14 +115,15 @@ def _eligible_q(*, groups_mask: int, skills_mask: int, age: int | None) -> Q:
     return q
 
 
-def _rings(path: str) -> list[Q]:
-    """Her village, township, county, city, province (deepest first), then outside the province: disjoint."""
+def _rings(path: str) -> list[tuple[int, Q]]:
+    """(common depth, ring): her village, township, county, city, province (deepest first), then outside the
+    province — disjoint."""
     rings, inner = [], None
     for c in range(depth(path), 0, -1):
         ring = subtree_q(path[:c * SEGMENT], "place_path")
-        rings.append(ring & ~inner if inner is not None else ring)
+        rings.append((c, ring & ~inner if inner is not None else ring))
         inner = subtree_q(path[:c * SEGMENT], "place_path")
-    rings.append(~inner)
+    rings.append((0, ~inner))
     return rings
 
 
@@ -141,9 +142,18 @@ def proposals_for_goal(goal: HelpGoal, *, on: dt.date | None = None, limit: int 
             .filter(_eligible_q(groups_mask=goal.groups_mask, skills_mask=goal.skills_mask, age=goal.age))
             .exclude(offers__goal=goal, offers__state__in=[OfferState.SENT, OfferState.ACCEPTED])
             .select_related("place_unit", "unit"))
-    found = []
-    for ring in _rings(goal.unit_path):
-        found += list(base.filter(ring).order_by("place_depth", "near", "-free", "id")[:limit])
+    found, here = [], depth(goal.unit_path)
+    for c, ring in _rings(goal.unit_path):
+        rows = base.filter(ring)
+        if len(found) >= limit:
+            # the `limit`-th nearest so far is `worst` steps away: in this ring a place deeper than `worst - here +
+            # 2c` is farther still, so the outer rings (most of a province's resources) are read only near the top
+            worst = sorted(tree_distance(goal.unit_path, r.place_path) for r in found)[limit - 1]
+            deepest = worst - here + 2 * c
+            if deepest < c:
+                continue
+            rows = rows.filter(place_depth__lte=deepest)
+        found += list(rows.order_by("place_depth", "near", "-free", "id")[:limit])
     seats = [r.activity_id for r in found if r.kind == K.COURSE_SEAT]
     courses = course_info(seats) if seats else {}
     out = []

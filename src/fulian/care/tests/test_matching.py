@@ -175,3 +175,20 @@ def test_batch_matching_matches_at_least_as_many_as_nearest_first_and_approval_s
     goals, jobs = matching.batch_inputs(unit("正定县"), today)
     demands, _class_of, capacity = matching.batch_compute(goals, jobs, today)
     assert assign.assignment_quality(assign.assign_min_cost(demands, capacity), demands)[0] == 4
+
+
+@pytest.mark.django_db
+def test_outer_rings_are_read_only_as_deep_as_can_still_beat_what_is_found(unit, village_cadre, county_chair,
+                                                                            province_chair, mother):
+    goal = _goal(village_cadre, mother, lat=38.15, lng=114.57)
+    township = _job(county_chair, unit("正定镇"), "本镇")                                     # 1 step
+    other_village = _job(county_chair, unit("正定镇"), "邻村", place=unit("张家庄村"))         # 2 steps, no km
+    county = _job(county_chair, unit("正定县"), "县里", lat=38.16, lng=114.58)                # 2 steps, ~1.4 km
+    city = _job(province_chair, unit("石家庄市"), "市里", visibility=Visibility.PROVINCE)     # 3 steps
+    _job(province_chair, unit("河北省"), "省里", visibility=Visibility.PROVINCE)              # 4 steps
+    far = _job(province_chair, unit("行唐县"), "行唐", place=unit("南关村"), visibility=Visibility.PROVINCE)  # 6
+    pick = lambda n: [p["resource"].pk for p in matching.proposals_for_goal(goal, limit=n)]  # noqa: E731
+    # at 2 steps the county's job (with coordinates) comes before the other village's, though found in an outer ring
+    assert pick(2) == [township.pk, county.pk]
+    assert pick(4) == [township.pk, county.pk, other_village.pk, city.pk]
+    assert pick(10)[-1] == far.pk and len(pick(10)) == 6
