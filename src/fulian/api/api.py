@@ -26,6 +26,11 @@ from .routers_awards_public import public_router as awards_public_router
 from .routers_awards_review import router as awards_review_router
 from .routers_building import public_router as building_public_router
 from .routers_building import router as building_router
+from .routers_care_exchange import router as care_exchange_router
+from .routers_care_matching import router as care_matching_router
+from .routers_care_plans import router as care_plans_router
+from .routers_care_registry import router as care_registry_router
+from .routers_care_resources import router as care_resources_router
 from .routers_cases import public_router as cases_public_router
 from .routers_cases import router as cases_router
 from .routers_contacts import router as contacts_router
@@ -155,3 +160,8 @@ api.add_router("/", awards_awarding_public_router)
 api.add_router("/", awards_notice_router)
 api.add_router("/", awards_public_router)
 api.add_router("/", families_router)
+api.add_router("/", care_registry_router)
+api.add_router("/", care_plans_router)
+api.add_router("/", care_resources_router)
+api.add_router("/", care_matching_router)
+api.add_router("/", care_exchange_router)

@@ -32,6 +32,9 @@ TAGS = [
     ("awards", "家庭评选 — 最美家庭, 五好家庭, 美丽庭院: campaigns down the tree, nominations by channel, "
                "review level by level with quotas, public vote, 公示 with objections, awards, certificates, "
                "showcase, story relays"),
+    ("care", "关爱帮扶 — women in care groups with dates in and out, children of the registry's families "
+             "(need-to-know, every read logged), help plans with goals, help and visits, resources of units and "
+             "partner provinces, matching and offers, batch matching, figures, Excel export and import"),
     ("public", "公开 — for the app and mini-program, without a cadre account"),
 ]
 

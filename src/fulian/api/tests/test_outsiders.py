@@ -141,7 +141,7 @@ MORE_RECORDS = ("fulian.supervision.tests.outsiders", "fulian.meetings.tests.out
                 "fulian.activities.tests.outsiders_checkin", "fulian.activities.tests.outsiders_outcomes",
                 "fulian.people.tests.outsiders_families", "fulian.awards.tests.outsiders_review",
                 "fulian.awards.tests.outsiders_nominations", "fulian.awards.tests.outsiders_notice",
-                "fulian.awards.tests.outsiders_awarding",
+                "fulian.awards.tests.outsiders_awarding", "fulian.care.tests.outsiders_care",
                 "fulian.awards.tests.outsiders_campaigns")  # last: its 正定县 campaign is the award_campaign_id
 
 
