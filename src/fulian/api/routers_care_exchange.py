@@ -1,6 +1,7 @@
 """Care's Excel files for the app: downloads of the memberships, help plans, resources and offers of your scope;
 children only with a reason (each child exported goes to the read log with it); and the memberships import — the
-template, the upload (imported in the background: poll GET /imports/{job_id}, whose error report names each bad row).
+template, the upload (imported in the background: poll GET /imports/{job_id}, whose error report names each bad row);
+and the resources import the same way.
 The same exports and import as the pages (care.exports, care.importing)."""
 
 import datetime as dt
@@ -10,7 +11,7 @@ from django.http import HttpResponse
 from ninja import File, Query, Router, Status, UploadedFile
 
 from fulian.care import exports
-from fulian.care.importing import KIND, memberships_template
+from fulian.care.importing import KIND, RESOURCES_KIND, memberships_template, resources_template
 from fulian.care.models import CareGroup, ChildSituation, OfferState, PlanState
 from fulian.core import imports
 from fulian.core.excel import XLSX, attachment
@@ -84,5 +85,24 @@ def care_import_memberships(request, file: UploadedFile = File(...)):  # noqa: B
     if not file.name.lower().endswith(".xlsx"):
         return Status(400, {"detail": "upload an .xlsx file"})
     job = imports.import_job_create(actor=request.auth, kind=KIND, upload=file)
+    job.refresh_from_db()
+    return Status(202, job)
+
+
+@router.get("/care/imports/resources/template.xlsx", tags=["imports"],
+            openapi_extra=download(description="The care resources template"))
+def care_import_resources_template(request):
+    response = HttpResponse(resources_template(), content_type=XLSX)
+    response["Content-Disposition"] = attachment("care-resources-template.xlsx")
+    return response
+
+
+@router.post("/care/imports/resources", response={202: ImportJobOut, 400: ErrorOut}, tags=["imports"])
+def care_import_resources(request, file: UploadedFile = File(...)):  # noqa: B008  (ninja declares files so)
+    """Upload resources (.xlsx, see GET /care/imports/resources/template.xlsx), published by your unit; imported in
+    the background (poll GET /imports/{job_id}). The same row again publishes nothing twice (unchanged)."""
+    if not file.name.lower().endswith(".xlsx"):
+        return Status(400, {"detail": "upload an .xlsx file"})
+    job = imports.import_job_create(actor=request.auth, kind=RESOURCES_KIND, upload=file)
     job.refresh_from_db()
     return Status(202, job)

@@ -1,14 +1,18 @@
-"""Care memberships imported from Excel (关爱对象名单), in the background like the women roster: each row names a woman
-of the registry in the uploader's scope (by ID number, or by name and phone), a care group and the date she came in.
-Every bad row is reported with its row, column and reason — a wrong ID number, an unknown group, a woman not found
-in her scope — and the good rows are kept, each through the registry's own service (registry.membership_add), so
-its rules, audit and figures are the page's. A woman already open in the group is counted as already there
-(unchanged), so uploading the same file twice registers nothing twice.
+"""Care memberships (关爱对象名单) and resources (帮扶资源) imported from Excel, in the background as the women are.
 
-A woman outside her scope is reported as not found in it, the same words as for one not in the registry at all.
+Memberships: each row names a woman of the registry in the uploader's scope (by ID number, or by name and phone), a
+care group and the date she came in. Every bad row is reported with its row, column and reason — a wrong ID number,
+an unknown group, a woman not found in her scope — and the good rows are kept, each through the registry's own
+service (registry.membership_add), so its rules, audit and figures are the page's. A woman already open in the group
+is counted as already there (unchanged), so uploading the same file twice registers nothing twice. A woman outside
+her scope is reported as not found in it, the same words as for one not in the registry at all.
+
+Resources: each row published by her own unit through resources.resource_create; a row's client token is a hash of
+its unit, title, kind, provider and start date, so the same file again publishes nothing twice.
 """
 
 import datetime as dt
+import hashlib
 import re
 
 from django.core.exceptions import ValidationError
@@ -23,11 +27,14 @@ from fulian.core.excel import Column, Roster, RowError, error_xlsx, template_xls
 from fulian.core.imports import import_job_attach_errors, import_job_progress, register
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, scope_q
+from fulian.orgs.models import Unit
+from fulian.orgs.selectors import unit_by_code_for, unit_home_for
 from fulian.people.models import Woman
 from fulian.people.services import clean_female_id, clean_name
 
-from .models import CareGroup, CareMembership, LowIncomeKind
+from .models import CareGroup, CareMembership, LowIncomeKind, ProviderKind, Resource, ResourceKind, Skill, Visibility
 from .registry import NOTE_MAX, membership_add
+from .resources import resource_create
 
 KIND = "care_memberships"
 CHUNK = 500
@@ -279,3 +286,196 @@ class MembershipsImport:
         else:
             self.counts["created_count"] += 1
 
+
+
+# --- resources --------------------------------------------------------------------------------------------------
+
+RESOURCES_KIND = "care_resources"
+RESOURCE_COLUMNS = [
+    Column("title", "名称", required=True, example="巾帼车间手工编织岗", width=20, note="100字以内"),
+    Column("kind", "资源类别", required=True, example="就业岗位", width=14,
+           note="、".join(str(label) for value, label in ResourceKind.choices if value != ResourceKind.COURSE_SEAT)
+           + "之一（培训名额请在页面上选培训活动发布）"),
+    Column("provider", "提供方", required=True, example="正定县巾帼扶贫车间", width=20),
+    Column("provider_kind", "提供方类别", required=True, example="企业", width=12,
+           note="、".join(map(str, ProviderKind.labels)) + "之一"),
+    Column("capacity", "名额", required=True, example="5", width=8, note="1到100000的整数"),
+    Column("amount", "每份金额(元)", example="", width=12, note="小额贷款、捐赠等填写"),
+    Column("groups", "面向关爱类别", example="低收入妇女、单亲母亲", width=20,
+           note="可多个，用顿号或逗号分隔；不填为不限"),
+    Column("skills", "技能要求", example="手工编织", width=14,
+           note="可多个：" + "、".join(map(str, Skill.labels)) + "；不填为不限"),
+    Column("age_min", "最小年龄", example="18", width=8),
+    Column("age_max", "最大年龄", example="55", width=8),
+    Column("place_code", "所在地代码", example="130123100000", width=16, text=True,
+           note="资源所在的村(社区)或乡镇的12位区划代码，须在您的工作范围内；不填为发布单位"),
+    Column("address", "地址", example="正定镇恒州路8号", width=24),
+    Column("lat", "纬度", example="38.15", width=10, note="和经度一起填写，或都不填"),
+    Column("lng", "经度", example="114.57", width=10),
+    Column("starts_on", "开始日期", required=True, example="2026-03-01", width=12),
+    Column("ends_on", "结束日期", required=True, example="2026-12-31", width=12),
+    Column("visibility", "可见范围", example="本级及下级", width=16,
+           note="、".join(map(str, Visibility.labels)) + "之一；不填为本级及下级"),
+    Column("description", "说明", example="", width=30),
+]
+RESOURCE_TITLES = {c.key: c.title for c in RESOURCE_COLUMNS}
+RESOURCE_FIELD_OF_CODE = {
+    "care_resource_kind": "kind", "care_provider_kind": "provider_kind", "care_visibility": "visibility",
+    "care_resource_title": "title", "care_resource_provider": "provider", "care_resource_period": "ends_on",
+    "care_resource_place": "place_code", "care_coordinates": "lat", "care_resource_age": "age_min",
+    "care_group": "groups", "care_skill": "skills", "care_resource_amount": "amount",
+    "care_resource_capacity": "capacity"}
+_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+
+
+def resources_template() -> bytes:
+    return template_xlsx(RESOURCE_COLUMNS, sheet_title="帮扶资源", notes=[
+        "每行一条资源，由您所在的单位发布。",
+        "有问题的行不会导入，系统会生成错误报告，写明行号、列和原因；其他行照常导入。",
+        "同一文件重复导入不会重复发布：名称、类别、提供方和开始日期都相同的行记为“无变化”。",
+    ])
+
+
+def _number(raw, label: str, *, integer: bool = False, lo=None, hi=None):
+    if raw is None or _key(raw) == "":
+        return None
+    try:
+        value = float(_key(raw))
+    except ValueError:
+        raise ValidationError(_("%(label)s应为数字。") % {"label": label}) from None
+    if integer and not value.is_integer():
+        raise ValidationError(_("%(label)s应为整数。") % {"label": label})
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        raise ValidationError(_("%(label)s应在%(lo)s到%(hi)s之间。") % {"label": label, "lo": lo, "hi": hi})
+    return int(value) if integer else value
+
+
+def _many(raw, names: dict, labels) -> list[str]:
+    return [_choice(part, names, labels) for part in _SEPARATORS.split(str(raw or "").strip()) if part]
+
+
+def resource_token(unit: Unit, record: dict) -> str:
+    """The same row of the same unit again is the same resource: its client token is a hash of what names it."""
+    key = "|".join(str(x) for x in (unit.pk, record["title"], record["kind"], record["provider"], record["starts_on"]))
+    return "xls-" + hashlib.sha256(key.encode()).hexdigest()[:36]
+
+
+def import_resources(job) -> None:
+    """Import handler registered for kind "care_resources"."""
+    actor = User.objects.select_related("unit").get(pk=job.created_by_id)
+    with job.source.open("rb") as fh:
+        roster = Roster(fh, RESOURCE_COLUMNS)
+        import_job_progress(job, total_rows=roster.estimated_rows)
+        result = ResourcesImport(actor=actor).run(roster, job)
+        roster.close()
+    if result.errors:
+        import_job_attach_errors(job, error_xlsx(result.errors, header=roster.header, originals=result.originals))
+
+
+register(RESOURCES_KIND, import_resources)
+
+
+class ResourcesImport:
+    """Each good row through resources.resource_create, published by her own unit."""
+
+    def __init__(self, *, actor):
+        self.actor = actor
+        self.unit = unit_home_for(actor)
+        self.errors: list[RowError] = []
+        self.originals: dict[int, tuple] = {}
+        self.places: dict[str, Unit | None] = {}
+        self.names = {
+            "kind": _aliases([c for c in ResourceKind.choices if c[0] != ResourceKind.COURSE_SEAT], cut=()),
+            "provider_kind": _aliases(ProviderKind.choices, cut=()),
+            "visibility": _aliases(Visibility.choices, cut=()),
+            "groups": {**_aliases(CareGroup.choices, cut=("妇女", "母亲")), _key("独居老人"): CareGroup.ELDERLY_ALONE},
+            "skills": _aliases(Skill.choices, cut=()),
+        }
+        self.counts = {"processed_rows": 0, "created_count": 0, "unchanged_count": 0, "error_count": 0}
+
+    def run(self, rows, job=None):
+        for number, record, values in rows:
+            self._row(number, record, values)
+            self.counts["processed_rows"] += 1
+            if job is not None and self.counts["processed_rows"] % 100 == 0:
+                import_job_progress(job, **self.counts)
+        self.counts["error_count"] = len(self.originals)
+        if job is not None:
+            import_job_progress(job, **self.counts)
+        self.errors.sort(key=lambda e: e.row)
+        return self
+
+    def _fail(self, number, values, key, value, message) -> None:
+        self.errors.append(RowError(number, RESOURCE_TITLES.get(key, ""), value, message))
+        self.originals[number] = values
+
+    def _place(self, raw):
+        code = _key(raw)
+        if not code:
+            return None
+        if code not in self.places:
+            self.places[code] = unit_by_code_for(self.actor, code)
+        if self.places[code] is None:
+            raise ValidationError(_("您的工作范围内没有代码为%(code)s的单位。") % {"code": code[:24]})
+        return self.places[code]
+
+    def _row(self, number, record, values) -> None:
+        errors_before = len(self.errors)
+
+        def attempt(key, fn):
+            try:
+                return fn()
+            except ValidationError as exc:
+                self._fail(number, values, key, record.get(key), " ".join(exc.messages))
+                return None
+
+        def text(key, size):
+            return str(record.get(key) or "").strip()[:size]
+
+        kinds = [v for v in ResourceKind.values if v != ResourceKind.COURSE_SEAT]
+        row = {"title": text("title", 100), "provider": text("provider", 100), "description": text("description", 5000),
+               "address": text("address", 200),
+               "kind": attempt("kind", lambda: _choice(record.get("kind"), self.names["kind"],
+                                                       [ResourceKind(k).label for k in kinds])),
+               "provider_kind": attempt("provider_kind", lambda: _choice(
+                   record.get("provider_kind"), self.names["provider_kind"], ProviderKind.labels)),
+               "visibility": attempt("visibility", lambda: _choice(
+                   record.get("visibility"), self.names["visibility"], Visibility.labels)
+                   if _key(record.get("visibility")) else Visibility.SUBTREE),
+               "groups": attempt("groups", lambda: _many(record.get("groups"), self.names["groups"],
+                                                         CareGroup.labels)),
+               "skills": attempt("skills", lambda: _many(record.get("skills"), self.names["skills"], Skill.labels)),
+               "capacity": attempt("capacity", lambda: _number(record.get("capacity"), RESOURCE_TITLES["capacity"],
+                                                               integer=True, lo=1, hi=100000)),
+               "amount": attempt("amount", lambda: _number(record.get("amount"), RESOURCE_TITLES["amount"], lo=0,
+                                                           hi=999_999_999)),
+               "age_min": attempt("age_min", lambda: _number(record.get("age_min"), RESOURCE_TITLES["age_min"],
+                                                             integer=True, lo=0, hi=120)),
+               "age_max": attempt("age_max", lambda: _number(record.get("age_max"), RESOURCE_TITLES["age_max"],
+                                                             integer=True, lo=0, hi=120)),
+               "lat": attempt("lat", lambda: _number(record.get("lat"), RESOURCE_TITLES["lat"], lo=-90, hi=90)),
+               "lng": attempt("lng", lambda: _number(record.get("lng"), RESOURCE_TITLES["lng"], lo=-180, hi=180)),
+               "place_unit": attempt("place_code", lambda: self._place(record.get("place_code"))),
+               "starts_on": attempt("starts_on", lambda: clean_date(record.get("starts_on"),
+                                                                    label=RESOURCE_TITLES["starts_on"])),
+               "ends_on": attempt("ends_on", lambda: clean_date(record.get("ends_on"),
+                                                                label=RESOURCE_TITLES["ends_on"]))}
+        for key in ("capacity", "starts_on", "ends_on"):
+            if row[key] is None and not any(e.row == number and e.column == RESOURCE_TITLES[key]
+                                            for e in self.errors[errors_before:]):
+                self._fail(number, values, key, None, _("%(label)s为空。") % {"label": RESOURCE_TITLES[key]})
+        if self.unit is None:
+            self._fail(number, values, "title", None, _("您的账号没有所属单位，不能发布资源。"))
+        if len(self.errors) > errors_before:
+            return
+        token = resource_token(self.unit, row)
+        if Resource.objects.filter(client_token=token).exists():
+            self.counts["unchanged_count"] += 1
+            return
+        try:
+            resource_create(actor=self.actor, unit=self.unit, client_token=token, **row)
+        except ValidationError as exc:
+            key = RESOURCE_FIELD_OF_CODE.get(getattr(exc, "code", None) or "", "title")
+            self._fail(number, values, key, record.get(key), " ".join(exc.messages))
+        else:
+            self.counts["created_count"] += 1

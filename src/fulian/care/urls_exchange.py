@@ -13,5 +13,8 @@ urlpatterns = [
     path("care/exchange/children.xlsx", views.export_children, name="care_export_children"),
     path("care/exchange/template.xlsx", views.import_template, name="care_import_template"),
     path("care/exchange/import/", views.import_upload, name="care_import"),
+    path("care/exchange/resources-template.xlsx", views.import_resources_template,
+         name="care_import_resources_template"),
+    path("care/exchange/import-resources/", views.import_resources_upload, name="care_import_resources"),
     path("care/exchange/imports/<int:job_id>/", views.import_job, name="care_import_job"),
 ]

@@ -1,6 +1,6 @@
 """导入导出 of care: the page with the Excel downloads (memberships of her scope on a day, help plans, resources,
-offers; children only with a reason) and the memberships import — its template, the upload, and the job's progress
-and error report. The pages only parse, call care.exports / care.importing and render."""
+offers; children only with a reason) and the memberships and resources imports — their templates, the upload, and
+the job's progress and error report. The pages only parse, call care.exports / care.importing and render."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,7 @@ from fulian.core.excel import xlsx_response
 from fulian.core.forms import DateInput
 
 from . import exports
-from .importing import KIND, memberships_template
+from .importing import KIND, RESOURCES_KIND, memberships_template, resources_template
 from .models import CareGroup, ChildSituation, OfferState, PlanState
 
 
@@ -49,13 +49,22 @@ class MembershipsImportForm(forms.Form):
     file = forms.FileField(label=_("关爱对象名单(.xlsx)"))
 
 
-def _page(request, *, children_form=None, import_form=None, status=200):
+class ResourcesImportForm(forms.Form):
+    file = forms.FileField(label=_("帮扶资源(.xlsx)"))
+
+
+IMPORTS = {KIND: (MembershipsImportForm, "import_form"), RESOURCES_KIND: (ResourcesImportForm, "resources_form")}
+
+
+def _page(request, *, children_form=None, import_form=None, resources_form=None, status=200):
     today = timezone.localdate()
     return render(request, "care/exchange_index.html", {
         "memberships_form": MembershipsExportForm(initial={"on": today}), "plans_form": PlansExportForm(),
         "offers_form": OffersExportForm(), "children_form": children_form or ChildrenExportForm(),
         "import_form": import_form or MembershipsImportForm(),
-        "jobs": imports.import_jobs_of(request.user, kind=KIND)[:10],
+        "resources_form": resources_form or ResourcesImportForm(),
+        "jobs": sorted((j for kind in IMPORTS for j in imports.import_jobs_of(request.user, kind=kind)[:10]),
+                       key=lambda j: j.created_at, reverse=True)[:10],
     }, status=status)
 
 
@@ -118,21 +127,38 @@ def import_template(request):
 
 
 @login_required
-@require_POST
-def import_upload(request):
-    form = MembershipsImportForm(request.POST, request.FILES)
+@require_GET
+def import_resources_template(request):
+    return xlsx_response(resources_template(), "帮扶资源模板.xlsx")
+
+
+def _upload(request, kind: str):
+    form_class, name = IMPORTS[kind]
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             form.add_error("file", _("请上传 .xlsx 格式的 Excel 文件（可以先下载模板）。"))
         else:
             try:
-                job = imports.import_job_create(actor=request.user, kind=KIND, upload=upload)
+                job = imports.import_job_create(actor=request.user, kind=kind, upload=upload)
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:
                 return redirect("care_import_job", job_id=job.pk)
-    return _page(request, import_form=form, status=400)
+    return _page(request, **{name: form}, status=400)
+
+
+@login_required
+@require_POST
+def import_upload(request):
+    return _upload(request, KIND)
+
+
+@login_required
+@require_POST
+def import_resources_upload(request):
+    return _upload(request, RESOURCES_KIND)
 
 
 @login_required
@@ -141,6 +167,6 @@ def import_job(request, job_id: int):
     """Her upload's progress and counts, and its error report (only the uploader sees it)."""
     imports.import_jobs_recover()
     job = imports.access_import_job(request.user, job_id)
-    if job.kind != KIND:
+    if job.kind not in IMPORTS:
         raise Http404("import not found")
     return render(request, "care/exchange_import_job.html", {"job": job})

@@ -220,3 +220,53 @@ def test_the_import_page_uploads_and_shows_the_report_to_the_uploader_only(clien
     women_job = ImportJob.objects.create(kind="women", created_by=village_cadre, source_name="w.xlsx",
                                          created_at=timezone.now())
     assert client.get(reverse("care_import_job", args=[women_job.pk])).status_code == 404
+
+
+RESOURCE_HEADER = ["名称", "资源类别", "提供方", "提供方类别", "名额", "每份金额(元)", "面向关爱类别", "技能要求",
+                   "最小年龄", "最大年龄", "所在地代码", "地址", "纬度", "经度", "开始日期", "结束日期", "可见范围"]
+
+
+def _resources_roster() -> bytes:
+    def row(title, kind="就业岗位", capacity=5, place="130123100000", start="2026-03-01", end="2026-12-31",
+            groups="低收入妇女、单亲", provider_kind="企业", visibility="全省"):
+        return [title, kind, "正定县巾帼扶贫车间", provider_kind, capacity, None, groups, "手工编织", 18, 55, place,
+                "恒州路8号", 38.15, 114.57, start, end, visibility]
+
+    return _xlsx([row("手工编织岗"),                                    # 2: good
+                  row("家政培训", kind="培训名额"),                      # 3: a course seat is not imported
+                  row("零名额", capacity=0),                             # 4: capacity
+                  row("倒着的日期", start="2026-12-31", end="2026-03-01"),  # 5: the service's rule
+                  row("隔壁县", place="130125100201"),                   # 6: a place outside her scope
+                  row("怪类别", groups="贫困户"),                         # 7: an unknown group
+                  row("小额贷款", kind="小额贷款", provider_kind="银行")],  # 8: an unknown provider kind
+                 header=RESOURCE_HEADER)
+
+
+def test_a_resources_roster_publishes_the_good_rows_once(api_for, county_staff, upload):
+    from fulian.care.models import Resource
+
+    api = api_for(county_staff)
+    template = api.get("/api/v1/care/imports/resources/template.xlsx")
+    assert template.status_code == 200 and read_xlsx(template.content)[0][0] == "名称*"
+    url = "/api/v1/care/imports/resources"
+    job = api.get(f"/api/v1/imports/{upload(api, url, _resources_roster()).json()['id']}")
+    assert (job.json()["created_count"], job.json()["error_count"]) == (1, 6)
+    made = Resource.objects.get()
+    assert (made.title, made.unit.name, made.place_unit.name, made.visibility, made.capacity) == (
+        "手工编织岗", "正定县", "正定镇", "province", 5)
+    report = api.get(f"/api/v1/imports/{job.json()['id']}/errors.xlsx")
+    problems = {r[0]: (r[1], r[3]) for r in read_xlsx(b"".join(report.streaming_content))[1:]}
+    assert {n: column for n, (column, _m) in problems.items()} == {
+        3: "资源类别", 4: "名额", 5: "结束日期", 6: "所在地代码", 7: "面向关爱类别", 8: "提供方类别"}
+    again = api.get(f"/api/v1/imports/{upload(api, url, _resources_roster()).json()['id']}")
+    assert (again.json()["created_count"], again.json()["unchanged_count"]) == (0, 1)
+    assert Resource.objects.count() == 1
+
+
+def test_the_resources_import_page(client_for, county_staff, upload):
+    client = client_for(county_staff)
+    assert client.get(reverse("care_import_resources_template")).status_code == 200
+    done = upload(client, reverse("care_import_resources"), _resources_roster())
+    assert done.status_code == 302
+    assert "导入帮扶资源" in client.get(done.url).content.decode()
+    assert "导入帮扶资源" in client.get(reverse("care_exchange")).content.decode()
