@@ -9,7 +9,8 @@ class CareConfig(AppConfig):
     def ready(self):
         from fulian.core.hooks import hook_register
 
-        from . import figures, panels  # noqa: F401  figures (and their recount), sections on others' pages
+        # figures (and their recount), the memberships import (core.imports: every process, the worker too), sections
+        from . import figures, importing, panels  # noqa: F401
         from .registry import memberships_merged, memberships_moved
 
         hook_register("woman.moved", memberships_moved)

@@ -171,8 +171,10 @@ def proposals_for_goal(goal: HelpGoal, *, on: dt.date | None = None, limit: int 
     return out[:limit]
 
 
-def women_for_resource(resource: Resource, *, on: dt.date | None = None, limit: int = 20) -> list:
-    """[{"goal", "tree_distance", "km"}]: open goals the resource fits, nearest its place first."""
+def women_for_resource(resource: Resource, *, on: dt.date | None = None, limit: int = 20,
+                       within: str | None = None) -> list:
+    """[{"goal", "tree_distance", "km"}]: open goals the resource fits, nearest its place first; `within`: only
+    goals under that path (the asking cadre's scope)."""
     on = on or timezone.localdate()
     categories = [c for c, kinds in KINDS_FOR.items() if resource.kind in kinds]
     goals = HelpGoal.objects.filter(state=GoalState.OPEN, category__in=categories, plan__state=PlanState.OPEN)
@@ -194,6 +196,8 @@ def women_for_resource(resource: Resource, *, on: dt.date | None = None, limit: 
         goals = goals.filter(Q(age__isnull=True) | Q(age__gte=resource.age_min))
     if resource.age_max is not None:
         goals = goals.filter(Q(age__isnull=True) | Q(age__lte=resource.age_max))
+    if within:
+        goals = goals.filter(subtree_q(within, "unit_path"))
     goals = goals.exclude(offers__resource=resource, offers__state__in=[OfferState.SENT, OfferState.ACCEPTED])
     goals = goals.annotate(near=_near(resource.lat, resource.lng, "plan__")).select_related("woman", "plan")
     found = []

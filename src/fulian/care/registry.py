@@ -249,7 +249,7 @@ def access_child_by_id(user, child_id, *, purpose: str = "", log: bool = True) -
     return child
 
 
-def children_for(user, *, family: Family | None = None, situation: str = ""):
+def children_for(user, *, family: Family | None = None, situation: str = "", limit: int | None = 500):
     """The children she has need-to-know of (not yet read: callers log the rows they show with `children_read`)."""
     rows = Child.objects.filter(scope_q(user, field="unit_path", action=Action.EDIT)).select_related("family")
     if family is not None:
@@ -257,7 +257,7 @@ def children_for(user, *, family: Family | None = None, situation: str = ""):
     if situation:
         rows = rows.filter(situation=situation)
     rows = rows.order_by("family_id", "birth_date", "id")
-    return [c for c in rows[:500] if may_know(user, c)]
+    return [c for c in (rows[:limit] if limit else rows) if may_know(user, c)]
 
 
 def children_read(user, children: list, *, purpose: str, now=None) -> None:
