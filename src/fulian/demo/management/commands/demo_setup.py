@@ -1,3 +1,4 @@
+import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand
@@ -8,6 +9,7 @@ from fulian.accounts.models import User
 from fulian.activities.demo_organise import demo_organise
 from fulian.activities.demo_outcomes import demo_outcomes
 from fulian.awards.demo import demo_awards
+from fulian.care.demo import demo_care
 from fulian.cases.demo import demo_cases
 from fulian.contacts.demo import demo_contacts, demo_field_weeks
 from fulian.demo.building import demo_building
@@ -49,6 +51,7 @@ class Command(BaseCommand):
         self._work_network_2()  # each part safe to run twice: a demo made before them gets them too
         self._activities()
         self._awards()
+        self._care()
         self.stdout.write(f"ready in {time.perf_counter() - started:.0f}s\n")
         self.stdout.write(self.style.SUCCESS(f"fulian demo: {url}/"))
         self.stdout.write(f"API docs: {url}/api/v1/docs   data maintenance: {url}/admin/")
@@ -146,3 +149,38 @@ class Command(BaseCommand):
                 f"relays (public: /honour/{made['courtyard']['campaign']}/showcase/); 石家庄市's 最美家庭 mid-way, "
                 f"reviewed in 正定县, in 公示 with an objection (/honour/{current['campaign']}/notice/)"
             )
+
+    def _care(self):
+        users = {u.username: u for u in User.objects.filter(username__startswith="hb-")}
+        made = demo_care(users=users, need_id=_care_need(users["hb-village"]))
+        if made.get("created"):
+            self.stdout.write(
+                f"demo care (/care/): {made['women']} women of 正定县 in care groups ({made['ended']} of their "
+                f"memberships ended, so a past date counts more), {made['children']} children of 恒东社区 with their "
+                f"mothers' consent (/care/children/), {made['plans']} help plans — one from a need hb-village "
+                f"recorded on a visit — with {made['help']} help records (/care/plans/), {made['resources']} "
+                f"resources: 正定县's training seats and volunteer tutoring, a township job, a province-wide "
+                f"micro-loan, a Beijing job under 京津冀妇女发展协作 (/care/resources/; its publisher logs in as "
+                f"{made['beijing_user']}); "
+                f"{made['offers']} offers; a proposed batch for 正定县 matching {made['batch_matched']} of "
+                f"{made['batch_needs']} employment needs (/care/batches/{made['batch']}/)"
+            )
+
+
+def _care_need(cadre) -> int | None:
+    """An open employment need hb-village recorded on a visit to one of her women (recorded now if her visits found
+    none), for the care demo to open a help plan with."""
+    from fulian.contacts.models import Need
+    from fulian.contacts.services import contact_log_create
+
+    need = Need.objects.filter(contact_log__cadre=cadre, status="open", category="employment").order_by("pk").first()
+    if need is not None:
+        return need.pk
+    woman = Woman.objects.filter(assignments__cadre=cadre, assignments__ended_on__isnull=True).order_by("pk").first()
+    if woman is None:
+        return None
+    today = timezone.localdate()
+    log = contact_log_create(actor=cadre, woman=woman, contacted_on=today - dt.timedelta(days=3), today=today,
+                             channel="home_visit", views="一个人带孩子，想找份离家近的工作",
+                             needs=[("employment", "希望就近就业，方便接送孩子")], client_token="demo-care-visit")  # noqa: S106
+    return log.needs.order_by("pk").first().pk
