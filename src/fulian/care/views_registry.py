@@ -53,15 +53,17 @@ def registry_list(request):
     rows = registry.memberships_for(user, group=group, on=on, under=unit.path)
     page = page_of(request, rows, PER_PAGE)
     counts = registry.group_counts(unit.path, on)
+    can_edit = allows(user, Action.EDIT, unit.path)
     q = " ".join(request.GET.get("q", "").split())[:30]
-    found = list(women_for(user, q=q)[:SEARCH_ROWS]) if q else []
+    found = [w for w in women_for(user, q=q)[:SEARCH_ROWS] if allows(user, Action.EDIT, w.unit_path)] \
+        if q and can_edit else []
     query = urlencode({k: v for k, v in (("group", group), ("date", request.GET.get("date", "")),
                                          ("unit", request.GET.get("unit", ""))) if v})
     return render(request, "care/registry.html", {
         "unit": unit, "units": unit_choices(user, unit), "group": group, "on": on, "today": today, "page": page,
         "counts": [{"group": g, "label": label, "n": counts[g]} for g, label in CareGroup.choices],
         "women": counts["women"], "groups": CareGroup.choices, "q": q, "found": found, "query": query,
-        "can_edit": allows(user, Action.EDIT, unit.path)})
+        "can_edit": can_edit})
 
 
 @login_required
