@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from fulian.care import matching, plans, resources
 from fulian.care.models import MatchBatch, Offer, OfferState
 from fulian.core.paging import count_capped
-from fulian.core.policy import Action, allows
+from fulian.core.policy import Action, allows, scope_path
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 from fulian.people.selectors import access_woman_by_id
 
@@ -34,7 +34,6 @@ from .schemas_care import (
 )
 
 router = Router(tags=["care"])
-WOMEN_SEARCHED = 200  # goals read before those outside the caller's scope are left out
 
 
 @router.get("/care/goals/{care_goal_id}/proposals", response={200: list[CareProposalOut], 404: ErrorOut})
@@ -50,8 +49,9 @@ def care_goal_proposals(request, care_goal_id: int, limit: int = Query(10, ge=1,
 def care_resource_women(request, care_resource_id: int, limit: int = Query(20, ge=1, le=50)):
     """Open goals of your scope the resource fits, nearest its place first."""
     resource = resources.access_resource_by_id(request.auth, care_resource_id)
-    found = matching.women_for_resource(resource, on=timezone.localdate(), limit=WOMEN_SEARCHED)
-    mine = [p for p in found if allows(request.auth, Action.VIEW, p["goal"].unit_path)][:limit]
+    found = matching.women_for_resource(resource, on=timezone.localdate(), limit=limit,
+                                        within=scope_path(request.auth))
+    mine = [p for p in found if allows(request.auth, Action.VIEW, p["goal"].unit_path)]
     return [{"goal": goal_out(p["goal"]), "woman_name": p["goal"].woman.name,
              "unit_name": p["goal"].woman.home_unit.name,
              "tree_distance": p["tree_distance"], "km": p["km"]} for p in mine]

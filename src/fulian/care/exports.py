@@ -195,7 +195,7 @@ def clean_reason(reason) -> str:
 def children_export(*, actor, reason: str, situation: str = "", now=None):
     """The children she has need-to-know of, with the reason she gave: one read-log row per child exported."""
     reason = clean_reason(reason)
-    children = registry.children_for(actor, situation=situation)
+    children = registry.children_for(actor, situation=situation, limit=None)
     units = dict(Unit.objects.filter(path__in={c.unit_path for c in children}).values_list("path", "name"))
     rows = [[c.name, c.get_sex_display(), c.birth_date, c.get_situation_display(), c.situation_note, c.school,
              c.family.name, units.get(c.unit_path, ""), c.guardian_name, c.guardian_relation, c.guardian_phone,
