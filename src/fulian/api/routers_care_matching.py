@@ -17,7 +17,7 @@ from fulian.people.selectors import access_woman_by_id
 
 from .pagination import CappedPagination
 from .routers_care_plans import goal_out
-from .routers_care_registry import _Dressed
+from .routers_care_registry import Dressed
 from .routers_care_resources import resource_out
 from .schemas import ErrorOut
 from .schemas_care import (
@@ -81,7 +81,7 @@ def care_offers_list(request, state: str = Query("", max_length=10), woman_id: i
     resource = resources.access_resource_by_id(request.auth, resource_id) if resource_id is not None else None
     rows = matching.offers_for(request.auth, state=state, woman=woman, resource=resource)
     request.known_count = count_capped(rows)
-    return _Dressed(rows, offer_out)
+    return Dressed(rows, offer_out)
 
 
 @router.post("/care/offers", response={200: CareOfferOut, 201: CareOfferOut, 400: ErrorOut, 404: ErrorOut,

@@ -18,7 +18,7 @@ from fulian.people.families import access_family_by_id
 from fulian.people.selectors import access_woman_by_id
 
 from .pagination import CappedPagination
-from .routers_care_registry import _Dressed
+from .routers_care_registry import Dressed
 from .schemas import ErrorOut
 from .schemas_care import (
     CareGoalCloseIn,
@@ -81,7 +81,7 @@ def care_plans_list(request, state: str = Query("", max_length=8), mine: bool = 
     rows = plans.plans_for(request.auth, state=state, responsible=request.auth if mine else None, woman=woman,
                            due_by=due_by).select_related("woman__home_unit")
     request.known_count = count_capped(rows)
-    return _Dressed(rows, plan_out)
+    return Dressed(rows, plan_out)
 
 
 @router.post("/care/plans", response={200: CarePlanDetailOut, 201: CarePlanDetailOut, 400: ErrorOut,

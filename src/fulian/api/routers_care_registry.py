@@ -53,7 +53,7 @@ def membership_out(m: CareMembership) -> dict:
             "end_reason": m.end_reason, "created_at": m.created_at}
 
 
-class _Dressed:
+class Dressed:
     """A queryset (or list) whose slices come out as the schema's dicts; `seen` is told of each slice shown."""
 
     def __init__(self, rows, out, seen=None):
@@ -77,7 +77,7 @@ def care_memberships_list(request, group: str = Query("", max_length=14), on: dt
     unit = access_unit_by_id(request.auth, unit_id) if unit_id is not None else None
     rows = registry.memberships_for(request.auth, group=group, on=on, under=unit.path if unit else None)
     request.known_count = count_capped(rows)
-    return _Dressed(rows.select_related("woman__home_unit"), membership_out)
+    return Dressed(rows.select_related("woman__home_unit"), membership_out)
 
 
 @router.get("/care/memberships/counts", response={200: CareCountsOut, 400: ErrorOut, 404: ErrorOut})
@@ -144,7 +144,7 @@ def care_children_list(request, family_id: int | None = None, situation: str = Q
     def seen(shown):
         registry.children_read(request.auth, shown, purpose=CHILD_PURPOSE)
 
-    return _Dressed(rows, child_out, seen)
+    return Dressed(rows, child_out, seen)
 
 
 @router.post("/care/children", response={200: CareChildOut, 201: CareChildOut, 400: ErrorOut, 404: ErrorOut})

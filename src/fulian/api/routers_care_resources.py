@@ -17,7 +17,7 @@ from fulian.orgs.models import Unit
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 
 from .pagination import CappedPagination
-from .routers_care_registry import _Dressed
+from .routers_care_registry import Dressed
 from .schemas import ErrorOut
 from .schemas_care import (
     CareAgreementIn,
@@ -54,7 +54,7 @@ def care_resources_list(request, kind: str = Query("", max_length=12), state: st
         raise BadRequest("state must be one of " + ", ".join(ResourceState.values))
     rows = resources.resources_for(request.auth, kind=kind, state=state, own=own)
     request.known_count = count_capped(rows)
-    return _Dressed(rows, resource_out)
+    return Dressed(rows, resource_out)
 
 
 @router.post("/care/resources", response={200: CareResourceOut, 201: CareResourceOut, 400: ErrorOut, 404: ErrorOut})

@@ -195,7 +195,8 @@ def test_the_import_page_uploads_and_shows_the_report_to_the_uploader_only(clien
                                                                             women, upload):
     client = client_for(village_cadre)
     page = client.get(reverse("care_exchange"))
-    assert page.status_code == 200 and 'type="date"' in page.content.decode()
+    assert page.status_code == 200 and f'type="date" name="on" value="{timezone.localdate().isoformat()}"' in \
+        page.content.decode()  # an ISO date, as <input type=date> takes
     template = client.get(reverse("care_import_template"))
     assert template.status_code == 200
     assert read_xlsx(template.content)[0][:4] == ("身份证号", "姓名", "手机号", "关爱类别*")
