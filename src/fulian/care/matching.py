@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from fulian.core.audit import audit_record
 from fulian.core.errors import Conflict
@@ -51,7 +52,7 @@ from .models import (
     ResourceState,
 )
 from .plans import goal_close, help_add
-from .resources import course_info, is_visible_to, partner_provinces, visible_q
+from .resources import course_info, is_visible_to, partner_provinces, province_of, visible_q
 
 K = ResourceKind
 KINDS_FOR = {
@@ -140,10 +141,18 @@ def proposals_for_goal(goal: HelpGoal, *, on: dt.date | None = None, limit: int 
                       near=_near(lat, lng),
                       free=ExpressionWrapper(F("remaining") * Value(1.0) / F("capacity"), output_field=FloatField()))
             .filter(_eligible_q(groups_mask=goal.groups_mask, skills_mask=goal.skills_mask, age=goal.age))
-            .exclude(offers__goal=goal, offers__state__in=[OfferState.SENT, OfferState.ACCEPTED])
             .select_related("place_unit", "unit"))
+    offered = list(Offer.objects.filter(goal=goal, state__in=[OfferState.SENT, OfferState.ACCEPTED])
+                   .values_list("resource_id", flat=True))  # a few ids: an uncorrelated NOT IN, costed once
+    if offered:
+        base = base.exclude(pk__in=offered)
+    partners = partner_provinces(province_of(goal.unit_path), on)
     found, here = [], depth(goal.unit_path)
     for c, ring in _rings(goal.unit_path):
+        if c == 0:  # outside her province only partner provinces' resources are seen (a range, not a table scan)
+            if not partners:
+                continue
+            ring = Q(province_path__in=partners)
         rows = base.filter(ring)
         if len(found) >= limit:
             # the `limit`-th nearest so far is `worst` steps away: in this ring a place deeper than `worst - here +
@@ -215,24 +224,42 @@ def women_for_resource(resource: Resource, *, on: dt.date | None = None, limit: 
 
 # --- offers -----------------------------------------------------------------------------------------------------
 
-def _fits(goal: HelpGoal, resource: Resource, on: dt.date) -> str | None:
-    """Why the resource cannot be offered for the goal, or None."""
+UNFIT = {
+    "closed": _lazy("这条资源现在不开放。"),
+    "full": _lazy("这条资源的名额已满。"),
+    "kind": _lazy("这类资源不对应这个帮扶目标。"),
+    "place": _lazy("这条资源不对她所在的地方开放。"),
+    "groups": _lazy("她不在这条资源面向的关爱类别中。"),
+    "skills": _lazy("她没有这条资源要求的技能。"),
+    "age": _lazy("她的年龄不符合这条资源的要求。"),
+}
+
+
+def _unfit(goal: HelpGoal, resource: Resource, on: dt.date, visible=None) -> str | None:
+    """Why the resource cannot be offered for the goal (a key of UNFIT), or None. `visible`: the answer of
+    is_visible_to, when the caller knows it."""
     if resource.state != ResourceState.OPEN or not (resource.starts_on <= on <= resource.ends_on):
-        return _("这条资源现在不开放。")
+        return "closed"
     if resource.remaining <= 0:
-        return _("这条资源的名额已满。")
+        return "full"
     if resource.kind not in KINDS_FOR.get(goal.category, []):
-        return _("这类资源不对应这个帮扶目标。")
-    if not is_visible_to(resource, goal.unit_path, on):
-        return _("这条资源不对她所在的地方开放。")
+        return "kind"
+    if not (is_visible_to(resource, goal.unit_path, on) if visible is None else visible):
+        return "place"
     if resource.groups_mask and not resource.groups_mask & goal.groups_mask:
-        return _("她不在这条资源面向的关爱类别中。")
+        return "groups"
     if resource.skills_mask and not resource.skills_mask & goal.skills_mask:
-        return _("她没有这条资源要求的技能。")
+        return "skills"
     if goal.age is not None and ((resource.age_min is not None and goal.age < resource.age_min)
                                  or (resource.age_max is not None and goal.age > resource.age_max)):
-        return _("她的年龄不符合这条资源的要求。")
+        return "age"
     return None
+
+
+def _fits(goal: HelpGoal, resource: Resource, on: dt.date) -> str | None:
+    """Why the resource cannot be offered for the goal, in words, or None."""
+    why = _unfit(goal, resource, on)
+    return str(UNFIT[why]) if why else None
 
 
 def offer_send(*, actor, goal: HelpGoal, resource: Resource, today: dt.date, batch: MatchBatch | None = None,
@@ -393,8 +420,8 @@ def batch_inputs(unit: Unit, on: dt.date):
     """Open employment goals under `unit` and the open job places they may be offered."""
     goals = list(HelpGoal.objects.filter(subtree_q(unit.path, "unit_path"), state=GoalState.OPEN,
                                          category=GoalCategory.EMPLOYMENT, plan__state=PlanState.OPEN)
-                 .select_related("plan").only("id", "unit_path", "groups_mask", "skills_mask", "age", "plan__lat",
-                                              "plan__lng", "plan__id"))
+                 .select_related("plan").only("id", "unit_path", "category", "groups_mask", "skills_mask", "age",
+                                              "plan__lat", "plan__lng", "plan__id"))
     jobs = Resource.objects.filter(kind=K.JOB, state=ResourceState.OPEN, remaining__gt=0, starts_on__lte=on,
                                    ends_on__gte=on)
     visible = Q(visibility="subtree") & (subtree_q(unit.path, "unit_path") | Q(unit_path__in=[
@@ -407,11 +434,15 @@ def batch_inputs(unit: Unit, on: dt.date):
 def batch_compute(goals: list, resources: list, on: dt.date):
     """The classes of interchangeable goals, each with its allowed jobs and costs; and the capacities."""
     fits: dict[tuple, list] = {}
+    seen: dict[str, list[bool]] = {}  # where a resource may be offered depends on her unit alone
     needs = []
     for goal in goals:
         key = (goal.unit_path, goal.plan.lat, goal.plan.lng, goal.groups_mask, goal.skills_mask, goal.age)
         if key not in fits:
-            fits[key] = {r.pk: _pair_cost(goal, r) for r in resources if _fits(goal, r, on) is None}
+            if goal.unit_path not in seen:
+                seen[goal.unit_path] = [is_visible_to(r, goal.unit_path, on) for r in resources]
+            fits[key] = {r.pk: _pair_cost(goal, r) for r, visible in zip(resources, seen[goal.unit_path], strict=True)
+                         if _unfit(goal, r, on, visible) is None}
         needs.append((goal.pk, fits[key]))
     demands, class_of = assign.classes_of(needs)
     capacity = {r.pk: r.remaining for r in resources}
