@@ -280,6 +280,25 @@ def assign_greedy(demands: list[Demand], capacity: dict[Hashable, int]) -> Assig
     return [(demands[c][0], res_keys[r], n) for c, r, n in taken]
 
 
+def assign_near(demands: list[Demand], capacity: dict[Hashable, int], *,
+                nearest: int = 10) -> tuple[Assignment, Assignment]:
+    """(best, greedy): the least-cost maximum assignment over each class's `nearest` cheapest resources plus the
+    arcs greedy used, and the greedy baseline. Greedy's assignment is feasible on those arcs, so the result still
+    matches at least as many as greedy and, at an equal count, costs no more; a county's ~300,000 allowed arcs
+    shrink to ~25,000 (one search per augmenting path is what costs)."""
+    greedy = assign_greedy(demands, capacity)
+    used: dict[Hashable, set] = {}
+    for key, resource, _n in greedy:
+        used.setdefault(key, set()).add(resource)
+    sparse = []
+    for key, count, costs in demands:
+        keep = dict(sorted(costs.items(), key=lambda kv: kv[1])[:nearest])
+        for resource in used.get(key, ()):
+            keep[resource] = costs[resource]
+        sparse.append((key, count, keep))
+    return assign_min_cost(sparse, capacity), greedy
+
+
 def assignment_quality(result: Assignment, demands: list[Demand]) -> tuple[int, float]:
     """(needs matched, mean cost of matched needs; 0.0 if none)."""
     costs = {key: allowed for key, _count, allowed in demands}

@@ -69,6 +69,7 @@ HELP_KIND_OF = {K.JOB: HelpKind.JOB, K.COURSE_SEAT: HelpKind.TRAINING, K.MICRO_L
 OUTCOME_OF = {K.JOB: OfferOutcome.EMPLOYED, K.COURSE_SEAT: OfferOutcome.TRAINED}
 FAR = 1e12  # squared-degree stand-in for "no coordinates": after every resource that has them
 KM_PER_LEVEL = 10.0  # batch matching: a tree step where either side lacks coordinates counts as 10 km
+BATCH_NEAREST = 10  # batch matching weighs each need's 10 nearest jobs (and the one nearest-first gave her)
 
 
 def depth(path: str) -> int:
@@ -427,7 +428,7 @@ def batch_inputs(unit: Unit, on: dt.date):
     visible = Q(visibility="subtree") & (subtree_q(unit.path, "unit_path") | Q(unit_path__in=[
         unit.path[:c * SEGMENT] for c in range(1, depth(unit.path))]))
     visible |= visible_q(unit.path, on) & ~Q(visibility="subtree")
-    resources = list(jobs.filter(visible))
+    resources = list(jobs.filter(visible).order_by("id"))  # greedy's ties break the same way on every database
     return goals, resources
 
 
@@ -451,12 +452,12 @@ def batch_compute(goals: list, resources: list, on: dt.date):
 
 def batch_propose(*, actor, unit: Unit, today: dt.date, now=None) -> MatchBatch:
     """Propose an assignment of the open employment goals under `unit` to open job places: as many as can be
-    matched, at the least total distance — never fewer, nor farther at an equal count, than nearest-first."""
+    matched, at the least total distance, among each goal's nearest jobs (assign.assign_near) — never fewer, nor
+    farther at an equal count, than nearest-first."""
     require(actor, Action.EDIT, unit.path)
     goals, resources = batch_inputs(unit, today)
     demands, class_of, capacity = batch_compute(goals, resources, today)
-    best = assign.assign_min_cost(demands, capacity)
-    greedy = assign.assign_greedy(demands, capacity)
+    best, greedy = assign.assign_near(demands, capacity, nearest=BATCH_NEAREST)
     matched, mean = assign.assignment_quality(best, demands)
     g_matched, g_mean = assign.assignment_quality(greedy, demands)
     cost = {d[0]: d[2] for d in demands}

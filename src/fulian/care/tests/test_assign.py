@@ -11,6 +11,7 @@ import pytest
 from fulian.care.assign import (
     assign_greedy,
     assign_min_cost,
+    assign_near,
     assignment_quality,
     classes_of,
     expand,
@@ -402,3 +403,20 @@ def test_tiny_exhaustive_grid():
             count, cost = brute_force(demands, capacity)
             assert assignment_quality(best, demands)[0] == count
             assert total_cost(best, demands) == pytest.approx(cost, abs=EPS)
+
+
+def test_near_assignment_never_loses_to_greedy_and_equals_the_full_one_when_nearest_covers_all():
+    rng = random.Random(7)
+    for _ in range(150):
+        demands, capacity = random_instance(rng, classes=rng.randint(1, 7), resources=rng.randint(1, 6),
+                                            max_count=3, max_cap=3, share=0.7, integer_costs=rng.random() < 0.5)
+        best, greedy = assign_near(demands, capacity, nearest=1)
+        (n, mean), (g, g_mean) = assignment_quality(best, demands), assignment_quality(greedy, demands)
+        assert n >= g and (n > g or mean <= g_mean + 1e-9)
+        used = Counter()
+        for _key, resource, units in best:
+            used[resource] += units
+        assert all(used[r] <= capacity[r] for r in used)
+        full, _ = assign_near(demands, capacity, nearest=10)
+        assert assignment_quality(full, demands) == pytest.approx(
+            assignment_quality(assign_min_cost(demands, capacity), demands))

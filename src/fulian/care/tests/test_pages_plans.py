@@ -138,7 +138,8 @@ def test_a_contact_logs_need_becomes_a_goal_of_her_plan(client_for, village_cadr
     need = Need.objects.get(contact_log=log)
     url = reverse("care_need_plan", args=[need.pk])
     # the need on her page (contacts' section) offers the way into a help plan
-    assert f'action="{url}"' in client_for(village_cadre).get(reverse("woman_detail", args=[mother.pk])).content.decode()
+    her_page = client_for(village_cadre).get(reverse("woman_detail", args=[mother.pk])).content.decode()
+    assert f'action="{url}"' in her_page
     assert client_for(sibling_county_cadre).post(url).status_code == 404
     assert client_for(village_cadre).get(url).status_code == 405
     done = client_for(village_cadre).post(url)
