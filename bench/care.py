@@ -8,7 +8,7 @@ middle), the others without. Then
     every resource visible province-wide against the same resources each visible in its own village only — the
     same rows, only their visibility changed — each the median of 3 interleaved rounds;
 (b) batch matching of 正定县 (the steps of care.matching.batch_propose — batch_inputs, batch_compute,
-    assign.assign_min_cost — each timed: its open employment needs against the open job places it may offer, its own
+    assign.assign_near — each timed: its open employment needs against the open job places it may offer, its own
     jobs published by the county and the province-wide jobs elsewhere, one in twenty): the time, and the needs
     matched and their mean distance against the greedy nearest-first pass on the same input in the same run
     (assign.assign_greedy).
@@ -276,7 +276,7 @@ def batch(report, data: dict) -> None:
     demands, _class_of, capacity = matching.batch_compute(goals, resources, today)
     compute_s = time.perf_counter() - t
     t = time.perf_counter()
-    best = assign.assign_min_cost(demands, capacity)
+    best, _its_greedy = assign.assign_near(demands, capacity, nearest=matching.BATCH_NEAREST)
     best_s = time.perf_counter() - t
     t = time.perf_counter()
     greedy = assign.assign_greedy(demands, capacity)
@@ -292,7 +292,7 @@ def batch(report, data: dict) -> None:
     whole_s, plain_s = inputs_s + compute_s + best_s, inputs_s + compute_s + greedy_s
     report.add(f"batch matching of 正定县 ({len(goals):,} needs, {sum(capacity.values()):,} places)",
                f"{whole_s:.1f}s", "read + fit + greedy nearest-first instead", f"{plain_s:.1f}s", whole_s / plain_s)
-    report.add("batch: min-cost assignment (assign_min_cost)", f"{best_s:.2f}s",
+    report.add("batch: min-cost assignment (assign_near)", f"{best_s:.2f}s",
                "greedy nearest-first on the same input", f"{greedy_s:.2f}s", best_s / greedy_s if greedy_s else None)
     report.add("batch: needs matched", f"{matched:,}", "greedy nearest-first", f"{g_matched:,}",
                matched / g_matched if g_matched else None)
