@@ -17,14 +17,13 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from fulian.accounts.models import User
 from fulian.core.crypto import keyed_hash
 from fulian.core.errors import Conflict
-from fulian.core.excel import Column, Roster, RowError, error_xlsx, template_xlsx
-from fulian.core.imports import import_job_attach_errors, import_job_progress, register
+from fulian.core.excel import Column, RowError, template_xlsx
+from fulian.core.imports import import_job_progress, import_roster_run, register
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, scope_q
 from fulian.orgs.models import Unit
@@ -131,15 +130,7 @@ def clean_date(raw, *, label: str) -> dt.date | None:
 
 def import_memberships(job) -> None:
     """Import handler registered for kind "care_memberships"."""
-    actor = User.objects.select_related("unit").get(pk=job.created_by_id)
-    today = timezone.localdate(job.created_at)
-    with job.source.open("rb") as fh:
-        roster = Roster(fh, READ_COLUMNS)
-        import_job_progress(job, total_rows=roster.estimated_rows)
-        result = MembershipsImport(actor=actor, today=today).run(roster, job)
-        roster.close()
-    if result.errors:
-        import_job_attach_errors(job, error_xlsx(result.errors, header=roster.header, originals=result.originals))
+    import_roster_run(job, READ_COLUMNS, lambda actor, today: MembershipsImport(actor=actor, today=today))
 
 
 register(KIND, import_memberships)
@@ -362,14 +353,7 @@ def resource_token(unit: Unit, record: dict) -> str:
 
 def import_resources(job) -> None:
     """Import handler registered for kind "care_resources"."""
-    actor = User.objects.select_related("unit").get(pk=job.created_by_id)
-    with job.source.open("rb") as fh:
-        roster = Roster(fh, RESOURCE_COLUMNS)
-        import_job_progress(job, total_rows=roster.estimated_rows)
-        result = ResourcesImport(actor=actor).run(roster, job)
-        roster.close()
-    if result.errors:
-        import_job_attach_errors(job, error_xlsx(result.errors, header=roster.header, originals=result.originals))
+    import_roster_run(job, RESOURCE_COLUMNS, lambda actor, _today: ResourcesImport(actor=actor))
 
 
 register(RESOURCES_KIND, import_resources)

@@ -106,6 +106,23 @@ def import_job_attach_errors(job: ImportJob, content: bytes) -> None:
     ImportJob.objects.filter(pk=job.pk).update(error_file=job.error_file.name)
 
 
+def import_roster_run(job: ImportJob, columns, make_import: Callable) -> None:
+    """A handler's whole run: the job's file read as a roster of `columns`, `make_import(actor, today).run(roster,
+    job)` over it (the uploader, the day of the upload), and its per-row error report attached."""
+    from django.contrib.auth import get_user_model
+
+    from .excel import Roster, error_xlsx
+
+    actor = get_user_model().objects.select_related("unit").get(pk=job.created_by_id)
+    with job.source.open("rb") as fh:
+        roster = Roster(fh, columns)
+        import_job_progress(job, total_rows=roster.estimated_rows)
+        result = make_import(actor, timezone.localdate(job.created_at)).run(roster, job)
+        roster.close()
+    if result.errors:
+        import_job_attach_errors(job, error_xlsx(result.errors, header=roster.header, originals=result.originals))
+
+
 def import_jobs_recover(*, now=None) -> int:
     """Running jobs that gave no sign of life for IMPORT_STALE_MINUTES (the worker was killed, the database
     restarted) are marked failed with a reason; what was committed stays, and 重新导入 runs the file again (an

@@ -12,11 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fulian.accounts.models import User
 from fulian.core.audit import audit_record
 from fulian.core.crypto import keyed_hash
-from fulian.core.excel import Column, Roster, RowError, error_xlsx, template_xlsx
-from fulian.core.imports import import_job_attach_errors, import_job_progress
+from fulian.core.excel import Column, RowError, template_xlsx
+from fulian.core.imports import import_job_progress, import_roster_run
 from fulian.core.params import is_ascii_digits
 from fulian.core.phone import normalize_phone
 from fulian.core.policy import Action, allows
@@ -72,15 +71,7 @@ def women_template() -> bytes:
 
 def import_women(job) -> None:
     """Import handler registered for kind "women" (see people.apps)."""
-    actor = User.objects.select_related("unit").get(pk=job.created_by_id)
-    today = timezone.localdate(job.created_at)
-    with job.source.open("rb") as fh:
-        roster = Roster(fh, COLUMNS)
-        import_job_progress(job, total_rows=roster.estimated_rows)
-        result = WomenImport(actor=actor, today=today).run(roster, job)
-        roster.close()
-    if result.errors:
-        import_job_attach_errors(job, error_xlsx(result.errors, header=roster.header, originals=result.originals))
+    import_roster_run(job, COLUMNS, lambda actor, today: WomenImport(actor=actor, today=today))
 
 
 class WomenImport:
