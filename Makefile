@@ -35,8 +35,11 @@ demo: install
 	$(BIN)/python manage.py tasks_worker & w=$$!; $(BIN)/python manage.py outbox_send --loop & o=$$!; \
 	  trap 'kill $$w $$o 2>/dev/null' EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# two worker processes (pytest-xdist; PYTEST_WORKERS=0 runs the suite in one process, as `pytest` alone does).
+# --dist load, xdist's default, on purpose: src/fulian/conftest.py says why
+PYTEST_WORKERS ?= 2
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist load
 
 schemathesis: install
 	bash scripts/schemathesis_ci.sh

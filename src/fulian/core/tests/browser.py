@@ -46,17 +46,33 @@ def site_prepare(tmp: Path, *, provinces=("13",), env_extra: dict | None = None)
                 **(env_extra or {})})
     manage = [sys.executable, str(ROOT / "manage.py")]
     prepared = _PREPARED.get(tuple(provinces))
-    if prepared is not None:  # migrating takes ~20 s: each module after the first starts from a copy
-        shutil.copyfile(prepared, tmp / "fulian.sqlite3")
-        return manage, env
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*manage, "load_divisions", *provinces, "--file", str(divisions)], env=env, check=True,
-                   capture_output=True)
-    copy = tmp.parent / f"prepared-{'-'.join(provinces)}.sqlite3"
-    with sqlite3.connect(tmp / "fulian.sqlite3") as source, sqlite3.connect(copy) as target:
-        source.backup(target)  # the whole database, whatever is still in its WAL
-    _PREPARED[tuple(provinces)] = copy
+    if prepared is None:  # migrating takes ~20 s: each module after the first starts from a copy
+        prepared = _PREPARED[tuple(provinces)] = _prepared(tmp, manage, env, provinces, divisions)
+    shutil.copyfile(prepared, tmp / "fulian.sqlite3")
     return manage, env
+
+
+def _prepared(tmp: Path, manage, env, provinces, divisions) -> Path:
+    """The migrated database with `provinces` loaded, made once per test run: under pytest-xdist the workers'
+    temporary folders (popen-gw0, popen-gw1 …) share their run's folder, and the first worker there makes it while
+    the others wait on a lock (one migration, not one per worker)."""
+    import fcntl
+
+    shared = tmp.parent.parent if os.environ.get("PYTEST_XDIST_WORKER") else tmp.parent
+    copy = shared / f"prepared-{'-'.join(provinces)}.sqlite3"
+    with open(shared / f"prepared-{'-'.join(provinces)}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also when this process dies
+        if not copy.exists():
+            made_env = {**env, "FULIAN_DATA_DIR": str(tmp / "prepared")}  # a folder of its own: its WAL files too
+            subprocess.run([*manage, "migrate", "-v0"], env=made_env, check=True)
+            subprocess.run([*manage, "load_divisions", *provinces, "--file", str(divisions)], env=made_env,
+                           check=True, capture_output=True)
+            partial = copy.with_suffix(f".{os.getpid()}.part")
+            with contextlib.closing(sqlite3.connect(tmp / "prepared" / "fulian.sqlite3")) as source, \
+                    contextlib.closing(sqlite3.connect(partial)) as target:
+                source.backup(target)  # the whole database, whatever is still in its WAL
+            os.replace(partial, copy)  # whole or absent, never half written
+    return copy
 
 
 def account_create(manage, env, username: str, code: str, role: str, name: str) -> None:
@@ -64,19 +80,45 @@ def account_create(manage, env, username: str, code: str, role: str, name: str) 
                    check=True, capture_output=True)
 
 
-@contextlib.contextmanager
-def served(manage, env):
-    """runserver on a free port until the block ends; yields its base URL."""
-    port = free_port()
-    proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+def _listening(proc: subprocess.Popen, port: int) -> bool:
+    """Whether `proc` itself listens on `port`: on Linux the listening socket must be one of its own, so a server
+    of another test process (xdist's other worker, a second run) that got the same free port is never taken for it;
+    elsewhere a connection is enough."""
+    try:
+        table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        fds = os.listdir(f"/proc/{proc.pid}/fd")
+    except OSError:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
+            return True
         except OSError:
+            return False
+    sockets = set()
+    for fd in fds:
+        with contextlib.suppress(OSError):  # closed since the listing
+            sockets.add(os.readlink(f"/proc/{proc.pid}/fd/{fd}"))
+    for line in table:  # sl local_address rem_address st … inode
+        fields = line.split()
+        if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port and f"socket:[{fields[9]}]" in sockets:
+            return True
+    return False
+
+
+@contextlib.contextmanager
+def served(manage, env):
+    """runserver on a free port until the block ends; yields its base URL. A port taken between free_port() and the
+    server's start (by another worker's server) makes that server exit: it starts again on another port."""
+    for _attempt in range(5):
+        port = free_port()
+        proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None and not _listening(proc, port):
             time.sleep(0.1)
+        if proc.poll() is None:
+            break
+    else:
+        raise RuntimeError(f"runserver did not start (exit status {proc.returncode})")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
