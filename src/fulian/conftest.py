@@ -9,6 +9,7 @@
 import os
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 
 from fulian.accounts.tests.factories import UserFactory
@@ -67,6 +68,21 @@ def _isolated_files_and_immediate_tasks(settings, tmp_path):
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     # one counter row per figure, so a test may read a province's row; spreading has its own test (test_tallies)
     settings.FIGURE_SLOTS = 1
+
+
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 still (same hasher, same `argon2$…` hashes), with its smallest cost: the production one (100 MB,
+    ~0.1 s of two cores a hash) took more than half of the suite's time, a fixture's cadre costing one hash each.
+    The browser tests' servers and `manage.py` subprocesses keep the production settings."""
+
+    time_cost = 1
+    memory_cost = 8  # KiB, argon2's least for one lane
+    parallelism = 1
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["fulian.conftest.CheapArgon2PasswordHasher"]
 
 
 @pytest.fixture
