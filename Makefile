@@ -35,8 +35,8 @@ demo: install
 	$(BIN)/python manage.py tasks_worker & w=$$!; $(BIN)/python manage.py outbox_send --loop & o=$$!; \
 	  trap 'kill $$w $$o 2>/dev/null' EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# two worker processes (pytest-xdist; PYTEST_WORKERS=0 runs the suite in one process, as `pytest` alone does).
-# --dist load, xdist's default, on purpose: src/fulian/conftest.py says why
+# two worker processes (pytest-xdist; PYTEST_WORKERS=0 runs the suite in one process, as `pytest` alone does);
+# how the tests are dealt out to them under --dist load: conftest.py
 PYTEST_WORKERS ?= 2
 test: install
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist load

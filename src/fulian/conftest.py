@@ -40,12 +40,9 @@ TREE = [
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's order: database tests, then transactional ones, then the rest
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test` runs `pytest -n 2`) the browser tests go first. xdist hands each worker the
-    tests in this order, a first batch of consecutive ones each, so the first worker gets them all: each browser module
-    starts its server once, and the longest tests start first instead of making the other worker wait at the end.
-    Keep --dist load (the default): it keeps pytest-django's order in each worker, so a transactional test's flush
-    (which empties the rows the data migrations seeded) never comes before a database test; --dist loadfile or
-    loadscope moves whole files and breaks that. Without -n nothing moves."""
+    """Under pytest-xdist (`make test` runs `pytest -n 2`) the browser tests go first: the longest ones start
+    first instead of making the other worker wait at the end (../../conftest.py deals each browser module out whole).
+    The rest keep pytest-django's order. Without -n nothing moves."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         items.sort(key=lambda item: item.get_closest_marker("browser") is None)  # stable: the rest keep their order
 
