@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "fulian.activities",
     "fulian.awards",
     "fulian.care",
+    "fulian.funding",
     "fulian.supervision",
     "fulian.meetings",
     "fulian.incidents",

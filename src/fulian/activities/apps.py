@@ -24,3 +24,6 @@ class ActivitiesConfig(AppConfig):
         hook_register("course.for_resource", care_hooks.course_for_resource)
         hook_register("course.choices", care_hooks.courses_for_resource)
         hook_register("course.seat_take", care_hooks.course_seat_take)
+        from . import funding_hooks
+
+        hook_register("funding.link", funding_hooks.funding_link)

@@ -332,3 +332,14 @@ def plan_visits(user, plan: HelpPlan) -> list:
 def may_edit_plan(user, plan: HelpPlan) -> bool:
     return allows(user, Action.EDIT, plan.unit_path)
 
+
+
+def funding_link(*, user, kind: str, link_id: int) -> str | None:
+    """The hook "funding.link": the title of the help plan `link_id` she may see (an expense linked to it)."""
+    if kind != "help_plan":
+        return None
+    try:
+        plan = access_plan_by_id(user, link_id)
+    except Http404:
+        return None
+    return f"{plan.woman.name}：{plan.title}"

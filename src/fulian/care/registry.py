@@ -164,6 +164,15 @@ def group_counts(path: str, on: dt.date) -> dict:
     return counts
 
 
+def women_in_care_by_unit(*, path: str, on: dt.date, **_facts) -> dict[str, int]:
+    """{unit path: women in at least one care group on `on`} for every unit under `path` that has any: the hook
+    "care.women_by_unit", for funding's care-weighted allocations."""
+    live = CareMembership.objects.filter(subtree_q(path, "unit_path"), start_on__lte=on).filter(
+        Q(end_on__isnull=True) | Q(end_on__gt=on))
+    rows = live.values("unit_path").annotate(n=Count("woman_id", distinct=True)).order_by()
+    return {row["unit_path"]: row["n"] for row in rows}
+
+
 def memberships_moved(*, woman: Woman, old_path: str | None = None, **_facts) -> None:
     """She moved: her memberships (open and past) count at her new unit, in the figures too. Her help plans stay
     with the unit that kept them (their history is its work); it closes an open one as 迁出 (PlanOutcome.MOVED)."""

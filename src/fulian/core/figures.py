@@ -14,6 +14,7 @@ modules below the keeper read figures through `figures_read`.
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -106,7 +107,8 @@ FIRST_YEAR = 2000  # stocks sum every year of records before the period's last y
 class Figure:
     """`kind`: FLOW (what happened within the period: its months summed), STOCK (as of the period's end: every
     month up to its end summed), CURRENT (a standing count as it is now), RATE (`metric` / `per`, both flows of
-    the period, as a share). `source` says where the number comes from, for the page that shows it."""
+    the period, as a share). `source` says where the number comes from, for the page that shows it. `scale`: the
+    metric is counted in units of 1/scale (money in fen, scale 100); the figure is then an exact Decimal."""
 
     key: str
     label: str
@@ -115,19 +117,21 @@ class Figure:
     per: str = ""
     source: str = ""
     compute: Callable | None = field(default=None, compare=False)
+    scale: int = 1
 
 
 _figures: dict[str, Figure] = {}
 
 
-def figure_define(key: str, label, *, kind: str, metric: str = "", per: str = "", source="", compute=None) -> Figure:
+def figure_define(key: str, label, *, kind: str, metric: str = "", per: str = "", source="", compute=None,
+                  scale: int = 1) -> Figure:
     """Add a figure to the registry (from an app's figures.py). `compute(unit_ids, start, end)` returning
     {unit_id: value} replaces the tally metric for a figure counted straight from the records."""
     if kind not in (FLOW, STOCK, CURRENT, RATE):
         raise ValueError(f"unknown figure kind {kind}")
     if kind == RATE and not per:
         raise ValueError("a rate needs `per`")
-    figure = Figure(key, label, kind, metric or key, per, source, compute)
+    figure = Figure(key, label, kind, metric or key, per, source, compute, scale)
     _figures[key] = figure
     return figure
 
@@ -187,5 +191,7 @@ def figure_values(unit_ids: list[int], keys: list[str], *, start: int, end: int)
             else:
                 per = total(figure.per, months)
                 value = total(figure.metric, months) / per if per else None
+            if figure.scale != 1 and figure.kind != RATE:
+                value = (Decimal(value) / figure.scale).quantize(Decimal(1) / figure.scale)
             out[unit_id][figure.key] = value
     return out

@@ -32,6 +32,10 @@ use are listed here, so a reader finds every listener with one search:
 - "course.choices" (user, q) → [(id, label)]: the trainings she may offer seats of (care's resource form).
 - "course.seat_take" (actor, woman, activity_id) → {"signup_id", "capacity", "confirmed"}: activities signs her up
   by her cadre; a full course raises Conflict (care's acceptance of a seat rolls back).
+- "care.women_by_unit" (path, on) → {unit path: n}: care counts the women in a care group on a day, per unit under a
+  path (funding's care-weighted allocations).
+- "funding.link" (user, kind, link_id) → title or None: the activity or project (activities) or help plan (care)
+  she may see that an expense is linked to.
 """
 
 from collections import defaultdict

@@ -168,6 +168,18 @@ def may_act_for_unit(user, path: str) -> bool:
     return allows(user, Action.EDIT, path)
 
 
+def may_allocate_funds(user, path: str) -> bool:
+    """Confirm an allocation of the unit at `path` (its budget split down the tree): a chair or vice-chair of that
+    unit or above (or a superuser). Staff may preview a plan; leaders confirm it."""
+    return may_issue_work(user, path)
+
+
+def may_keep_funds(user, path: str) -> bool:
+    """Post to a unit's funding ledger (money received, passed on, spent; corrections): a cadre who may edit at the
+    unit (her own or one above it)."""
+    return allows(user, Action.EDIT, path)
+
+
 def may_grant_role(actor, role: str) -> bool:
     """Only a system administrator (or a superuser) makes another system administrator."""
     if role != Role.SYSADMIN:

@@ -152,6 +152,11 @@ def children_totals(recipient: Recipient, fields: list[ReportField]) -> tuple[di
     return totals, len(reports), len(children)
 
 
+def _frozen(value):
+    """A figure as a report keeps it: money (an exact Decimal of yuan) as its text, so JSON holds it exactly."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
 def report_prefill(recipient: Recipient) -> dict:
     """What the report form opens with: every computed field filled for the unit's subtree and the task's period,
     and, for a unit that delegated, its children's numbers aggregated by the template's rule."""
@@ -189,7 +194,7 @@ def report_submit(*, actor, recipient: Recipient, entered: dict, files: dict | N
     for row in prefill["rows"]:
         f = row["field"]
         if f.is_computed:
-            computed[f.key] = row["value"]
+            computed[f.key] = _frozen(row["value"])
         elif row["from_children"]:
             typed[f.key] = row["value"]
         elif f.kind == FieldKind.NUMBER:
@@ -240,7 +245,7 @@ def report_differences(report: Report) -> list[dict]:
                                end=report.task.period_end).get(report.unit_id, {})
     out = []
     for f in fields:
-        then, current = report.computed.get(f.key), now_values.get(f.figure)
+        then, current = report.computed.get(f.key), _frozen(now_values.get(f.figure))
         if then != current:
             out.append({"field": f, "submitted": then, "now": current})
     return out

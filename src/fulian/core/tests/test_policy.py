@@ -12,9 +12,11 @@ from fulian.core.policy import (
     allows,
     is_leader_of,
     may_act_for_unit,
+    may_allocate_funds,
     may_grant_role,
     may_handle_case,
     may_issue_work,
+    may_keep_funds,
     may_know_child,
     may_review_article,
 )
@@ -43,6 +45,9 @@ TABLE = {
     # a child of the care registry: her family's carers who may edit there, and leaders; never a superuser as such
     "child_as_carer": {"chair": BELOW, "vice_chair": BELOW, "staff": BELOW, "sysadmin": BELOW},
     "child_not_carer": {"chair": BELOW, "vice_chair": BELOW},
+    # funding: leaders confirm allocations; whoever may edit at a unit keeps its ledger
+    "allocate_funds": {"chair": BELOW, "vice_chair": BELOW, "superuser": EVERYWHERE},
+    "keep_funds": {"chair": BELOW, "vice_chair": BELOW, "staff": BELOW, "sysadmin": BELOW, "superuser": EVERYWHERE},
 }
 
 
@@ -66,6 +71,10 @@ def _answer(question, person, path):
         return may_issue_work(person, path)
     if question == "act_for_unit":
         return may_act_for_unit(person, path)
+    if question == "allocate_funds":
+        return may_allocate_funds(person, path)
+    if question == "keep_funds":
+        return may_keep_funds(person, path)
     if question in ("child_as_carer", "child_not_carer"):
         return may_know_child(person, path, is_carer=question == "child_as_carer")
     if question == "review_others_piece":

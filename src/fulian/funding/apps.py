@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class FundingConfig(AppConfig):
+    name = "fulian.funding"
+    label = "funding"
+    verbose_name = "经费保障"
+
+    def ready(self):
+        # figures (and their recount)
+        from . import figures  # noqa: F401
