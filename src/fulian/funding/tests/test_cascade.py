@@ -17,6 +17,7 @@ from fulian.evaluation.tallies import figures_fold
 from fulian.funding.allocations import allocation_confirm, allocation_preview, rule_clean
 from fulian.funding.ledger import receipt_confirm, shares_pay
 from fulian.funding.models import Basis, Entry, Share
+from fulian.funding.selectors import funds_summary, villages_without_funds
 
 YEAR = timezone.localdate().year
 PAY_BY = timezone.localdate() + dt.timedelta(days=30)
@@ -130,5 +131,13 @@ def test_a_village_receipt_shows_in_the_provinces_share_at_once(unit, province_a
     # the village's copy of the county's dispatch is done: it received its share in full
     recipient = Recipient.objects.get(dispatch=county.dispatch, unit=unit("恒东社区"))
     assert recipient.state == RecipientState.DONE
+    summary = funds_summary(province_chair, unit("河北省"), YEAR)
+    assert summary["subtree"]["villages"] == 5 and summary["subtree"]["villages_reached"] == 1
+    assert summary["subtree"]["villages_without"] == 4
+    assert list(villages_without_funds(province_chair, unit("河北省"), YEAR).values_list("name", flat=True)) == [
+        "张家庄村", "西柏棠村", "南关村", "东街村"]
+    city_row = next(r for r in summary["children"] if r["unit"].name == "石家庄市")
+    assert city_row["allocated"] == city_share.amount and city_row["villages_received"] == receipt.amount
+    assert summary["own"]["passed"] == Decimal("10000000.00")
     figures_fold()
     assert recount().differences == []
