@@ -195,3 +195,6 @@ class Population(models.Model):
         verbose_name = _("人口数")
         verbose_name_plural = _("人口数")
         constraints = [models.UniqueConstraint(fields=["year", "unit_path"], name="one_population_per_unit_year")]
+
+    def __str__(self):
+        return f"{self.unit_path} {self.year}: {self.population}"
