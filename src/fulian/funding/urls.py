@@ -1,0 +1,3 @@
+"""经费 pages (included at the root)."""
+
+urlpatterns: list = []

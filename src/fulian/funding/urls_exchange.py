@@ -1,0 +1,3 @@
+"""经费 Excel downloads and the population import (included at the root)."""
+
+urlpatterns: list = []
