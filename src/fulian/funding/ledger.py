@@ -55,8 +55,9 @@ def balance_of(unit: Unit) -> Decimal:
     """What the unit has received less what it passed on and spent, over its whole ledger."""
     rows = dict(Entry.objects.filter(unit=unit).values("kind").annotate(total=Sum("amount")).order_by()
                 .values_list("kind", "total"))
-    return (rows.get(EntryKind.RECEIPT) or 0) - (rows.get(EntryKind.DISBURSEMENT) or 0) - (
-        rows.get(EntryKind.EXPENSE) or 0)
+    zero = Decimal("0.00")
+    return ((rows.get(EntryKind.RECEIPT) or zero) - (rows.get(EntryKind.DISBURSEMENT) or zero) - (
+        rows.get(EntryKind.EXPENSE) or zero)).quantize(zero)
 
 
 def _check_date(on_date: dt.date, today: dt.date) -> None:

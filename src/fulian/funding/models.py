@@ -19,6 +19,7 @@ has received its share in full.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -179,6 +180,12 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        """Posted once: a saved line is never changed (a correction reverses it and posts anew)."""
+        if not self._state.adding:
+            raise ValidationError(_("已登记的账目不能修改，请用更正。"), code="entry_posted")
+        super().save(*args, **kwargs)
 
 
 class Population(models.Model):

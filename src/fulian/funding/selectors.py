@@ -53,6 +53,9 @@ def own_totals(unit: Unit, year: int) -> dict:
                    .order_by().values_list("kind", "t"))
     out["balance"] = (to_date.get(EntryKind.RECEIPT) or ZERO) - (to_date.get(EntryKind.DISBURSEMENT) or ZERO) - (
         to_date.get(EntryKind.EXPENSE) or ZERO)
+    for key in ("received", "passed", "spent", "balance"):
+        out[key] = out[key].quantize(ZERO)
+    out["by_source"] = {k: v.quantize(ZERO) for k, v in out["by_source"].items()}
     return out
 
 
@@ -84,7 +87,7 @@ def funds_summary(user, unit: Unit, year: int) -> dict:
         v = child_values.get(child.pk, {})
         total = villages.get(child.pk, 0) if child.level < Level.VILLAGE else 1
         reached = v.get("funds_villages_reached") or 0
-        rows.append({"unit": child, "allocated": given.get(child.pk) or ZERO,
+        rows.append({"unit": child, "allocated": (given.get(child.pk) or ZERO).quantize(ZERO),
                      "villages_received": v.get("funds_in_village") or ZERO, "spent": v.get("funds_spent") or ZERO,
                      "split_down": v.get("funds_allocated") or ZERO, "village_share": v.get("funds_village_share"),
                      "villages": total, "villages_reached": reached, "villages_without": max(0, total - reached)})
@@ -151,8 +154,9 @@ def allocation_progress(allocation: Allocation) -> dict:
                                                                   received=Sum("received"))
     leaves = allocation.shares.filter(level=allocation.target_level).aggregate(
         amount=Sum("amount"), received=Sum("received"), units=Count("id"), nothing=Count("id", filter=Q(received=0)))
-    return {"top": {k: v or ZERO for k, v in top.items()},
-            "leaves": {"amount": leaves["amount"] or ZERO, "received": leaves["received"] or ZERO,
+    return {"top": {k: (v or ZERO).quantize(ZERO) for k, v in top.items()},
+            "leaves": {"amount": (leaves["amount"] or ZERO).quantize(ZERO),
+                       "received": (leaves["received"] or ZERO).quantize(ZERO),
                        "units": leaves["units"] or 0, "nothing": leaves["nothing"] or 0}}
 
 
