@@ -209,3 +209,18 @@ def test_the_dashboard_shows_tasks_done_and_overdue_live(task, unit, county_chai
     assert (board["tasks_done"], board["tasks_on_time"], board["tasks_overdue"]) == (1, 1, 1)
     page = client_for(province_chair).get(f"/dashboard/{unit('河北省').pk}/?year=2026").content.decode()
     assert "逾期未报" in page and "1 / 1" in page
+
+
+def test_a_money_figure_is_frozen_exactly_and_its_later_change_shows(unit, province_chair, county_chair):
+    """A computed field of money (funding's figures are exact Decimal yuan) is kept as its text in the report."""
+    template = services.report_template_create(actor=province_chair, unit=unit("河北省"), name="经费", fields=[
+        {"key": "spent", "label": "经费支出", "kind": "computed", "figure": "funds_spent"}])
+    figures_add([(unit("恒东社区").path, 202603, "funds_spent", 12345)])  # fen
+    task = services.task_issue(actor=province_chair, unit=unit("河北省"), title="经费报表", body="", deadline=DEADLINE,
+                               period_start=202601, period_end=202606, template=template, level=3, now=NOW)
+    report = services.report_submit(actor=county_chair, recipient=copy_of(task, unit("正定县")), entered={}, now=NOW)
+    report.refresh_from_db()
+    assert report.computed["spent"] == "123.45"
+    assert services.report_differences(report) == []
+    figures_add([(unit("西柏棠村").path, 202604, "funds_spent", 55)])
+    assert [(d["submitted"], d["now"]) for d in services.report_differences(report)] == [("123.45", "124.00")]
