@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "fulian.awards",
     "fulian.care",
     "fulian.funding",
+    "fulian.consultations",
     "fulian.supervision",
     "fulian.meetings",
     "fulian.incidents",

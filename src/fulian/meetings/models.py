@@ -111,6 +111,9 @@ class Decision(models.Model):
     by_name = models.BooleanField(_("记名表决"), default=False)
     entitled = models.PositiveSmallIntegerField(_("应到会"), default=0)
     passed = models.BooleanField(_("通过"), default=True)
+    # a committee consultation (议事协商) put to this meeting's vote
+    consultation = models.ForeignKey("consultations.Consultation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="decisions", verbose_name=_("表决的议事协商"))
     client_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()

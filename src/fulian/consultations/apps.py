@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ConsultationsConfig(AppConfig):
+    name = "fulian.consultations"
+    label = "consultations"
+    verbose_name = "议事协商"
+
+    def ready(self):
+        # figures (and their recount)
+        from . import figures  # noqa: F401
