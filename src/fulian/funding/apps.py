@@ -7,5 +7,5 @@ class FundingConfig(AppConfig):
     verbose_name = "经费保障"
 
     def ready(self):
-        # figures (and their recount)
-        from . import figures  # noqa: F401
+        # figures (and their recount), the unit page's section
+        from . import figures, panels  # noqa: F401

@@ -1,0 +1,70 @@
+"""What the funding pages share: the checked query parameters (a bad one is a 400), a pager counted to core.paging's
+cap, percentages as a cadre reads them, the units above her page she may open, and a service's refusal put on the
+field it is about."""
+
+from django.core.exceptions import BadRequest
+from django.core.paginator import Page, Paginator
+from django.utils import timezone
+
+from fulian.core.paging import count_capped
+from fulian.core.params import param_int
+from fulian.core.policy import Action, allows
+from fulian.orgs.selectors import unit_ancestors
+
+from .population import OLDEST_YEAR
+
+# a service's error code → the form field it is about (anything else is shown above the form)
+FIELD_OF_CODE = {
+    "amount_number": "amount", "amount_negative": "amount", "amount_precision": "amount", "amount_too_big": "amount",
+    "date_future": "on_date", "date_past": "on_date", "date_before_paid": "on_date", "source": "source",
+    "purpose": "purpose", "note_required": "note", "link_kind": "link_kind", "link_id": "link_id",
+    "to_unit": "to_unit", "reason_required": "reason", "too_big": "file", "bad_type": "file", "title": "title",
+    "basis": "basis", "target_level": "target_level", "per_village": "per_village", "care_weight": "care_weight",
+    "level_keep": None, "pay_by": "pay_by", "kept_too_much": "kept", "nothing_to_split": "kept", "year": "year",
+}
+
+
+def param_year(data, *, name: str = "year") -> int:
+    today = timezone.localdate()
+    return param_int(data, name, default=today.year, lo=OLDEST_YEAR, hi=today.year + 1)
+
+
+def param_choice(data, name: str, choices, *, default: str = "") -> str:
+    raw = (data.get(name) or "").strip()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise BadRequest(f"parameter {name!r} is not one of the choices")
+    return raw
+
+
+def page_of(request, rows, per_page: int) -> Page:
+    """A page of `rows` counted at most to core.paging's cap (a province has a great many); ?page= checked."""
+    count, _more = count_capped(rows)
+    number = param_int(request.GET, "page", default=1, lo=1, hi=10**6)
+    number = min(number, max(1, (count + per_page - 1) // per_page))
+    paginator = Paginator(rows, per_page)
+    paginator.count = count
+    return Page(list(rows[(number - 1) * per_page: number * per_page]), number, paginator)
+
+
+def percent(value, places: int = 1) -> str:
+    """A fraction (0.765) as 76.5%; — when there is none (nothing allocated)."""
+    if value is None:
+        return "—"
+    return f"{float(value) * 100:.{places}f}%"
+
+
+def ancestors_in_scope(user, unit) -> list:
+    """The units above `unit` whose funding page she may open (root first), for the breadcrumb."""
+    return [a for a in unit_ancestors(unit) if a.pk != unit.pk and allows(user, Action.VIEW, a.path)]
+
+
+def errors_to_form(form, exc) -> None:
+    """A service's ValidationError on the field its code names (when the form has it), else above the form."""
+    if hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for error in exc.error_list:
+        field = FIELD_OF_CODE.get(error.code)
+        form.add_error(field if field in form.fields else None, error)
