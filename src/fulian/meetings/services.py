@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fulian.consultations.models import Audience, ConsultationState
 from fulian.core.audit import audit_record
 from fulian.core.errors import Conflict
 from fulian.core.figures import figures_add, period_of
@@ -211,8 +212,20 @@ def meeting_update(*, actor, meeting: Meeting, version: int | None, values: dict
     return meeting
 
 
+def _consultation_for_vote(meeting: Meeting, consultation) -> None:
+    """A consultation put to this meeting's vote: the unit's own, for its executive committee, out of draft, and
+    voted on in a committee meeting."""
+    if consultation.unit_id != meeting.unit_id or consultation.audience != Audience.COMMITTEE:
+        raise ValidationError(_("只能表决本单位面向执委会的议事协商。"), code="vote_consultation")
+    if consultation.state == ConsultationState.DRAFT:
+        raise ValidationError(_("议事协商还没有发布，不能表决。"), code="vote_consultation_draft")
+    if not meeting.is_committee:
+        raise ValidationError(_("议事协商须在执委会、常委会上表决。"), code="vote_consultation_meeting")
+
+
 def decision_record(*, actor, meeting: Meeting, title: str, text: str = "", votes: dict | None = None,
-                    votes_by_name: dict | None = None, client_token: str | None = None, now=None) -> Decision:
+                    votes_by_name: dict | None = None, consultation=None, client_token: str | None = None,
+                    now=None) -> Decision:
     """决定事项 of a meeting, with its vote as counts `votes` {"for", "against", "abstain"} or, for a committee, by
     name `votes_by_name` {member id: "for" | "against" | "abstain"} (present members only). A committee meeting
     without a quorum records no decision. A decision whose vote falls short is recorded as not passed."""
@@ -232,6 +245,10 @@ def decision_record(*, actor, meeting: Meeting, title: str, text: str = "", vote
             % {"kind": meeting.get_kind_display(), "entitled": meeting.entitled, "present": meeting.present,
                "share": rule_words("MEETING_QUORUM")},
             code="no_quorum")
+    if consultation is not None:
+        _consultation_for_vote(meeting, consultation)
+        if Decision.objects.filter(consultation=consultation, passed=True).exists():
+            raise Conflict(_("这个议事协商已经表决通过了。"), code="vote_consultation_done")
     ballots = []
     if votes_by_name:
         if not meeting.is_committee:
@@ -272,7 +289,7 @@ def decision_record(*, actor, meeting: Meeting, title: str, text: str = "", vote
                 votes_for=counts and counts["for"], votes_against=counts and counts["against"],
                 votes_abstain=counts and counts["abstain"], by_name=bool(ballots),
                 entitled=meeting.entitled if meeting.is_committee else meeting.present, passed=passed,
-                client_token=client_token or None, created_by=actor, created_at=now)
+                consultation=consultation, client_token=client_token or None, created_by=actor, created_at=now)
             for ballot in ballots:
                 ballot.decision = decision
             Vote.objects.bulk_create(ballots)

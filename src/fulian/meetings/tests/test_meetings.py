@@ -213,3 +213,31 @@ def test_the_figures_count_meetings_decisions_and_decisions_turned_into_tasks(un
     counted = {(m, n) for path, period, m, n in figures_counted() if m.startswith(("meetings_", "decisions_"))}
     assert counted == {("meetings_held", 2), ("meetings_standing", 1), ("meetings_party_group", 1),
                        ("decisions_made", 2), ("decisions_tasked", 1)}
+
+
+def test_a_committee_consultation_ends_in_a_vote_once_with_one_vote_per_member(unit, county_chair, standing):
+    import datetime as dt
+
+    from django.db import IntegrityError, transaction
+
+    from fulian.consultations.drafts import consultation_create, consultation_open
+    from fulian.meetings.models import Vote
+
+    _body, members = standing
+    today = timezone.localdate()
+    draft = consultation_create(actor=county_chair, unit=unit("正定县"), kind="decision", title="县妇联2027年工作要点",
+                                audience="committee", opens_on=today, closes_on=today + dt.timedelta(days=10),
+                                sections=[{"heading": "一", "text": "深化妇联改革"}])
+    meeting = standing_meeting(county_chair, unit, members, present=5)
+    with pytest.raises(ValidationError, match="还没有发布"):
+        services.decision_record(actor=county_chair, meeting=meeting, title="表决", consultation=draft,
+                                 votes_by_name={m.pk: "for" for m in members[:5]})
+    consultation_open(actor=county_chair, consultation=draft)
+    decision = services.decision_record(actor=county_chair, meeting=meeting, title="表决工作要点",
+                                        consultation=draft, votes_by_name={m.pk: "for" for m in members[:5]})
+    assert decision.passed and decision.consultation == draft and decision.votes.count() == 5
+    with transaction.atomic(), pytest.raises(IntegrityError):  # one vote per member, kept by the database
+        Vote.objects.create(decision=decision, member_id=members[0].pk, name=members[0].name, choice="against")
+    with pytest.raises(Conflict, match="已经表决通过"):
+        services.decision_record(actor=county_chair, meeting=meeting, title="再表决", consultation=draft,
+                                 votes_by_name={m.pk: "for" for m in members[:5]})
