@@ -98,7 +98,7 @@ def consultation_create(*, actor, unit: Unit, kind: str, title: str, audience: s
             audit_record(actor=actor, action="consultation.create", obj=consultation, now=now,
                          changes={"sections": len(rows), "audience": audience})
     except IntegrityError:
-        done = Consultation.objects.filter(client_token=client_token).first() if client_token else None
+        done = Consultation.objects.filter(client_token=client_token, unit=unit).first() if client_token else None
         if done is None:
             raise
         return done

@@ -114,7 +114,7 @@ def proposal_create(*, actor, unit: Unit, kind: str, addressee: str, subject: st
             audit_record(actor=actor, action="proposal.create", obj=proposal, now=now,
                          changes={"kind": kind, "addressee": addressee, "evidence": len(rows)})
     except IntegrityError:
-        done = Proposal.objects.filter(client_token=client_token).first() if client_token else None
+        done = Proposal.objects.filter(client_token=client_token, unit=unit).first() if client_token else None
         if done is None:
             raise
         return done

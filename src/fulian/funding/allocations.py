@@ -389,7 +389,7 @@ def allocation_confirm(*, actor, unit: Unit, year: int, title: str, rule: Rule, 
                          changes={"amount": str(plan.amount), "basis": rule.basis, "to_level": rule.target_level,
                                   "shares": len(plan.nodes), "village_share": f"{float(plan.village_share):.4f}"})
     except IntegrityError:
-        done = Allocation.objects.filter(client_token=client_token).first() if client_token else None
+        done = Allocation.objects.filter(client_token=client_token, unit=unit).first() if client_token else None
         if done is None:
             raise ValidationError(_("这笔份额已经分配过了。"), code="share_split") from None
         return done

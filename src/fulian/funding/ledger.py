@@ -51,6 +51,16 @@ def access_entry_by_id(user, entry_id, *, need: str = Action.VIEW) -> Entry:
     return entry
 
 
+def access_disbursement_by_id(user, entry_id, *, need: str = Action.VIEW) -> Entry:
+    """A disbursement as its receiving unit sees it (to confirm it): scoped by the unit it was passed on to."""
+    entry = Entry.objects.select_related("unit", "other_unit", "share").filter(
+        pk=entry_id, kind=EntryKind.DISBURSEMENT).filter(
+        scope_q(user, field="other_unit__path", action=need)).first() if str(entry_id).isdigit() else None
+    if entry is None:
+        raise Http404("disbursement not found")
+    return entry
+
+
 def balance_of(unit: Unit) -> Decimal:
     """What the unit has received less what it passed on and spent, over its whole ledger."""
     rows = dict(Entry.objects.filter(unit=unit).values("kind").annotate(total=Sum("amount")).order_by()
@@ -81,7 +91,8 @@ def _post(*, actor, entry: Entry, now, changes: dict, after=None) -> Entry:
                 after(entry)
             audit_record(actor=actor, action=f"funding.{entry.kind}", obj=entry, now=now, changes=changes)
     except IntegrityError:
-        done = Entry.objects.filter(client_token=entry.client_token).first() if entry.client_token else None
+        done = Entry.objects.filter(client_token=entry.client_token, unit_id=entry.unit_id).first() \
+            if entry.client_token else None
         if done is None:
             raise Conflict(_("这笔账刚被别人登记过，请刷新后再看。"), code="entry_taken") from None
         return done

@@ -153,10 +153,10 @@ def allocation_progress(allocation: Allocation) -> dict:
     top = allocation.shares.filter(parent__isnull=True).aggregate(amount=Sum("amount"), paid=Sum("paid"),
                                                                   received=Sum("received"))
     leaves = allocation.shares.filter(level=allocation.target_level).aggregate(
-        amount=Sum("amount"), received=Sum("received"), units=Count("id"), nothing=Count("id", filter=Q(received=0)))
+        amount=Sum("amount"), got=Sum("received"), units=Count("id"), nothing=Count("id", filter=Q(received=0)))
     return {"top": {k: (v or ZERO).quantize(ZERO) for k, v in top.items()},
             "leaves": {"amount": (leaves["amount"] or ZERO).quantize(ZERO),
-                       "received": (leaves["received"] or ZERO).quantize(ZERO),
+                       "received": (leaves["got"] or ZERO).quantize(ZERO),
                        "units": leaves["units"] or 0, "nothing": leaves["nothing"] or 0}}
 
 

@@ -163,8 +163,8 @@ def test_a_proposals_evidence_holds_case_counts_never_a_cases_text(unit, county_
     item = {"figure": "cases_opened", "unit_id": unit("正定县").pk, "start": year * 100 + 1, "end": year * 100 + 12}
     proposal = proposals.proposal_create(
         actor=county_chair, unit=unit("正定县"), kind="suggestion", addressee="congress",
-        addressee_name="正定县人大常委会", subject="关于加强农村妇女反家暴工作的建议", submitted_on=timezone.localdate(),
-        text="建议……", evidence=[item])
+        addressee_name="正定县人大常委会", subject="关于加强农村妇女反家暴工作的建议",
+        submitted_on=timezone.localdate(), text="建议……", evidence=[item])
     assert proposal.evidence[0]["value"] == 4 and proposal.evidence[0]["unit"] == "正定县"
     for bad in ({**item, "text": "受害人张某某被丈夫殴打"}, {**item, "figure": "case_description"},
                 {**item, "unit_id": unit("行唐县").pk}):
