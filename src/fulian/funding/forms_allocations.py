@@ -28,7 +28,7 @@ class AllocationForm(forms.Form):
     """下达经费 from a unit (`share` None) or 往下分配 of a share (the amount is the share less what the unit keeps)."""
 
     title = forms.CharField(label=_("名称"), max_length=100,
-                            widget=forms.TextInput(attrs={"placeholder": _("如：2026年村级妇联工作经费")}))
+                            widget=forms.TextInput(attrs={"placeholder": _("如：村级妇联工作经费")}))
     year = forms.TypedChoiceField(label=_("年度"), coerce=int)
     amount = amount_field(_("分配金额(元)"), required=False)
     kept = amount_field(_("本级留用(元，可为0)"), required=False)
