@@ -37,6 +37,9 @@ from .routers_contacts import router as contacts_router
 from .routers_evaluation import public_router as evaluation_public_router
 from .routers_evaluation import router as evaluation_router
 from .routers_families import router as families_router
+from .routers_funding_allocations import router as funding_allocations_router
+from .routers_funding_exchange import router as funding_exchange_router
+from .routers_funding_ledger import router as funding_ledger_router
 from .routers_homes import public_router as homes_public_router
 from .routers_homes import router as homes_router
 from .routers_incidents import router as incidents_router
@@ -165,3 +168,6 @@ api.add_router("/", care_plans_router)
 api.add_router("/", care_resources_router)
 api.add_router("/", care_matching_router)
 api.add_router("/", care_exchange_router)
+api.add_router("/", funding_ledger_router)
+api.add_router("/", funding_allocations_router)
+api.add_router("/", funding_exchange_router)

@@ -35,6 +35,9 @@ TAGS = [
     ("care", "关爱帮扶 — women in care groups with dates in and out, children of the registry's families "
              "(need-to-know, every read logged), help plans with goals, help and visits, resources of units and "
              "partner provinces, matching and offers, batch matching, figures, Excel export and import"),
+    ("funding", "经费保障 — a unit's ledger (money received by source, passed on, spent by purpose; corrections as new "
+                "lines, never edits), allocation rules previewed and cascaded down the tree, paying and confirming "
+                "shares, what reached the villages, units that received nothing"),
     ("public", "公开 — for the app and mini-program, without a cadre account"),
 ]
 

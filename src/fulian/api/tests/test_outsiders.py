@@ -142,6 +142,7 @@ MORE_RECORDS = ("fulian.supervision.tests.outsiders", "fulian.meetings.tests.out
                 "fulian.people.tests.outsiders_families", "fulian.awards.tests.outsiders_review",
                 "fulian.awards.tests.outsiders_nominations", "fulian.awards.tests.outsiders_notice",
                 "fulian.awards.tests.outsiders_awarding", "fulian.care.tests.outsiders_care",
+                "fulian.funding.tests.outsiders_funding",
                 "fulian.awards.tests.outsiders_campaigns")  # last: its 正定县 campaign is the award_campaign_id
 
 
