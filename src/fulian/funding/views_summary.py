@@ -65,13 +65,14 @@ def _unit_page(request, unit):
     subtree = summary["subtree"]
     today = timezone.localdate()
     return render(request, "funding/unit.html", {
-        "unit": unit, "year": year, "years": reversed(year_range(today)), "summary": summary, "own": summary["own"],
+        "unit": unit, "year": year, "years": list(reversed(year_range(today))), "summary": summary,
+        "own": summary["own"],
         "subtree": subtree, "children": children, "village_share_text": percent(subtree["village_share"]),
         "ancestors": ancestors_in_scope(user, unit),
         "to_confirm": list(ledger.receipts_to_confirm(unit).order_by("on_date", "pk")[:ROWS]) if can_keep else [],
         "shares": _shares_rows(user, unit, year, can_keep),
         "allocations": list(selectors.allocations_made(user, unit, year=year)[:ROWS]),
-        "can_keep": can_keep, "can_allocate": can_keep and unit.level < Level.VILLAGE,
+        "can_keep": can_keep, "can_allocate": can_keep and unit.level < Level.VILLAGE and unit.is_geographic,
         "is_leader": may_allocate_funds(user, unit.path),
         "confirm_form": ConfirmForm(initial={"on_date": today}), "pay_form": PayForm(initial={"on_date": today}),
         "sources": [(s, total, summary["own"]["by_source"].get(s.value)) for s, total in subtree["by_source"]],

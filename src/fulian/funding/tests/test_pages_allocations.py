@@ -68,6 +68,7 @@ def test_the_preview_shows_the_plan_and_writes_nothing(client_for, county_chair,
     assert view["adds_up"] and view["cascade"] and view["village_share"] == "90.00%"
     html = page.content.decode()
     assert "各单位合计9000.00元，与分配金额一致" in html and "90.00%" in html and "确认下达" in html
+    assert f'value="{PAY_BY}"' in html and 'value="10"' in html  # the dates and percentages typed come back as typed
     assert not Allocation.objects.exists()
 
 
