@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from fulian.accounts.demo import demo_accounts
+from fulian.accounts.demo import DEMO_PASSWORD, demo_accounts
 from fulian.accounts.models import User
 from fulian.activities.demo_organise import demo_organise
 from fulian.activities.demo_outcomes import demo_outcomes
@@ -14,6 +14,7 @@ from fulian.cases.demo import demo_cases
 from fulian.contacts.demo import demo_contacts, demo_field_weeks
 from fulian.demo.building import demo_building
 from fulian.evaluation.demo import demo_survey
+from fulian.funding.demo import demo_funding
 from fulian.incidents.demo import demo_incidents
 from fulian.meetings.demo import demo_meetings
 from fulian.orgs.demo import demo_staff, demo_tree
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         self._activities()
         self._awards()
         self._care()
+        self._funding()
         self.stdout.write(f"ready in {time.perf_counter() - started:.0f}s\n")
         self.stdout.write(self.style.SUCCESS(f"fulian demo: {url}/"))
         self.stdout.write(f"API docs: {url}/api/v1/docs   data maintenance: {url}/admin/")
@@ -165,6 +167,33 @@ class Command(BaseCommand):
                 f"{made['offers']} offers; a proposed batch for 正定县 matching {made['batch_matched']} of "
                 f"{made['batch_needs']} employment needs (/care/batches/{made['batch']}/)"
             )
+
+    def _funding(self):
+        users = {u.username: u for u in User.objects.filter(username__startswith="hb-")}
+        made = demo_funding(users=users, **_funding_links(users))
+        if made.get("created"):
+            self.stdout.write(
+                f"demo funding (/funding/): 河北省 allocated {made['year']}年基层妇联工作经费 "
+                f"{made['amount']:,} yuan per head of its cities' population to {made['cities']} cities (at least "
+                f"40 % to reach villages) and paid them; 石家庄市 kept a tenth and split the rest among "
+                f"{made['counties']} counties by their villages; 正定县 cascaded to its {made['villages']} villages "
+                f"through {made['townships']} townships ({made['townships_paid']} paid on, the others not yet); "
+                f"{made['villages_confirmed']} villages confirmed receipt; {made['expenses']} expenses "
+                f"({made['warnings']} over what was received: the warning), a grant from the county finance, "
+                f"{made['corrections']} correction; log in as hb-province, hb-city, hb-county or hb-village-chair "
+                f"(password {DEMO_PASSWORD})"
+            )
+
+
+def _funding_links(users) -> dict:
+    """What the funding demo links its expenses to: 正定县's first 龙妹家政 training and a help plan of 恒东社区."""
+    from fulian.activities.models import Activity
+    from fulian.care.models import HelpPlan
+
+    county, village = users["hb-county"].unit, users["hb-village-chair"].unit
+    activity = Activity.objects.filter(unit=county, title__startswith="龙妹家政").order_by("starts_at", "pk").first()
+    plan = HelpPlan.objects.filter(unit_path=village.path).order_by("pk").first()
+    return {"activity_id": activity.pk if activity else None, "help_plan_id": plan.pk if plan else None}
 
 
 def _care_need(cadre) -> int | None:
