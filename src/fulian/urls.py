@@ -44,6 +44,8 @@ urlpatterns = [
     path("", include("fulian.care.urls_exchange")),
     path("", include("fulian.funding.urls")),
     path("", include("fulian.funding.urls_exchange")),
+    path("", include("fulian.consultations.urls")),
+    path("", include("fulian.consultations.urls_public")),
     path("", portal_views.portal_home, name="portal_home"),
     path("news/<int:article_id>/", portal_views.news_detail, name="news_detail"),
     path("news/<str:category>/", portal_views.news_list, name="news_list"),

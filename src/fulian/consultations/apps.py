@@ -7,5 +7,5 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "议事协商"
 
     def ready(self):
-        # figures (and their recount)
-        from . import figures  # noqa: F401
+        # figures (and their recount), the portal home's section
+        from . import figures, panels  # noqa: F401

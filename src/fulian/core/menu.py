@@ -27,6 +27,7 @@ ENTRIES = [
     ("care", "care_registry", _("关爱帮扶"), None),
     ("care_plans", "care_plans", _("帮扶台账"), None),
     ("funding", "funding_home", _("经费"), None),
+    ("consultations", "consultation_list", _("议事协商"), None),
     ("publish", "publish_list", _("信息发布"), None),
     ("practices", "practice_list", _("典型做法"), None),
     ("dashboard", "dashboard_home", _("工作评价"), None),

@@ -7,4 +7,5 @@ class MeetingsConfig(AppConfig):
     verbose_name = "会议"
 
     def ready(self):
-        from . import figures  # noqa: F401  (its counter and figures register themselves)
+        # its counter and figures register themselves; its section on a consultation's page
+        from . import figures, panels_consultation  # noqa: F401

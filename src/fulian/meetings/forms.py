@@ -149,6 +149,8 @@ class DecisionForm(TokenForm):
     votes_for = forms.IntegerField(label=_("赞成"), required=False, min_value=0, max_value=10000)
     votes_against = forms.IntegerField(label=_("反对"), required=False, min_value=0, max_value=10000)
     votes_abstain = forms.IntegerField(label=_("弃权"), required=False, min_value=0, max_value=10000)
+    # a committee consultation (议事协商) this decision is the vote on, when opened from its page
+    consultation = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, voters=(), **kwargs):
         """`voters`: the present committee members (Attendance rows), each of whom may be voted by name."""

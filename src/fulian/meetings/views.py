@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fulian.consultations.drafts import access_consultation_by_id
 from fulian.core.errors import Conflict
 from fulian.core.excel import export_download
 from fulian.core.params import param_int
@@ -101,11 +102,20 @@ def meeting_new(request):
     })
 
 
-def _detail(request, meeting, *, decision_form=None, status=200):
+def _consultation_voted(request, consultation_id):
+    """The committee consultation a decision is the vote on (?consultation= or the form's field), or None."""
+    if consultation_id is None:
+        return None
+    return access_consultation_by_id(request.user, consultation_id, need=Action.EDIT)
+
+
+def _detail(request, meeting, *, decision_form=None, status=200, consultation=None):
     can_edit = allows(request.user, Action.EDIT, meeting.unit_path)
     voters = list(meeting.attendance.filter(role=AttendeeRole.MEMBER, present=True)) if meeting.is_committee else []
     if decision_form is None and can_edit and (meeting.has_quorum or not meeting.is_committee):
-        decision_form = DecisionForm(voters=voters)
+        initial = {"consultation": consultation.pk, "title": _("表决：%(title)s") % {"title": consultation.title}} \
+            if consultation is not None else {}
+        decision_form = DecisionForm(voters=voters, initial=initial)
     attendance = list(meeting.attendance.all())
     return render(request, "meetings/meeting_detail.html", {
         "quorum_share": services.rule_words("MEETING_QUORUM"),
@@ -115,13 +125,14 @@ def _detail(request, meeting, *, decision_form=None, status=200):
         "present": [a for a in attendance if a.present and a.role != AttendeeRole.OBSERVER],
         "absent": [a for a in attendance if not a.present],
         "observers": [a for a in attendance if a.role == AttendeeRole.OBSERVER],
-        "decision_form": decision_form,
+        "decision_form": decision_form, "consultation": consultation,
     }, status=status)
 
 
 @login_required
 def meeting_detail(request, meeting_id: int):
-    return _detail(request, selectors.access_meeting_by_id(request.user, meeting_id))
+    meeting = selectors.access_meeting_by_id(request.user, meeting_id)
+    return _detail(request, meeting, consultation=_consultation_voted(request, param_int(request.GET, "consultation")))
 
 
 @login_required
@@ -150,9 +161,12 @@ def decision_add(request, meeting_id: int):
     meeting = selectors.access_meeting_by_id(request.user, meeting_id, need=Action.EDIT)
     voters = list(meeting.attendance.filter(role=AttendeeRole.MEMBER, present=True)) if meeting.is_committee else []
     form = DecisionForm(request.POST, voters=voters)
+    consultation = None
     if form.is_valid():
+        consultation = _consultation_voted(request, form.cleaned_data["consultation"])
         try:
-            decision = services.decision_record(actor=request.user, meeting=meeting, **form.service_args())
+            decision = services.decision_record(actor=request.user, meeting=meeting, consultation=consultation,
+                                                **form.service_args())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -163,7 +177,7 @@ def decision_add(request, meeting_id: int):
                 messages.warning(request, _("决定事项已记录：赞成票未达到%(base)s的%(share)s，未通过。")
                                  % {"base": base, "share": services.rule_words("MEETING_MAJORITY")})
             return redirect("meeting_detail", meeting_id=meeting.pk)
-    return _detail(request, meeting, decision_form=form, status=400)
+    return _detail(request, meeting, decision_form=form, status=400, consultation=consultation)
 
 
 @login_required

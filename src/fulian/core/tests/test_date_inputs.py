@@ -13,7 +13,8 @@ from fulian.core.forms import DateInput
 FORM_MODULES = ["fulian.contacts.forms", "fulian.evaluation.forms", "fulian.orgs.forms_homes", "fulian.people.forms",
                 "fulian.accounts.forms", "fulian.cases.forms", "fulian.orgs.forms", "fulian.supervision.forms",
                 "fulian.activities.forms", "fulian.care.forms_registry", "fulian.care.forms_plans",
-                "fulian.care.forms_resources", "fulian.funding.forms_ledger", "fulian.funding.forms_allocations"]
+                "fulian.care.forms_resources", "fulian.funding.forms_ledger", "fulian.funding.forms_allocations",
+                "fulian.consultations.forms"]
 
 
 def _date_fields():
