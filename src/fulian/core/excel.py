@@ -6,6 +6,7 @@ Reading is streaming (openpyxl read-only), so a 100,000-row roster never sits in
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.conf import settings
@@ -185,9 +186,14 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|")
 
 
 def _cell(sheet, value):
-    """A value for a write-only sheet: numbers as numbers, everything else as text — never a live formula."""
+    """A value for a write-only sheet: numbers as numbers (money — a Decimal — exactly, shown with its two places),
+    everything else as text — never a live formula."""
     if value is None or isinstance(value, bool | int | float):
         return value
+    if isinstance(value, Decimal) and value.is_finite():
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "#,##0.00"
+        return cell
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # control characters an xlsx cannot hold (a pasted name)
     if not text.startswith(FORMULA_START):
         return text

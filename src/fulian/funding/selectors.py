@@ -160,5 +160,14 @@ def allocation_progress(allocation: Allocation) -> dict:
                        "units": leaves["units"] or 0, "nothing": leaves["nothing"] or 0}}
 
 
+def allocation_rollup(allocation: Allocation) -> dict:
+    """How many of the allocation's receiving units (its dispatch's first recipients) have received their share in
+    full: the dispatch roll-up at the allocating unit."""
+    from fulian.dispatch.models import Rollup
+
+    row = Rollup.objects.filter(dispatch_id=allocation.dispatch_id, unit_id=allocation.unit_id).first()
+    return {"total": row.total if row else allocation.dispatch.recipient_count, "done": row.done if row else 0}
+
+
 def label_of_year(year: int) -> str:
     return _("%(year)d年度") % {"year": year}

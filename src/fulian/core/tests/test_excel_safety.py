@@ -57,3 +57,20 @@ def test_an_uploaded_formula_comes_back_as_text_in_the_error_report(client_for, 
     cells = _cells(b"".join(report.streaming_content))
     assert "+1+2|cmd" in [c.value for c in cells]
     assert all(c.data_type != "f" for c in cells)
+
+
+def test_money_is_a_number_written_exactly_and_shown_with_two_places():
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from fulian.core.excel import export_xlsx
+
+    out = io.BytesIO()
+    export_xlsx(["金额"], [[Decimal("1234.50")], [Decimal("99999999999.99")]], sheet_title="t", stream=out)
+    cells = [row[0] for row in load_workbook(io.BytesIO(out.getvalue())).active.iter_rows(min_row=2)]
+    assert [c.number_format for c in cells] == ["#,##0.00", "#,##0.00"]
+    # a spreadsheet number is a double: to the fen it is the amount given, up to 1,000 亿元
+    assert [Decimal(str(c.value)).quantize(Decimal("0.01")) for c in cells] == [Decimal("1234.50"),
+                                                                               Decimal("99999999999.99")]
