@@ -21,8 +21,9 @@ def unit_funds(request, unit):
         subtree.get("funds_in")
     if not anything and not may_keep_funds(user, unit.path):
         return None
-    return {"unit": unit, "year": year, "own": own, "summary": summary, "subtree": subtree,
-            "village_share": percent(subtree["village_share"])}
+    # one key of its own: the unit page's context has a `summary` of its own (and tests read it)
+    return {"funds": {"unit": unit, "year": year, "own": own, "allocated": summary["allocated"], "subtree": subtree,
+                      "village_share": percent(subtree["village_share"])}}
 
 
 panel_register("unit.sections", order=60, template="funding/_unit_panel.html", context=unit_funds)
