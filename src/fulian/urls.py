@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("fulian.care.urls_exchange")),
     path("", include("fulian.funding.urls")),
     path("", include("fulian.funding.urls_exchange")),
+    path("", include("fulian.consultations.urls_work")),
     path("", include("fulian.consultations.urls")),
     path("", include("fulian.consultations.urls_public")),
     path("", portal_views.portal_home, name="portal_home"),
