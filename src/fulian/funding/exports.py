@@ -20,9 +20,9 @@ EXPORT_MAX_ROWS = 200_000  # as the other exports: a province's subtree for a ye
 CHUNK = 2000
 
 
-def _yuan(value) -> float | None:
-    """Exact yuan (two places) as the number a spreadsheet sums."""
-    return float(Decimal(value).quantize(Decimal("0.01"))) if value is not None else None
+def _yuan(value) -> Decimal | None:
+    """Exact yuan to the fen: core.excel writes a Decimal as a number shown with its two places."""
+    return Decimal(value).quantize(Decimal("0.01")) if value is not None else None
 
 
 def _when(moment) -> str:

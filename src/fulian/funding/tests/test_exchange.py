@@ -51,6 +51,7 @@ def test_the_ledger_export_has_numbers_and_text_never_a_formula(client_for, coun
     assert [(r[4], r[5]) for r in body] == [("收入", 1000.0), ("支出", 250.5), ("拨付下级", 300.0)]
     assert all(isinstance(r[5], int | float) for r in body)  # numbers, not text
     sheet = load_workbook(io.BytesIO(answer.content)).worksheets[0]
+    assert {sheet.cell(row=r, column=6).number_format for r in (2, 3, 4)} == {"#,##0.00"}  # 250.50, not 250.5
     formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []
     texts = {c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
