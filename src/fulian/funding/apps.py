@@ -7,5 +7,6 @@ class FundingConfig(AppConfig):
     verbose_name = "经费保障"
 
     def ready(self):
-        # figures (and their recount), the unit page's section
-        from . import figures, panels  # noqa: F401
+        # figures (and their recount), the population import (core.imports: every process, the worker too), the
+        # unit page's section
+        from . import figures, importing, panels  # noqa: F401
