@@ -33,6 +33,9 @@ from .routers_care_registry import router as care_registry_router
 from .routers_care_resources import router as care_resources_router
 from .routers_cases import public_router as cases_public_router
 from .routers_cases import router as cases_router
+from .routers_consultations import router as consultations_router
+from .routers_consultations_public import public_router as consultations_public_router
+from .routers_consultations_work import router as consultations_work_router
 from .routers_contacts import router as contacts_router
 from .routers_evaluation import public_router as evaluation_public_router
 from .routers_evaluation import router as evaluation_router
@@ -171,3 +174,6 @@ api.add_router("/", care_exchange_router)
 api.add_router("/", funding_ledger_router)
 api.add_router("/", funding_allocations_router)
 api.add_router("/", funding_exchange_router)
+api.add_router("/", consultations_router)
+api.add_router("/", consultations_work_router)
+api.add_router("/", consultations_public_router)

@@ -38,6 +38,10 @@ TAGS = [
     ("funding", "经费保障 — a unit's ledger (money received by source, passed on, spent by purpose; corrections as new "
                 "lines, never edits), allocation rules previewed and cascaded down the tree, paying and confirming "
                 "shares, what reached the villages, units that received nothing"),
+    ("consultations", "议事协商 — drafts put to women for comment section by section, comments approved before shown "
+                      "(先审后发), outcomes per section and the final text; 征求基层意见 down the tree with the "
+                      "tally and summary; 提案建议 to 人大, 政府 and 政协 with evidence from the registry's "
+                      "figures and the reply; Excel exports"),
     ("public", "公开 — for the app and mini-program, without a cadre account"),
 ]
 

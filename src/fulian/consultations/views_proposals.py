@@ -31,7 +31,7 @@ from .views_inquiries import page_of
 PER_PAGE = 30
 PUBLIC_PER_PAGE = 20
 WAITING = "waiting"  # the list's word for outcome "" (no reply yet)
-PAGE_LIMIT = "consult-page"  # the portal's consultation pages' budget per address
+PAGE_LIMIT = "consult-page"  # the portal consultation pages' budget per address (views_public)
 
 
 def param_choice(data, name: str, choices, *, default: str = "") -> str:
@@ -167,7 +167,7 @@ def proposal_reply(request, proposal_id: int):
 
 
 def _views_per_minute() -> int:
-    return int(getattr(settings, "CONSULTATION_VIEWS_PER_MINUTE", getattr(settings, "CALENDAR_VIEWS_PER_MINUTE", 300)))
+    return int(getattr(settings, "CONSULT_VIEWS_PER_MINUTE", 300))
 
 
 def portal_busy(request) -> bool:

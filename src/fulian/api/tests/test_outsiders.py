@@ -69,6 +69,11 @@ PUBLIC = {
     "/api/v1/public/awards/{award_campaign_id}/code": "a one-time code for a portal nomination, by phone",
     "/api/v1/public/awards/{award_campaign_id}/nominations": "a portal nomination with a one-time code",
     "/api/v1/public/awards/{award_campaign_id}/showcase": "the awarded families of a campaign, public on purpose",
+    "/api/v1/public/consultations/{consultation_id}": "a consultation on the portal (drafts and committee ones answer "
+                                                     "404 to everyone)",
+    "/api/v1/public/consultations/{consultation_id}/code": "a one-time code for commenting, by phone",
+    "/api/v1/public/consultations/{consultation_id}/comments": "a comment with a one-time code, shown only once "
+                                                              "approved",
 }
 # Routes whose parameters are not record ids (a kind of roster, an action name): scoped by who asks, tested apart.
 NOT_IDS = {"news/<str:category>/", "rosters/<str:kind>/template.xlsx", "rosters/<str:kind>/export.xlsx",
@@ -143,6 +148,7 @@ MORE_RECORDS = ("fulian.supervision.tests.outsiders", "fulian.meetings.tests.out
                 "fulian.awards.tests.outsiders_nominations", "fulian.awards.tests.outsiders_notice",
                 "fulian.awards.tests.outsiders_awarding", "fulian.care.tests.outsiders_care",
                 "fulian.funding.tests.outsiders_funding",
+                "fulian.consultations.tests.outsiders_consultations",
                 "fulian.awards.tests.outsiders_campaigns")  # last: its 正定县 campaign is the award_campaign_id
 
 

@@ -144,7 +144,7 @@ def test_the_portal_lists_only_adopted_public_proposals_within_a_budget(county_c
     proposals.proposal_reply(actor=county_chair, proposal=kept, version=kept.version, reply="已采纳",
                              replied_on=timezone.localdate(), outcome="adopted", public=False)
     _proposal(county_chair, county, subject="待答复的建议")
-    settings.CONSULTATION_VIEWS_PER_MINUTE = 3
+    settings.CONSULT_VIEWS_PER_MINUTE = 3
     anyone = Client()
     page = anyone.get(reverse("proposals_public"))
     assert page.status_code == 200
