@@ -29,7 +29,8 @@ def test_the_demo_consultations_are_consistent_and_made_once(unit, province_chai
     assert sorted(Consultation.objects.values_list("state", flat=True)) == [
         ConsultationState.FINAL, ConsultationState.OPEN, ConsultationState.OPEN]
     assert {c.title for c in public_consultations()} == {"恒东社区居民公约（修订草案）", "张家庄村村规民约（修订）"}
-    assert Comment.objects.filter(state="approved").count() == 4 and Comment.objects.filter(state="pending").count() == 1
+    assert Comment.objects.filter(state="approved").count() == 4
+    assert Comment.objects.filter(state="pending").count() == 1
     assert InquiryAnswer.objects.count() == made["inquiry_answers"] >= 1
     assert [p.subject for p in public_proposals()] == ["关于将农村留守妇女关爱服务纳入乡村振兴考核的建议"]
     figures_fold()
