@@ -20,7 +20,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from fulian.core.params import param_int
 from fulian.core.policy import Action, OutOfScope, allows, may_allocate_funds, may_keep_funds
-from fulian.dispatch.models import Rollup
 from fulian.orgs.models import Level
 from fulian.orgs.selectors import access_unit_by_id
 
@@ -139,12 +138,6 @@ def _allocate(request, unit, share):
     return render(request, "funding/allocate.html", context, status=status)
 
 
-def _rollup(allocation) -> Rollup | None:
-    """The dispatch's roll-up at the allocating unit: how many of the units at its target level have received
-    their share in full."""
-    return Rollup.objects.filter(dispatch_id=allocation.dispatch_id, unit_id=allocation.unit_id).first()
-
-
 def _trail(share) -> list:
     """The shares from the top down to `share`, for the drill-down's breadcrumb."""
     trail = [share]
@@ -174,7 +167,7 @@ def allocation_detail(request, allocation_id: int):
         "trail": _trail(under) if under is not None else [], "page": page_of(request, rows, SHARES_PER_PAGE),
         "query": f"under={under.pk}" if under is not None else "",
         "progress": selectors.allocation_progress(allocation),
-        "planned": percent(allocation.village_share, 2), "rollup": _rollup(allocation),
+        "planned": percent(allocation.village_share, 2), "rollup": selectors.allocation_rollup(allocation),
         "level_keep": [(Level(int(k)).label, v) for k, v in sorted(allocation.level_keep.items())],
         "target": Level(allocation.target_level).label, "payer": payer, "can_pay": can_pay,
         "pay_form": PayForm(initial={"on_date": today}), "ancestors": ancestors_in_scope(user, allocation.unit),

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.core.errors import Conflict
-from fulian.core.policy import Action, may_keep_funds, scope_q
+from fulian.core.policy import Action, may_keep_funds
 from fulian.orgs.models import Level
 from fulian.orgs.selectors import access_unit_by_id
 
 from . import ledger
 from .forms_ledger import ConfirmForm, CorrectForm, DisbursementForm, ExpenseForm, ReceiptForm
-from .models import Entry, EntryKind
+from .models import EntryKind
 from .population import year_range
 from .views_common import ancestors_in_scope, errors_to_form, page_of, param_choice, param_year
 
@@ -157,22 +157,11 @@ def entry_correct(request, entry_id: int):
         "ancestors": ancestors_in_scope(request.user, entry.unit), "here": _("更正")}, status=status)
 
 
-def _disbursement_to(user, entry_id: int) -> Entry:
-    """A disbursement to a unit where she may keep the funds (the receiving side: its payer may be outside her
-    scope); 404 otherwise, as for a line that does not exist."""
-    entry = (Entry.objects.select_related("unit", "other_unit", "share")
-             .filter(pk=entry_id, kind=EntryKind.DISBURSEMENT)
-             .filter(scope_q(user, field="other_unit__path", action=Action.EDIT)).first())
-    if entry is None:
-        raise Http404("disbursement not found")
-    return entry
-
-
 @login_required
 @require_POST
 def receipt_confirm(request, entry_id: int):
     """确认到账 of a disbursement to her unit (the disbursement's id): the receipt takes its amount."""
-    disbursement = _disbursement_to(request.user, entry_id)
+    disbursement = ledger.access_disbursement_by_id(request.user, entry_id, need=Action.EDIT)
     unit = disbursement.other_unit
     form = ConfirmForm(request.POST)
     on_date = form.cleaned_data["on_date"] if form.is_valid() else None

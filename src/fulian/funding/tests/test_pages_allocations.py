@@ -182,6 +182,7 @@ def test_the_allocation_page_drills_down_and_pays_each_share_once(client_for, co
     html = page.content.decode()
     assert page.status_code == 200 and "按村(社区)妇联个数" in html and "100.00%" in html
     assert [s.unit.name for s in page.context["page"].object_list] == ["正定镇", "新安镇"]
+    assert page.context["rollup"] == {"total": 3, "done": 0}  # the dispatch to its three villages
     assert reverse("funding_allocation_pay", args=[allocation.pk]) in html
     paid = client.post(reverse("funding_allocation_pay", args=[allocation.pk]), {"on_date": TODAY.isoformat()},
                        follow=True)
