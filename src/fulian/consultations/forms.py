@@ -139,8 +139,7 @@ class GatherForm(forms.Form):
 
 
 def section_choices(sections) -> list[tuple[str, str]]:
-    return [("", _("对草案整体")), *((str(s.pk), f"{s.number}. {s.heading}".strip(" .") if s.heading else
-                                       f"{s.number}. {s.text[:20]}") for s in sections)]
+    return [("", _("对草案整体")), *((str(s.pk), s.heading or _("第%(n)d条") % {"n": s.number}) for s in sections)]
 
 
 class DecideForm(forms.Form):

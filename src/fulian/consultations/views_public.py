@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -76,7 +75,7 @@ def consult_detail(request, consultation_id: int):
     picked = param_int(request.GET, "section", lo=1)
     initial = {"section": str(picked)} if any(s.pk == picked for s in sections) else {}
     form = CommentForm(request.POST or None, sections=sections, signed_in=account is not None, initial=initial)
-    status = 200
+    status, code_sent, code_error = 200, False, ""
     if request.method == "POST":
         if _posting_too_much(request):
             return _too_many(request)
@@ -87,10 +86,10 @@ def consult_detail(request, consultation_id: int):
             try:
                 comments.comment_code_send(consultation=consultation, phone=request.POST.get("phone", ""), now=now)
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                code_error = " ".join(exc.messages)  # said beside the button (the page opens at #comment)
                 status = 400
             else:
-                messages.info(request, _("验证码已发送到您的手机，请填写收到的6位数字后提交意见。"))
+                code_sent = True
         elif form.is_valid():
             data = form.cleaned_data
             try:
@@ -104,7 +103,7 @@ def consult_detail(request, consultation_id: int):
                 status = 400
             else:
                 messages.success(request, _("您的意见已提交，经审核后公开显示。谢谢您的参与！"))
-                return _private(redirect(reverse("consult_detail", args=[consultation.pk]) + "#comment"))
+                return _private(redirect("consult_detail", consultation_id=consultation.pk))  # the message on top
         else:
             status = 400
     shown = list(comments.comments_shown(consultation))
@@ -112,9 +111,11 @@ def consult_detail(request, consultation_id: int):
     for c in shown:
         by_section.setdefault(c.section_id, []).append(c)
     response = render(request, "consultations/public_detail.html", {
-        "consultation": consultation, "form": form, "account": account,
+        "consultation": consultation, "form": form, "account": account, "code_sent": code_sent,
+        "code_error": code_error,
         "open": consultation.is_open_on(today), "not_yet": consultation.state == ConsultationState.OPEN and
         today < consultation.opens_on, "final": consultation.state == ConsultationState.FINAL,
+        "ended_on": timezone.localdate(consultation.closed_at) if consultation.closed_at else consultation.closes_on,
         "rows": [{"section": s, "comments": by_section.get(s.pk, [])} for s in sections],
         "whole": by_section.get(None, []), "shown": len(shown)}, status=status)
     if request.method == "POST" or account is not None:

@@ -79,7 +79,7 @@ def test_she_comments_with_the_code_sent_to_her_phone_and_it_shows_only_once_app
     assert sent["X-Robots-Tag"] == "noindex, nofollow"
     posted = _comment(rule, code=last_code_sent(PHONE))
     done = client.post(url, posted)
-    assert done.status_code == 302 and done["Location"].endswith("#comment")
+    assert done.status_code == 302 and done["Location"] == url
     assert client.post(url, posted).status_code == 302  # a double tap: the same comment
     comment = Comment.objects.get()
     assert (comment.woman, comment.channel, comment.anonymous) == (registered, "portal", True)
@@ -98,6 +98,9 @@ def test_a_wrong_code_is_refused_and_what_she_typed_kept(client, unit, village_c
     wrong = client.post(url, _comment(rule, code="000000" if code != "000000" else "111111"))
     html = wrong.content.decode()
     assert wrong.status_code == 400 and "验证码不对" in html and "彩礼不超过三万元" in html
+    bad_phone = client.post(url, _comment(rule, phone="12345", send_code="1", submit=""))
+    assert bad_phone.status_code == 400 and "手机号应为11位" in bad_phone.content.decode()
+    assert "彩礼不超过三万元" in bad_phone.content.decode()
     missing = client.post(url, _comment(rule, code=""))
     assert missing.status_code == 400 and "请先获取验证码" in missing.content.decode()
     empty = client.post(url, _comment(rule, code=code, text=""))
