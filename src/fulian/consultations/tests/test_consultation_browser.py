@@ -195,3 +195,18 @@ def test_she_comments_it_shows_once_approved_and_the_final_text_is_on_the_portal
         _fits(phone)
         _shot(phone, "portal-final")
         assert spent() < PAGE_BUDGET
+
+        # the organiser's other pages fit her phone too: her list, and a new draft with more rows asked for
+        organiser.goto(f"{url}/consultations/")
+        expect(organiser.locator("main")).to_contain_text("已公布定稿")
+        _fits(organiser)
+        _shot(organiser, "organiser-list")
+        organiser.get_by_role("link", name="新建议事协商").click()
+        organiser.get_by_label("标题", exact=True).fill("恒东社区环境卫生公约（草案）")
+        organiser.locator("#id_s-0-text").fill("房前屋后干净整洁。")
+        organiser.get_by_role("button", name="再加3条").click()
+        expect(organiser.locator("fieldset.template-row")).to_have_count(6)
+        assert organiser.locator("#id_s-0-text").input_value() == "房前屋后干净整洁。"
+        assert organiser.get_by_label("标题", exact=True).input_value() == "恒东社区环境卫生公约（草案）"
+        _fits(organiser)
+        _shot(organiser, "organiser-new")
