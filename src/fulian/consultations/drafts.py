@@ -262,7 +262,8 @@ PORTAL_AUDIENCES = (Audience.SUBTREE, Audience.PUBLIC)
 
 def public_consultations():
     """What the portal shows: consultations out of draft, for the women of a subtree or the public."""
-    return Consultation.objects.filter(state__in=PORTAL_STATES, audience__in=PORTAL_AUDIENCES).select_related("unit")
+    return Consultation.objects.filter(state__in=PORTAL_STATES, audience__in=PORTAL_AUDIENCES).select_related(
+        "unit").order_by("-opened_at", "-pk")
 
 
 def public_consultation(consultation_id) -> Consultation:

@@ -26,11 +26,19 @@ KIND = "inquiry"
 
 
 def inquiry_send(*, actor, unit: Unit, question: str, deadline: dt.datetime, level: int | None = None,
-                 units: list[Unit] | None = None, consultation: Consultation | None = None, now=None) -> Inquiry:
-    """Put `question` to every unit of `level` below `unit` (or the picked `units`); a leader sends it."""
+                 units: list[Unit] | None = None, consultation: Consultation | None = None,
+                 client_token: str | None = None, now=None) -> Inquiry:
+    """Put `question` to every unit of `level` below `unit` (or the picked `units`); a leader sends it. The same
+    `client_token` again (a double tap, a retried call) gives the first inquiry; `created` on the result says
+    whether this call sent it."""
     now = now or timezone.now()
     if not may_issue_work(actor, unit.path):
         raise OutOfScope("may not ask here")
+    if client_token:
+        done = Inquiry.objects.filter(client_token=client_token, unit=unit).first()
+        if done is not None:
+            done.created = False
+            return done
     question = (question or "").strip()
     if not question:
         raise ValidationError(_("请填写要征求意见的问题。"), code="question")
@@ -38,14 +46,23 @@ def inquiry_send(*, actor, unit: Unit, question: str, deadline: dt.datetime, lev
         raise ValidationError(_("问题最多2000字。"), code="question_long")
     if consultation is not None and consultation.unit_id != unit.pk:
         raise ValidationError(_("只能就本单位的议事协商征求意见。"), code="inquiry_consultation")
-    with write_path():
-        dispatch = dispatch_send(actor=actor, kind=KIND, unit=unit, title=question[:200], deadline=deadline,
-                                 level=level, units=units, now=now)
-        inquiry = Inquiry.objects.create(dispatch=dispatch, unit=unit, unit_path=unit.path, question=question,
-                                         consultation=consultation, created_by=actor, created_at=now)
-        figures_add([(unit.path, period_of(now), "inquiries_sent", 1)])
-        audit_record(actor=actor, action="inquiry.send", obj=inquiry, now=now,
-                     changes={"units": dispatch.recipient_count})
+    try:
+        with write_path():
+            dispatch = dispatch_send(actor=actor, kind=KIND, unit=unit, title=question[:200], deadline=deadline,
+                                     level=level, units=units, now=now)
+            inquiry = Inquiry.objects.create(dispatch=dispatch, unit=unit, unit_path=unit.path, question=question,
+                                             consultation=consultation, created_by=actor, created_at=now,
+                                             client_token=client_token or None)
+            figures_add([(unit.path, period_of(now), "inquiries_sent", 1)])
+            audit_record(actor=actor, action="inquiry.send", obj=inquiry, now=now,
+                         changes={"units": dispatch.recipient_count})
+    except IntegrityError:
+        done = Inquiry.objects.filter(client_token=client_token, unit=unit).first() if client_token else None
+        if done is None:
+            raise
+        done.created = False
+        return done
+    inquiry.created = True
     return inquiry
 
 
@@ -115,6 +132,12 @@ def access_inquiry_copy_by_id(user, recipient_id, *, need: str = Action.VIEW) ->
     if row is None:
         raise Http404("inquiry copy not found")
     return row
+
+
+def inquiries_sent(user, unit: Unit):
+    """The inquiries `unit` sent, newest first, within her scope."""
+    return Inquiry.objects.filter(scope_q(user, field="unit_path")).filter(unit=unit).select_related(
+        "dispatch", "consultation").order_by("-created_at", "-pk")
 
 
 def inquiries_received(user, unit: Unit):

@@ -6,7 +6,6 @@ consultations.inquiries'."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from fulian.core.errors import Conflict
 from fulian.core.paging import count_capped
 from fulian.core.params import param_int
-from fulian.core.policy import Action, may_act_for_unit, may_issue_work, scope_q
+from fulian.core.policy import Action, may_act_for_unit, may_issue_work
 from fulian.dispatch.models import RecipientState
 from fulian.orgs.models import SourceStatus, Unit
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
@@ -30,7 +29,6 @@ from .models import Inquiry, Stance
 PER_PAGE = 30
 ANSWERS_PER_PAGE = 50
 WAITING_SHOWN = 200
-TOKEN_HOURS = 24
 
 
 def page_of(request, rows, per_page: int, *, name: str = "page") -> Page:
@@ -43,30 +41,13 @@ def page_of(request, rows, per_page: int, *, name: str = "page") -> Page:
     return Page(list(rows[(number - 1) * per_page: number * per_page]), number, paginator)
 
 
-def inquiries_sent(user, unit: Unit):
-    """The inquiries `unit` sent, newest first, within her scope."""
-    return Inquiry.objects.filter(scope_q(user, field="unit_path")).filter(unit=unit).select_related(
-        "dispatch", "consultation").order_by("-created_at", "-pk")
-
-
 def inquiry_send_once(*, client_token: str | None, actor, **kwargs) -> tuple[Inquiry, bool]:
-    """inquiries.inquiry_send, once per client token (a double tap or a retried request gives the first inquiry,
-    and False): an inquiry has no token of its own, so the token is kept a day in the shared cache."""
-    if not client_token:
-        return inquiries.inquiry_send(actor=actor, **kwargs), True
-    key = f"inquiry-token:{actor.pk}:{client_token[:64]}"
-    done = cache.get(key)
-    if isinstance(done, int):
-        return inquiries.access_inquiry_by_id(actor, done), False
-    if not cache.add(key, "sending", TOKEN_HOURS * 3600):
-        raise Conflict(_("这个征求意见正在发送，请稍后刷新查看。"), code="inquiry_sending")
-    try:
-        inquiry = inquiries.inquiry_send(actor=actor, **kwargs)
-    except BaseException:
-        cache.delete(key)
-        raise
-    cache.set(key, inquiry.pk, TOKEN_HOURS * 3600)
-    return inquiry, True
+    """inquiries.inquiry_send with her form's (or app's) client token: (the inquiry, whether this call sent it)."""
+    inquiry = inquiries.inquiry_send(actor=actor, client_token=client_token or None, **kwargs)
+    return inquiry, getattr(inquiry, "created", True)
+
+
+inquiries_sent = inquiries.inquiries_sent
 
 
 def _unit_param(request, *, need: str = Action.VIEW) -> Unit:
