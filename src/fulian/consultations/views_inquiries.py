@@ -79,7 +79,9 @@ def inquiry_new(request):
         raise Http404("may not ask here")
     children = list(unit.children.exclude(source_status=SourceStatus.REMOVED).order_by("code")[:500])
     consultations = list(consultations_for(user, unit).filter(unit=unit)[:50])
-    form = InquiryForm(request.POST or None, unit=unit, children=children, consultations=consultations)
+    picked_consultation = param_int(request.GET, "consultation")  # from a consultation's page
+    form = InquiryForm(request.POST or None, unit=unit, children=children, consultations=consultations,
+                       initial={"consultation": picked_consultation} if picked_consultation else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         picked = [u for u in children if str(u.pk) in set(data["units"])] or None

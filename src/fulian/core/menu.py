@@ -28,6 +28,7 @@ ENTRIES = [
     ("care_plans", "care_plans", _("帮扶台账"), None),
     ("funding", "funding_home", _("经费"), None),
     ("consultations", "consultation_list", _("议事协商"), None),
+    ("proposals", "proposal_list", _("提案建议"), None),
     ("publish", "publish_list", _("信息发布"), None),
     ("practices", "practice_list", _("典型做法"), None),
     ("dashboard", "dashboard_home", _("工作评价"), None),

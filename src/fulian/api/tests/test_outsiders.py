@@ -69,6 +69,9 @@ PUBLIC = {
     "/api/v1/public/awards/{award_campaign_id}/code": "a one-time code for a portal nomination, by phone",
     "/api/v1/public/awards/{award_campaign_id}/nominations": "a portal nomination with a one-time code",
     "/api/v1/public/awards/{award_campaign_id}/showcase": "the awarded families of a campaign, public on purpose",
+    "consult/<int:consultation_id>/": "a consultation out of draft for the women of a subtree or the public, and her "
+                                      "comment on it with a one-time code (drafts and committee ones answer 404 to "
+                                      "everyone)",
     "/api/v1/public/consultations/{consultation_id}": "a consultation on the portal (drafts and committee ones answer "
                                                      "404 to everyone)",
     "/api/v1/public/consultations/{consultation_id}/code": "a one-time code for commenting, by phone",

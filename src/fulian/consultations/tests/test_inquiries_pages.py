@@ -132,3 +132,15 @@ def test_the_chair_writes_the_summary(client_for, county_chair, village_cadre, u
     assert "多数赞成" in client.get(reverse("inquiry_detail", args=[inquiry.pk])).content.decode()
     assert client.get(url).status_code == 405
     assert client_for(village_cadre).post(url, {"summary": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_asking_from_a_consultations_page_picks_it(client_for, county_chair, unit):
+    plan = village_rule(county_chair, unit("正定县"), audience="committee")
+    client = client_for(county_chair)
+    detail = client.get(reverse("consultation_detail", args=[plan.pk])).content.decode()
+    link = f'{reverse("inquiry_new")}?unit={unit("正定县").pk}&amp;consultation={plan.pk}'
+    assert link in detail
+    form = client.get(reverse("inquiry_new"), {"unit": unit("正定县").pk, "consultation": plan.pk})
+    assert f'<option value="{plan.pk}" selected>' in form.content.decode()
+    assert client.get(reverse("inquiry_new"), {"unit": unit("正定县").pk, "consultation": "x"}).status_code == 400
