@@ -11,6 +11,7 @@ from fulian.activities.demo_outcomes import demo_outcomes
 from fulian.awards.demo import demo_awards
 from fulian.care.demo import demo_care
 from fulian.cases.demo import demo_cases
+from fulian.consultations.demo import demo_consultations
 from fulian.contacts.demo import demo_contacts, demo_field_weeks
 from fulian.demo.building import demo_building
 from fulian.evaluation.demo import demo_survey
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         self._awards()
         self._care()
         self._funding()
+        self._consultations()
         self.stdout.write(f"ready in {time.perf_counter() - started:.0f}s\n")
         self.stdout.write(self.style.SUCCESS(f"fulian demo: {url}/"))
         self.stdout.write(f"API docs: {url}/api/v1/docs   data maintenance: {url}/admin/")
@@ -182,6 +184,20 @@ class Command(BaseCommand):
                 f"({made['warnings']} over what was received: the warning), a grant from the county finance, "
                 f"{made['corrections']} correction; log in as hb-province, hb-city, hb-county or hb-village-chair "
                 f"(password {DEMO_PASSWORD})"
+            )
+
+    def _consultations(self):
+        users = {u.username: u for u in User.objects.filter(username__startswith="hb-")}
+        made = demo_consultations(users=users)
+        if made.get("created"):
+            self.stdout.write(
+                f"demo consultations (/consultations/, the portal's /consult/): 恒东社区's residents' convention open "
+                f"for comment ({made['comments']} comments in all, reviewed before shown — one waiting), a village "
+                f"rule decided article by article with its final text published, 正定县's work plan for its "
+                f"executive committee, put to its {made.get('inquiry_units', 0)} villages as well "
+                f"({made.get('inquiry_answers', 0)} answered, /inquiries/), and {made['proposals']} proposals with "
+                f"the registry's figures as evidence (/proposals/; the adopted one on /consult/proposals/); log in "
+                f"as hb-village-chair or hb-county (password {DEMO_PASSWORD})"
             )
 
 
