@@ -7,13 +7,10 @@ import datetime as dt
 import re
 
 from django.core.exceptions import BadRequest
-from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from fulian.accounts.models import User
-from fulian.core.paging import count_capped
-from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 from fulian.core.tree import ancestor_paths
 
@@ -52,23 +49,8 @@ def param_month(data, name: str, *, default: int | None = None) -> int | None:
     return int(match.group(1)) * 100 + int(match.group(2))
 
 
-def param_choice(data, name: str, choices, *, default: str = "") -> str:
-    raw = (data.get(name) or "").strip()
-    if not raw:
-        return default
-    if raw not in choices:
-        raise BadRequest(f"parameter {name!r} is not one of the choices")
-    return raw
 
 
-def page_of(request, rows, per_page: int) -> Page:
-    """A page of `rows` counted at most to core.paging's cap (a province has a great many); ?page= checked."""
-    count, _more = count_capped(rows)
-    number = param_int(request.GET, "page", default=1, lo=1, hi=10**6)
-    number = min(number, max(1, (count + per_page - 1) // per_page))
-    paginator = Paginator(rows, per_page)
-    paginator.count = count
-    return Page(list(rows[(number - 1) * per_page: number * per_page]), number, paginator)
 
 
 def distance_words(from_path: str, place_path: str) -> str:

@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.core.errors import Conflict
-from fulian.core.params import param_int
+from fulian.core.params import param_choice, param_int
 from fulian.core.policy import Action, allows
 from fulian.people.families import access_family_by_id, members_of
 
 from . import registry
 from .forms_registry import ChildEditForm, ChildEndForm, ChildForm
 from .models import ChildSituation
-from .selectors import param_choice
 
 PER_PAGE = 30
 FIELDS = ("name", "sex", "birth_date", "school", "situation", "situation_note", "guardian_name",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fulian.core.paging import page_of
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 from fulian.orgs.selectors import unit_home_for
@@ -24,7 +25,7 @@ from .forms_plans import OutcomeForm
 from .forms_resources import BatchForm
 from .models import GoalState, PlanState
 from .resources import access_resource_by_id
-from .selectors import batch_rows, distance_words, page_of
+from .selectors import batch_rows, distance_words
 
 BATCH_ROWS = 20
 

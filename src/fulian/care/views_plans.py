@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.core.errors import Conflict
+from fulian.core.paging import page_of
+from fulian.core.params import param_choice
 from fulian.core.policy import Action
 from fulian.people.selectors import access_woman_by_id
 
 from . import plans
 from .forms_plans import GoalForm, HelpForm, OutcomeForm, PlanCloseForm, PlanEditForm, PlanForm
 from .models import PlanState
-from .selectors import offers_of_plan, page_of, param_choice, responsible_choices, responsible_pick
+from .selectors import offers_of_plan, responsible_choices, responsible_pick
 
 PER_PAGE = 30
 SHOWS = ("mine", "all", "due")

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from fulian.core.params import param_int
+from fulian.core.paging import page_of
+from fulian.core.params import param_choice, param_int
 from fulian.core.policy import Action, allows
 from fulian.orgs.models import Unit
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
@@ -20,7 +21,7 @@ from fulian.people.selectors import access_woman_by_id, women_for
 from . import registry
 from .forms_registry import MembershipEndForm, MembershipForm
 from .models import CareGroup
-from .selectors import page_of, param_choice, param_day
+from .selectors import param_day
 
 PER_PAGE = 30
 SEARCH_ROWS = 20

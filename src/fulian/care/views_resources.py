@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from fulian.core.errors import Conflict
 from fulian.core.hooks import hook_call
-from fulian.core.params import param_int
+from fulian.core.paging import page_of
+from fulian.core.params import param_choice, param_int
 from fulian.core.policy import Action, allows, is_leader_of
 from fulian.orgs.models import Level, Unit
 from fulian.orgs.selectors import unit_home_for
@@ -27,7 +28,7 @@ from fulian.orgs.selectors import unit_home_for
 from . import matching, plans, resources
 from .forms_resources import AgreementForm, ResourceEditForm, ResourceForm
 from .models import CareGroup, ResourceKind, ResourceState, Skill
-from .selectors import distance_words, page_of, param_choice
+from .selectors import distance_words
 
 PER_PAGE = 30
 FITS_SHOWN = 20

@@ -31,7 +31,8 @@ def may_organise(user, path: str) -> bool:
     return allows(user, Action.EDIT, path)
 
 
-def _text(value, label: str, limit: int, *, required: bool = True) -> str:
+def text_clean(value, label: str, limit: int, *, required: bool = True) -> str:
+    """Typed text, stripped: required unless said otherwise, at most `limit` characters."""
     text = (value or "").strip()
     if required and not text:
         raise ValidationError(_("请填写%(label)s。") % {"label": label}, code="required")
@@ -43,8 +44,8 @@ def _text(value, label: str, limit: int, *, required: bool = True) -> str:
 def _sections_clean(sections) -> list[dict]:
     rows = []
     for item in sections or []:
-        heading = _text(item.get("heading"), _("条目标题"), 100, required=False)
-        text = _text(item.get("text"), _("条目内容"), MAX_SECTION_TEXT, required=False)
+        heading = text_clean(item.get("heading"), _("条目标题"), 100, required=False)
+        text = text_clean(item.get("text"), _("条目内容"), MAX_SECTION_TEXT, required=False)
         if not text and not heading:
             continue
         if not text:
@@ -81,8 +82,8 @@ def consultation_create(*, actor, unit: Unit, kind: str, title: str, audience: s
         raise ValidationError(_("请选择草案类型。"), code="kind")
     if audience not in Audience.values:
         raise ValidationError(_("请选择征求对象。"), code="audience")
-    title = _text(title, _("标题"), 120)
-    intro = _text(intro, _("说明"), 2000, required=False)
+    title = text_clean(title, _("标题"), 120)
+    intro = text_clean(intro, _("说明"), 2000, required=False)
     _period_clean(opens_on, closes_on)
     if closes_on < timezone.localdate(now):
         raise ValidationError(_("截止日期已经过了。"), code="period_past")
@@ -118,7 +119,7 @@ def consultation_update(*, actor, consultation: Consultation, version: int, titl
         raise OutOfScope("may not consult here")
     if audience not in Audience.values:
         raise ValidationError(_("请选择征求对象。"), code="audience")
-    title = _text(title, _("标题"), 120)
+    title = text_clean(title, _("标题"), 120)
     _period_clean(opens_on, closes_on)
     rows = _sections_clean(sections)
     with write_path():
@@ -127,7 +128,7 @@ def consultation_update(*, actor, consultation: Consultation, version: int, titl
         if current.state != ConsultationState.DRAFT:
             raise ValidationError(_("已发布的草案不能再修改。"), code="not_draft")
         Consultation.objects.filter(pk=current.pk).update(
-            title=title, intro=_text(intro, _("说明"), 2000, required=False), audience=audience, opens_on=opens_on,
+            title=title, intro=text_clean(intro, _("说明"), 2000, required=False), audience=audience, opens_on=opens_on,
             closes_on=closes_on, version=F("version") + 1)
         current.sections.all().delete()
         Section.objects.bulk_create([Section(consultation=current, number=i, **row)
@@ -186,9 +187,9 @@ def section_decide(*, actor, section: Section, outcome: str, reason: str = "", f
         raise ValidationError(_("只有发布后、定稿前可以记录采纳情况。"), code="not_deciding")
     if outcome not in (Outcome.ADOPTED, Outcome.CHANGED, Outcome.NOT_ADOPTED):
         raise ValidationError(_("请选择采纳情况。"), code="outcome")
-    reason = _text(reason, _("理由"), 2000, required=outcome != Outcome.ADOPTED)
+    reason = text_clean(reason, _("理由"), 2000, required=outcome != Outcome.ADOPTED)
     if outcome == Outcome.CHANGED:
-        final = _text(final_text, _("修改后的内容"), MAX_SECTION_TEXT)
+        final = text_clean(final_text, _("修改后的内容"), MAX_SECTION_TEXT)
     elif outcome == Outcome.ADOPTED:
         final = section.text
     else:
@@ -220,7 +221,7 @@ def consultation_publish(*, actor, consultation: Consultation, note: str = "", v
     now = now or timezone.now()
     if not may_organise(actor, consultation.unit_path):
         raise OutOfScope("may not consult here")
-    note = _text(note, _("采纳情况说明"), 5000, required=False)
+    note = text_clean(note, _("采纳情况说明"), 5000, required=False)
     with write_path():
         current = Consultation.objects.select_for_update().get(pk=consultation.pk)
         _check_version(current, version)

@@ -21,19 +21,13 @@ from fulian.core.policy import Action, OutOfScope, allows, scope_q
 from fulian.core.writes import write_path
 from fulian.orgs.models import Unit
 
+from .drafts import text_clean
 from .models import Addressee, Proposal, ProposalKind, ProposalOutcome
 
 MAX_EVIDENCE = 20
 EVIDENCE_KEYS = {"figure", "unit_id", "start", "end"}
 
 
-def _text(value, label: str, limit: int, *, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationError(_("请填写%(label)s。") % {"label": label}, code="required")
-    if len(text) > limit:
-        raise ValidationError(_("%(label)s最多%(n)d个字。") % {"label": label, "n": limit}, code="too_long")
-    return text
 
 
 def _month(value, label: str) -> int:
@@ -106,8 +100,9 @@ def proposal_create(*, actor, unit: Unit, kind: str, addressee: str, subject: st
         with write_path():
             proposal = Proposal.objects.create(
                 unit=unit, unit_path=unit.path, kind=kind, addressee=addressee,
-                addressee_name=_text(addressee_name, _("具体机关"), 100, required=False),
-                subject=_text(subject, _("题目"), 150), submitted_on=submitted_on, text=_text(text, _("内容"), 20000),
+                addressee_name=text_clean(addressee_name, _("具体机关"), 100, required=False),
+                subject=text_clean(subject, _("题目"), 150), submitted_on=submitted_on,
+                text=text_clean(text, _("内容"), 20000),
                 evidence=rows, consultation=consultation, created_by=actor, created_at=now,
                 client_token=client_token or None)
             figures_add([(unit.path, period_of(submitted_on), "proposals_submitted", 1)])
@@ -134,7 +129,7 @@ def proposal_reply(*, actor, proposal: Proposal, version: int, reply: str, repli
         raise ValidationError(_("答复日期不能在今天之后。"), code="replied_on")
     if replied_on < proposal.submitted_on:
         raise ValidationError(_("答复日期不能早于提交日期。"), code="replied_on")
-    reply = _text(reply, _("答复"), 20000)
+    reply = text_clean(reply, _("答复"), 20000)
     adopted = (ProposalOutcome.ADOPTED, ProposalOutcome.PARTLY)
     if public and outcome not in adopted:
         raise ValidationError(_("只有采纳或部分采纳的可以公开。"), code="public_not_adopted")

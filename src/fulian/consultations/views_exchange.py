@@ -7,13 +7,13 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from fulian.core.params import param_int
+from fulian.core.params import param_choice, param_int
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
 
 from . import exports
 from .drafts import access_consultation_by_id
 from .models import Addressee, ConsultationState, ProposalKind
-from .views_proposals import outcome_param, param_choice
+from .views_proposals import outcome_param
 
 
 def _unit(request):

@@ -7,14 +7,13 @@ consultations.inquiries'."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.core.errors import Conflict
-from fulian.core.paging import count_capped
+from fulian.core.paging import page_of
 from fulian.core.params import param_int
 from fulian.core.policy import Action, may_act_for_unit, may_issue_work
 from fulian.dispatch.models import RecipientState
@@ -31,14 +30,6 @@ ANSWERS_PER_PAGE = 50
 WAITING_SHOWN = 200
 
 
-def page_of(request, rows, per_page: int, *, name: str = "page") -> Page:
-    """A page of `rows` counted at most to core.paging's cap; ?page= checked (a bad one is 400)."""
-    count, _more = count_capped(rows)
-    number = param_int(request.GET, name, default=1, lo=1, hi=10**6)
-    number = min(number, max(1, (count + per_page - 1) // per_page))
-    paginator = Paginator(rows, per_page)
-    paginator.count = count
-    return Page(list(rows[(number - 1) * per_page: number * per_page]), number, paginator)
 
 
 def inquiry_send_once(*, client_token: str | None, actor, **kwargs) -> tuple[Inquiry, bool]:

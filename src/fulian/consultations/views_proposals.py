@@ -8,7 +8,7 @@ consultations.proposals'."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 from fulian.core.context import client_ip
 from fulian.core.errors import Conflict
 from fulian.core.figures import RATE, figure_get
+from fulian.core.paging import page_of
+from fulian.core.params import param_choice
 from fulian.core.policy import Action, allows
 from fulian.core.ratelimit import rate_hit
 from fulian.orgs.models import SourceStatus
@@ -26,7 +28,6 @@ from fulian.orgs.selectors import unit_home_for
 from . import proposals
 from .forms_work import EvidenceFormSet, ProposalForm, ProposalReplyForm
 from .models import Addressee, Proposal, ProposalKind, ProposalOutcome
-from .views_inquiries import page_of
 
 PER_PAGE = 30
 PUBLIC_PER_PAGE = 20
@@ -34,13 +35,6 @@ WAITING = "waiting"  # the list's word for outcome "" (no reply yet)
 PAGE_LIMIT = "consult-page"  # the portal consultation pages' budget per address (views_public)
 
 
-def param_choice(data, name: str, choices, *, default: str = "") -> str:
-    raw = (data.get(name) or "").strip()
-    if not raw:
-        return default
-    if raw not in choices:
-        raise BadRequest(f"parameter {name!r} is not one of the choices")
-    return raw
 
 
 def outcome_param(data) -> str | None:

@@ -21,3 +21,13 @@ def param_int(data, name: str, *, default=None, lo: int = 0, hi: int = MAX_ID):
     if not is_ascii_digits(raw) or len(raw) > 19 or not lo <= int(raw) <= hi:
         raise BadRequest(f"parameter {name!r} must be a whole number from {lo} to {hi}")
     return int(raw)
+
+
+def param_choice(data, name: str, choices, *, default: str = "") -> str:
+    """A query parameter that must be one of `choices` (empty: `default`); anything else is a 400."""
+    raw = (data.get(name) or "").strip()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise BadRequest(f"parameter {name!r} is not one of the choices")
+    return raw

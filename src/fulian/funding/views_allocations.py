@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from fulian.core.paging import page_of
 from fulian.core.params import param_int
 from fulian.core.policy import Action, OutOfScope, allows, may_allocate_funds, may_keep_funds
 from fulian.orgs.models import Level
@@ -29,7 +30,7 @@ from .forms_allocations import AllocationForm, PayForm, PopulationForm
 from .models import Basis
 from .population import population_clean, population_set, populations_of, units_to_enter, year_range
 from .split import to_fen, to_yuan
-from .views_common import ancestors_in_scope, errors_to_form, page_of, param_year, percent
+from .views_common import ancestors_in_scope, errors_to_form, param_year, percent
 
 TOP_ROWS = 200  # a plan to 54,000 villages shows its top units, not every row
 SHARES_PER_PAGE = 100

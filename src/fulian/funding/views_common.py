@@ -2,11 +2,8 @@
 cap, percentages as a cadre reads them, the units above her page she may open, and a service's refusal put on the
 field it is about."""
 
-from django.core.exceptions import BadRequest
-from django.core.paginator import Page, Paginator
 from django.utils import timezone
 
-from fulian.core.paging import count_capped
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 from fulian.orgs.selectors import unit_ancestors
@@ -29,23 +26,8 @@ def param_year(data, *, name: str = "year") -> int:
     return param_int(data, name, default=today.year, lo=OLDEST_YEAR, hi=today.year + 1)
 
 
-def param_choice(data, name: str, choices, *, default: str = "") -> str:
-    raw = (data.get(name) or "").strip()
-    if not raw:
-        return default
-    if raw not in choices:
-        raise BadRequest(f"parameter {name!r} is not one of the choices")
-    return raw
 
 
-def page_of(request, rows, per_page: int) -> Page:
-    """A page of `rows` counted at most to core.paging's cap (a province has a great many); ?page= checked."""
-    count, _more = count_capped(rows)
-    number = param_int(request.GET, "page", default=1, lo=1, hi=10**6)
-    number = min(number, max(1, (count + per_page - 1) // per_page))
-    paginator = Paginator(rows, per_page)
-    paginator.count = count
-    return Page(list(rows[(number - 1) * per_page: number * per_page]), number, paginator)
 
 
 def percent(value, places: int = 1) -> str:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fulian.core.errors import Conflict
+from fulian.core.paging import page_of
+from fulian.core.params import param_choice
 from fulian.core.policy import Action, may_keep_funds
 from fulian.orgs.models import Level
 from fulian.orgs.selectors import access_unit_by_id
@@ -24,7 +26,7 @@ from . import ledger
 from .forms_ledger import ConfirmForm, CorrectForm, DisbursementForm, ExpenseForm, ReceiptForm
 from .models import EntryKind
 from .population import year_range
-from .views_common import ancestors_in_scope, errors_to_form, page_of, param_choice, param_year
+from .views_common import ancestors_in_scope, errors_to_form, param_year
 
 PER_PAGE = 30
 

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from fulian.core.paging import page_of
 from fulian.core.policy import Action, allows, may_allocate_funds, may_keep_funds
 from fulian.orgs.models import Level
 from fulian.orgs.selectors import access_unit_by_id, unit_home_for
@@ -16,7 +17,7 @@ from . import ledger, selectors
 from .forms_allocations import PayForm
 from .forms_ledger import ConfirmForm
 from .population import year_range
-from .views_common import ancestors_in_scope, page_of, param_year, percent
+from .views_common import ancestors_in_scope, param_year, percent
 
 ROWS = 50
 VILLAGES_PER_PAGE = 50
