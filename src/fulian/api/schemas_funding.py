@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import StrictFloat
 
 from fulian.funding.models import Basis, EntryKind, LinkKind, Purpose, Source
 
@@ -17,9 +18,9 @@ Id = Annotated[int, Field(ge=1, le=2**53)]
 Token = Field(None, max_length=64, description="the same token again returns the first record (a double submit)")
 Year = Annotated[int, Field(ge=2000, le=2100)]
 # a string is read exactly; a number is read as written (its shortest repr); either way at most two decimals
-MoneyIn = Annotated[str, Field(max_length=30)] | float
+MoneyIn = Annotated[str, Field(max_length=30)] | StrictFloat  # strict: `true` is not 1 yuan
 Money = Annotated[str, Field(description="yuan with two decimals, e.g. \"1234.50\"", examples=["1234.50"])]
-PercentIn = Annotated[str, Field(max_length=10)] | float
+PercentIn = Annotated[str, Field(max_length=10)] | StrictFloat
 
 
 class FundingUnitRefOut(Schema):

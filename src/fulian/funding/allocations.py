@@ -59,10 +59,10 @@ def amount_clean(value, *, label: str, allow_zero: bool = False) -> Decimal:
         raise ValidationError(_("%(label)s要是数字(元，最多两位小数)。") % {"label": label}, code="amount_number")
     if number < 0 or (number == 0 and not allow_zero):
         raise ValidationError(_("%(label)s要大于零。") % {"label": label}, code="amount_negative")
+    if number >= MAX_AMOUNT:  # before quantize: a number of more digits than the context's precision raises there
+        raise ValidationError(_("%(label)s太大了。") % {"label": label}, code="amount_too_big")
     if number != number.quantize(Decimal("0.01")):
         raise ValidationError(_("%(label)s最多精确到分(两位小数)。") % {"label": label}, code="amount_precision")
-    if number >= MAX_AMOUNT:
-        raise ValidationError(_("%(label)s太大了。") % {"label": label}, code="amount_too_big")
     return number.quantize(Decimal("0.01"))
 
 
