@@ -209,7 +209,7 @@ def funding_to_confirm(request, unit_id: int):
 def funding_disbursement_confirm(request, funding_disbursement_id: int, payload: FundingConfirmIn):
     """确认到账: the receiving unit says the money passed on to it arrived; the receipt takes the disbursement's
     amount. Twice is 409."""
-    disbursement = ledger.access_disbursement_by_id(request.auth, funding_disbursement_id)
+    disbursement = ledger.access_disbursement_by_id(request.auth, funding_disbursement_id, need=Action.EDIT)
     receipt = ledger.receipt_confirm(actor=request.auth, disbursement=disbursement, on_date=payload.on_date,
                                      note=payload.note)
     return Status(201, entry_out(ledger.access_entry_by_id(request.auth, receipt.pk)))

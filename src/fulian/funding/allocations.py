@@ -18,6 +18,7 @@ dispatch of kind "funding" to the units at its target level) in one transaction.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -46,12 +47,24 @@ MAX_AMOUNT = Decimal("100000000000")  # 1,000 亿元: more than any federation's
 PER_HEAD_BASES = (Basis.WOMEN, Basis.POPULATION)
 
 
+# what a number may look like when typed: ASCII digits only (Decimal would also take "1_000" and other scripts'
+# digits, which core.params refuses everywhere else), an optional sign, point and exponent
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _typed_number(text) -> Decimal:
+    text = str(text).strip()
+    if not NUMBER.fullmatch(text):
+        raise InvalidOperation(text)
+    return Decimal(text)
+
+
 def amount_clean(value, *, label: str, allow_zero: bool = False) -> Decimal:
     """A money amount as typed: exact decimal yuan, at most two places (fen), not negative, below MAX_AMOUNT."""
     if isinstance(value, float):
         value = repr(value)
     try:
-        number = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+        number = _typed_number(str(value).strip().replace(",", "").replace("，", ""))
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationError(_("%(label)s要是数字(元，最多两位小数)。") % {"label": label},
                               code="amount_number") from None
@@ -68,7 +81,7 @@ def amount_clean(value, *, label: str, allow_zero: bool = False) -> Decimal:
 
 def _percent(value, label: str) -> Decimal:
     try:
-        number = Decimal(str(value).strip().rstrip("%"))
+        number = _typed_number(str(value).strip().rstrip("%"))
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationError(_("%(label)s要是0到100之间的数。") % {"label": label}, code="percent") from None
     if not number.is_finite() or not 0 <= number < 100 or number != number.quantize(Decimal("0.01")):
@@ -114,7 +127,7 @@ def rule_clean(unit: Unit, *, basis: str, target_level=None, per_village=None, f
         rule.floor_per_village = amount_clean(floor_per_village, label=_("每村保底"), allow_zero=True)
     if care_weight not in (None, ""):
         try:
-            weight = Decimal(str(care_weight).strip())
+            weight = _typed_number(care_weight)
         except (InvalidOperation, ValueError):
             weight = Decimal(-1)
         if not weight.is_finite() or not 0 <= weight <= 100 or weight != weight.quantize(Decimal("0.01")):

@@ -35,7 +35,7 @@ def _values(unit, keys):
 @pytest.mark.django_db
 @pytest.mark.parametrize("amount, message", [
     ("-5.00", "要大于零"), ("0", "要大于零"), ("12.345", "最多精确到分"), ("abc", "要是数字"), ("NaN", "要是数字"),
-    ("1e20", "太大"), (12.345, "最多精确到分"),
+    ("1e20", "太大"), (12.345, "最多精确到分"), ("1_000", "要是数字"), ("١٢٣", "要是数字"), ("１２３", "要是数字"),
 ])
 def test_a_bad_amount_is_refused_with_a_clear_message(unit, county_chair, amount, message):
     with pytest.raises(ValidationError) as refused:
