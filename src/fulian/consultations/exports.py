@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fulian.core.excel import export_download
 from fulian.core.figures import RATE, figure_get
@@ -131,8 +132,9 @@ def comments_export(*, actor, unit: Unit | None = None, consultation=None):
 # --- proposals ---------------------------------------------------------------------------------------------------
 
 def proposals_titles() -> list[str]:
-    return [_("编号"), _("提出单位"), _("单位代码"), _("类型"), _("提交对象"), _("具体机关"), _("题目"),
-            _("提交日期"), _("内容"), _("数据依据"), _("办理结果"), _("答复日期"), _("答复"), _("公开")]
+    return [_("编号"), _("提出单位"), _("单位代码"), _("类型"), _("提交对象"), _("具体机关"),
+            pgettext("proposal", "题目"), _("提交日期"), _("内容"), _("数据依据"), _("办理结果"), _("答复日期"),
+            _("答复"), _("公开")]
 
 
 def evidence_summary(evidence) -> str:

@@ -7,6 +7,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fulian.core.figures import figures_defined
 from fulian.core.forms import DateInput
@@ -103,7 +104,7 @@ class ProposalForm(_WithToken):
     addressee = forms.ChoiceField(label=_("提交对象"), choices=Addressee.choices)
     addressee_name = forms.CharField(label=_("具体机关(可不填)"), max_length=100, required=False,
                                      widget=forms.TextInput(attrs={"placeholder": _("如：正定县人大常委会")}))
-    subject = forms.CharField(label=_("题目"), max_length=150)
+    subject = forms.CharField(label=pgettext_lazy("proposal", "题目"), max_length=150)
     submitted_on = forms.DateField(label=_("提交日期"), widget=DateInput)
     text = forms.CharField(label=_("内容"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
 

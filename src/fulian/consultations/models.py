@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DraftKind(models.TextChoices):
@@ -179,7 +180,7 @@ class Inquiry(models.Model):
 
 
 class Stance(models.TextChoices):
-    AGREE = "agree", _("同意")
+    AGREE = "agree", pgettext_lazy("stance", "同意")
     AGREE_WITH_CHANGES = "changes", _("原则同意，有修改意见")
     DISAGREE = "disagree", _("不同意")
     NO_VIEW = "none", _("无意见")
@@ -230,7 +231,7 @@ class Proposal(models.Model):
     kind = models.CharField(_("类型"), max_length=14, choices=ProposalKind.choices)
     addressee = models.CharField(_("提交对象"), max_length=10, choices=Addressee.choices)
     addressee_name = models.CharField(_("具体机关"), max_length=100, blank=True)
-    subject = models.CharField(_("题目"), max_length=150)
+    subject = models.CharField(pgettext_lazy("proposal", "题目"), max_length=150)
     submitted_on = models.DateField(_("提交日期"))
     text = models.TextField(_("内容"))
     # [{"figure", "label", "unit_id", "unit", "start", "end", "value"}]: registry figures, counts only

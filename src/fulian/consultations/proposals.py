@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fulian.core.audit import audit_record
 from fulian.core.errors import Conflict
@@ -101,7 +102,7 @@ def proposal_create(*, actor, unit: Unit, kind: str, addressee: str, subject: st
             proposal = Proposal.objects.create(
                 unit=unit, unit_path=unit.path, kind=kind, addressee=addressee,
                 addressee_name=text_clean(addressee_name, _("具体机关"), 100, required=False),
-                subject=text_clean(subject, _("题目"), 150), submitted_on=submitted_on,
+                subject=text_clean(subject, pgettext("proposal", "题目"), 150), submitted_on=submitted_on,
                 text=text_clean(text, _("内容"), 20000),
                 evidence=rows, consultation=consultation, created_by=actor, created_at=now,
                 client_token=client_token or None)
