@@ -81,6 +81,18 @@ def _idempotent(client_token: str | None, unit: Unit) -> Entry | None:
     return Entry.objects.filter(client_token=client_token, unit=unit).first() if client_token else None
 
 
+def _typed_line(actor, unit: Unit, *, on_date, amount, client_token, now) -> tuple[Entry | None, Decimal | None]:
+    """What every hand-typed line checks first: her unit's ledger, the same request again (the line it posted,
+    returned as it is), the date, the amount. Returns (the line posted before, None) or (None, the clean amount)."""
+    if not may_keep_funds(actor, unit.path):
+        raise OutOfScope("not her unit's ledger")
+    done = _idempotent(client_token, unit)
+    if done is not None:
+        return done, None
+    _check_date(on_date, timezone.localdate(now))
+    return None, amount_clean(amount, label=_("金额"))
+
+
 def _post(*, actor, entry: Entry, now, changes: dict, after=None) -> Entry:
     try:
         with write_path():
@@ -117,13 +129,9 @@ def receipt_post(*, actor, unit: Unit, on_date: dt.date, amount, source: str, pa
     """Money received, typed at the receiving unit. From the federation above (`source` parent) the payer is the
     parent unit, and `share` the allocated share it pays, if any."""
     now = now or timezone.now()
-    if not may_keep_funds(actor, unit.path):
-        raise OutOfScope("not her unit's ledger")
-    done = _idempotent(client_token, unit)
+    done, amount = _typed_line(actor, unit, on_date=on_date, amount=amount, client_token=client_token, now=now)
     if done is not None:
         return done
-    _check_date(on_date, timezone.localdate(now))
-    amount = amount_clean(amount, label=_("金额"))
     if source not in Source.values:
         raise ValidationError(_("请选择经费来源。"), code="source")
     entry = _base(unit, kind=EntryKind.RECEIPT, on_date=on_date, amount=amount, actor=actor, now=now, note=note,
@@ -168,13 +176,9 @@ def disbursement_post(*, actor, unit: Unit, to_unit: Unit, on_date: dt.date, amo
                       share: Share | None = None, client_token: str | None = None, now=None) -> Entry:
     """Money passed on to a unit below (for one of its shares, or not)."""
     now = now or timezone.now()
-    if not may_keep_funds(actor, unit.path):
-        raise OutOfScope("not her unit's ledger")
-    done = _idempotent(client_token, unit)
+    done, amount = _typed_line(actor, unit, on_date=on_date, amount=amount, client_token=client_token, now=now)
     if done is not None:
         return done
-    _check_date(on_date, timezone.localdate(now))
-    amount = amount_clean(amount, label=_("金额"))
     if not to_unit.path.startswith(unit.path) or to_unit.pk == unit.pk:
         raise ValidationError(_("只能拨付给本单位以下的单位。"), code="to_unit")
     if share is not None:
@@ -291,13 +295,9 @@ def expense_post(*, actor, unit: Unit, on_date: dt.date, amount, purpose: str, n
                  link_kind: str = "", link_id=None, client_token: str | None = None, now=None) -> Entry:
     """Money spent. A receipt file (pdf or a photo, checked by its first bytes) and a link are optional."""
     now = now or timezone.now()
-    if not may_keep_funds(actor, unit.path):
-        raise OutOfScope("not her unit's ledger")
-    done = _idempotent(client_token, unit)
+    done, amount = _typed_line(actor, unit, on_date=on_date, amount=amount, client_token=client_token, now=now)
     if done is not None:
         return done
-    _check_date(on_date, timezone.localdate(now))
-    amount = amount_clean(amount, label=_("金额"))
     if purpose not in Purpose.values:
         raise ValidationError(_("请选择支出用途。"), code="purpose")
     note = (note or "").strip()
