@@ -161,7 +161,8 @@ def test_a_late_part_is_chased_once_a_day_with_a_link_that_opens_the_campaign(ca
                                                                              unit):
     from fulian.core.models import Outbox
 
-    late = timezone.now() + dt.timedelta(days=26)
+    # 10 a.m. local, 26 days on: an hour later is the same day whatever time the suite runs (at 23:xx it was not)
+    late = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=26), dt.time(10, 0)))
     assert campaigns.campaigns_chase(now=late) == {"chased": 2, "overdue": 2}
     assert campaigns.campaigns_chase(now=late + dt.timedelta(hours=1))["chased"] == 0
     link = Outbox.objects.filter(user=county_chair).get().link
