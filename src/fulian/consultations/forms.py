@@ -5,9 +5,11 @@ consultations.drafts' and consultations.comments'."""
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fulian.core.forms import DateInput
+from fulian.core.forms import errors_to_form as core_errors_to_form
 
 from .comments import MAX_COMMENT
 from .drafts import MAX_SECTION_TEXT, MAX_SECTIONS
@@ -27,15 +29,14 @@ SECTION_CODES = {"no_sections", "section_text", "too_many_sections"}
 def errors_to_form(form, exc, *, sections=None) -> None:
     """A service's ValidationError on the field its code names (when the form has it), the sections' on the rows,
     else above the form."""
-    if hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for error in exc.error_list:
-        if sections is not None and error.code in SECTION_CODES:
-            sections.section_errors.append(error.message % (error.params or {}))
-            continue
-        field = FIELD_OF_CODE.get(error.code)
-        form.add_error(field if field in form.fields else None, error)
+    if sections is not None and not hasattr(exc, "error_dict"):
+        rows = [e for e in exc.error_list if e.code in SECTION_CODES]
+        sections.section_errors += [e.message % (e.params or {}) for e in rows]
+        rest = [e for e in exc.error_list if e.code not in SECTION_CODES]
+        if not rest:
+            return
+        exc = ValidationError(rest)
+    core_errors_to_form(form, exc, FIELD_OF_CODE)
 
 
 class ConsultationForm(forms.Form):

@@ -7,6 +7,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.forms import errors_to_form as core_errors_to_form
+
 from .comments import MAX_COMMENT
 from .forms import section_choices
 
@@ -44,9 +46,4 @@ class CommentForm(forms.Form):
 
 
 def errors_to_form(form, exc) -> None:
-    if hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for error in exc.error_list:
-        field = FIELD_OF_CODE.get(error.code)
-        form.add_error(field if field in form.fields else None, error)
+    core_errors_to_form(form, exc, FIELD_OF_CODE)

@@ -25,3 +25,14 @@ class RatingSelect(forms.RadioSelect):
         context = super().get_context(name, value, attrs)
         context["widget"].update({"low": self.low, "high": self.high})
         return context
+
+
+def errors_to_form(form, exc, field_of_code: dict) -> None:
+    """A service's ValidationError on the field its code names in `field_of_code` (when the form has that field),
+    else above the form, so she sees what to change beside what she typed."""
+    if hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for error in exc.error_list:
+        field = field_of_code.get(error.code)
+        form.add_error(field if field in form.fields else None, error)

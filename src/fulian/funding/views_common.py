@@ -4,6 +4,7 @@ field it is about."""
 
 from django.utils import timezone
 
+from fulian.core.forms import errors_to_form as core_errors_to_form
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows
 from fulian.orgs.selectors import unit_ancestors
@@ -44,9 +45,4 @@ def ancestors_in_scope(user, unit) -> list:
 
 def errors_to_form(form, exc) -> None:
     """A service's ValidationError on the field its code names (when the form has it), else above the form."""
-    if hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for error in exc.error_list:
-        field = FIELD_OF_CODE.get(error.code)
-        form.add_error(field if field in form.fields else None, error)
+    core_errors_to_form(form, exc, FIELD_OF_CODE)
