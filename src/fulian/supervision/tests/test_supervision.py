@@ -58,7 +58,8 @@ def test_the_county_closes_one_the_other_goes_late_and_is_chased_once_a_day(team
     with pytest.raises(Conflict):
         services.rectification_close(actor=county_chair, recipient=first, note="again")
 
-    late = timezone.now() + dt.timedelta(days=6)
+    # 10 a.m. local, six days on: half an hour later is the same day whenever the suite runs (at 23:3x it was not)
+    late = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=6), dt.time(10, 0)))
     assert services.rectifications_chase(now=late) == {"chased": 1, "overdue": 1}
     assert services.rectifications_chase(now=late + dt.timedelta(minutes=30)) == {"chased": 0, "overdue": 0}
     notices = Outbox.objects.filter(user=county_chair, subject__startswith="已逾期")
