@@ -49,4 +49,4 @@ def test_a_village_cadre_submits_a_practice_with_a_photo_on_her_phone(server, tm
         phone.goto(f"{server}/practices/")
         assert "妇女议事会每月一议" in phone.locator("#practices").inner_text()
         phone.get_by_role("link", name="妇女议事会每月一议").click()
-        assert phone.locator("#decide").is_visible()
+        phone.wait_for_selector("#decide", state="visible")
