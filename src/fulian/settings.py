@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # its bundled Swagger UI (static files, no CDN, no inline script)
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "fulian.core.apps.CoreConfig",
@@ -113,7 +116,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): her second factor passed this session
     "fulian.core.middleware.RequestContextMiddleware",
+    "fulian.accounts.middleware.SessionControlMiddleware",  # her sessions list, ended sessions, concurrent limit
+    "fulian.accounts.middleware.SecondFactorMiddleware",  # enrolment/verification and forced password change first
     "fulian.core.burden.EntryTimeMiddleware",  # the burden meter: minutes from a form's render to its accepted save
     "django.contrib.messages.middleware.MessageMiddleware",
     "fulian.portal.middleware.WomanAccountMiddleware",
@@ -211,6 +217,18 @@ OUTBOX_SENDERS = {
     "weibo": env("OUTBOX_WEIBO_SENDER", "fulian.core.outbox.send_logged"),
     "app": env("OUTBOX_APP_SENDER", "fulian.core.outbox.send_logged"),
 }
+# Real SMS providers (core.sms): SMS_PROVIDER = log (development stand-in) | aliyun | tencent; keys come from
+# SMS_ACCESS_KEY_ID / SMS_ACCESS_KEY_SECRET (or their _FILE); one template id per message kind.
+SMS_PROVIDER = envchoice("SMS_PROVIDER", "log", ("log", "aliyun", "tencent"))
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", "")
+SMS_ACCESS_KEY_ID = env("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = env("SMS_ACCESS_KEY_SECRET", "")
+SMS_SDK_APP_ID = env("SMS_SDK_APP_ID", "")  # Tencent Cloud's SmsSdkAppId
+SMS_REGION = env("SMS_REGION", "")
+SMS_ENDPOINT = env("SMS_ENDPOINT", "")  # only to point the SDK at a stand-in server in tests
+SMS_TEMPLATE_CODE = env("SMS_TEMPLATE_CODE", "")  # one-time codes and second factors: a template with one {code}
+SMS_TEMPLATE_NOTICE = env("SMS_TEMPLATE_NOTICE", "")  # notifications: a template with one text parameter
+
 # Survivor-safe help pages: where the quick-exit button goes, and how many requests an address may file.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", "https://www.weather.com.cn/")
 HELP_REQUESTS_PER_HOUR = envint("HELP_REQUESTS_PER_HOUR", "5")
@@ -290,6 +308,23 @@ PASSWORD_HISTORY = envint("PASSWORD_HISTORY", "5")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Level-3 controls (等保 2.0 三级). Second factor: required for system administrators and for chairs and
+# vice-chairs at county level and above (accounts.twofactor), optional for everyone else; a factor locks after
+# SECOND_FACTOR_ATTEMPTS wrong codes until a recovery code or a chair above resets it.
+SECOND_FACTOR_REQUIRED = envbool("SECOND_FACTOR_REQUIRED", "true")
+SECOND_FACTOR_ATTEMPTS = envint("SECOND_FACTOR_ATTEMPTS", "5", low=1)
+SECOND_FACTOR_RECOVERY_CODES = envint("SECOND_FACTOR_RECOVERY_CODES", "10", low=1)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "网上妇女之家")
+# Passwords: the initial password a chair sets must be changed at first sign-in; expiry is off by default
+# (0 days; 等保 assessors accept no expiry with a second factor, NIST SP 800-63B advises against forced expiry).
+PASSWORD_EXPIRY_DAYS = envint("PASSWORD_EXPIRY_DAYS", "0", low=0)
+# Sessions: a cadre may be signed in on at most this many devices at once (the oldest session ends); 0 = no limit.
+SESSIONS_PER_ACCOUNT = envint("SESSIONS_PER_ACCOUNT", "3", low=0)
+# Tamper-evident audit: `audit_seal` (every minute) chains committed rows; `audit_archive` moves sealed rows older
+# than AUDIT_RETENTION_DAYS (at least 180) to compressed, hashed files in AUDIT_ARCHIVE_DIR.
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", "365", low=180)
+AUDIT_ARCHIVE_DIR = Path(env("AUDIT_ARCHIVE_DIR", str(DATA_DIR / "audit-archive")))
 
 # Lockout: after AXES_FAILURE_LIMIT failed logins for one username from one address, the pair is
 # locked for AXES_COOLOFF_MINUTES; a system administrator can unlock earlier (`axes_reset`).
