@@ -192,6 +192,59 @@ def may_change_own_standing(actor, account) -> bool:
     return actor.pk != account.pk
 
 
+def needs_second_factor(user) -> bool:
+    """A second factor is required of system administrators (and superusers) and of chairs and vice-chairs at county
+    level and above (levels 1–3); anyone else may enrol one. SECOND_FACTOR_REQUIRED=false turns the duty off."""
+    from django.conf import settings
+
+    if not _active(user) or not settings.SECOND_FACTOR_REQUIRED:
+        return False
+    if getattr(user, "is_superuser", False) or Role.SYSADMIN in (user.roles or []):
+        return True
+    unit = getattr(user, "unit", None)
+    return has_leader_role(user) and unit is not None and unit.level <= 3
+
+
+def _strictly_above(actor, account) -> bool:
+    unit, theirs = getattr(actor, "unit", None), getattr(account, "unit", None)
+    return unit is not None and theirs is not None and theirs.path.startswith(unit.path) and theirs.path != unit.path
+
+
+def may_reset_second_factor(actor, account) -> bool:
+    """A chair above her resets her second factor (a lost phone): a chair of her unit for a cadre without a leader or
+    administrator role there, a chair of a unit strictly above for a leader or administrator. Never herself."""
+    if not _active(actor) or account is None or actor.pk == account.pk or account.unit is None:
+        return False
+    if Role.CHAIR not in (actor.roles or []) or not is_leader_of(actor, account.unit.path):
+        return False
+    senior = bool((LEADER_ROLES | {Role.SYSADMIN}) & set(account.roles or [])) or account.is_superuser
+    return _strictly_above(actor, account) or not senior
+
+
+def may_end_sessions_of(actor, account) -> bool:
+    """She ends her own sessions; an account manager of her unit or above (a chair, a system administrator) ends a
+    cadre's sessions (a lost phone, a departure) — a superuser's only another superuser."""
+    if not _active(actor) or account is None:
+        return False
+    if actor.pk == account.pk:
+        return True
+    if account.is_superuser and not actor.is_superuser:
+        return False
+    return account.unit is not None and allows(actor, Action.MANAGE_ACCOUNTS, account.unit.path)
+
+
+def audit_scope_q(user, *, field: str = "unit_path") -> Q:
+    """The audit rows she may search: a chair or vice-chair the rows of the units she leads, a system administrator
+    those of her unit's subtree, a superuser every row (rows without a unit only to her)."""
+    if not _active(user):
+        return _NOTHING
+    if user.is_superuser:
+        return Q()
+    if Role.SYSADMIN in (user.roles or []) and user.unit is not None:
+        return subtree_q(user.unit.path, field)
+    return leader_scope_q(user, field=field)
+
+
 def home_unit_path(user) -> str | None:
     """Where her work starts: her unit's path; '' for a superuser without a unit (everywhere); None for nobody."""
     return scope_path(user)
