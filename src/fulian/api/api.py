@@ -11,6 +11,7 @@ from fulian.core.errors import Conflict
 from .auth import TokenAuth, session_auth
 from .openapi import TAGS, FulianAPI, validation_error_out
 from .routers_accounts import router as accounts_router
+from .routers_audit import router as audit_router
 from .routers_activities import router as activities_router
 from .routers_activities_checkin import public_router as checkin_public_router
 from .routers_activities_checkin import router as checkin_router
@@ -52,6 +53,7 @@ from .routers_people import router as people_router
 from .routers_portal import public_router as portal_public_router
 from .routers_portal import router as portal_router
 from .routers_practices import router as practices_router
+from .routers_security import router as security_router
 from .routers_supervision import router as supervision_router
 from .routers_work import router as work_router
 from .schemas import MeOut
@@ -177,3 +179,5 @@ api.add_router("/", funding_exchange_router)
 api.add_router("/", consultations_router)
 api.add_router("/", consultations_work_router)
 api.add_router("/", consultations_public_router)
+api.add_router("/", security_router)
+api.add_router("/", audit_router)

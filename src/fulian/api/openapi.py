@@ -42,6 +42,9 @@ TAGS = [
                       "(先审后发), outcomes per section and the final text; 征求基层意见 down the tree with the "
                       "tally and summary; 提案建议 to 人大, 政府 and 政协 with evidence from the registry's "
                       "figures and the reply; Excel exports"),
+    ("security", "账号安全 — second factor (TOTP app or SMS code, recovery codes), her sessions and ending them, a "
+                 "chair's reset of a cadre's second factor and sessions"),
+    ("audit", "操作审计 — the audit trail and read log of the units you lead, searched; the seal chain's state"),
     ("public", "公开 — for the app and mini-program, without a cadre account"),
 ]
 

@@ -1,0 +1,3 @@
+"""Skeleton (issue 21)."""
+
+urlpatterns = []
