@@ -205,6 +205,10 @@ if TASKS_BACKEND == "rq":
 # SECRET_KEY in development; set them (or their _FILE) in production and keep them out of the database.
 FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS", "")
 ID_HASH_KEY = env("ID_HASH_KEY", "")
+# The cipher of sealed fields (core.crypto): fernet (AES-128-CBC + HMAC) today; sm4 for 密评 (SM4 keys, base64 of 16
+# bytes, comma-separated, newest first). Rotation: put the new key first, run `manage.py keys_rotate`.
+FIELD_CIPHER = envchoice("FIELD_CIPHER", "fernet", ("fernet", "sm4"))
+SM4_KEYS = envlist("SM4_KEYS", "")
 if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and ID_HASH_KEY):
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and ID_HASH_KEY must be set when FULIAN_ENV=production")
 
