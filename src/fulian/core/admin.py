@@ -1,11 +1,11 @@
 """Data maintenance in the admin, held to the same rules as the pages: every list, every choice of a related
 record and every save is scoped to the administrator's subtree, settings that apply to every unit change only at
-the top (MANAGE_SETTINGS), and every save or delete writes a project audit row."""
+the top (MANAGE_SETTINGS), and every save or delete writes a project audit row (core.admin_site.AuditedAdmin,
+mixed into every model admin the site registers)."""
 
 from django.conf import settings
 from django.contrib import admin
 
-from .audit import audit_record
 from .models import AuditEvent, Holiday, Outbox, ReadLog
 from .policy import Action, actions_of, scope_q
 
@@ -67,20 +67,6 @@ class MaintenanceAdmin(admin.ModelAdmin):
         if field is not None:
             kwargs["queryset"] = db_field.related_model._default_manager.filter(scope_q(request.user, field=field))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        changes = {name: str(form.cleaned_data.get(name))[:200] for name in form.changed_data}
-        audit_record(actor=request.user, action="admin.change" if change else "admin.add", obj=obj, changes=changes)
-
-    def delete_model(self, request, obj):
-        audit_record(actor=request.user, action="admin.delete", obj=obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            audit_record(actor=request.user, action="admin.delete", obj=obj)
-        super().delete_queryset(request, queryset)
 
 
 class ReadOnlyAdmin(MaintenanceAdmin):
