@@ -329,6 +329,8 @@ SESSIONS_PER_ACCOUNT = envint("SESSIONS_PER_ACCOUNT", "3", low=0)
 # than AUDIT_RETENTION_DAYS (at least 180) to compressed, hashed files in AUDIT_ARCHIVE_DIR.
 AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", "365", low=180)
 AUDIT_ARCHIVE_DIR = Path(env("AUDIT_ARCHIVE_DIR", str(DATA_DIR / "audit-archive")))
+AUDIT_SEAL_KEY = env("AUDIT_SEAL_KEY", "")  # keys the chain's links; derived from SECRET_KEY when unset
+AUDIT_SEAL_BATCH = envint("AUDIT_SEAL_BATCH", "20000", low=100)  # rows at most in one link (a backlog: several)
 
 # Lockout: after AXES_FAILURE_LIMIT failed logins for one username from one address, the pair is
 # locked for AXES_COOLOFF_MINUTES; a system administrator can unlock earlier (`axes_reset`).

@@ -243,3 +243,53 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.name}"
+
+
+class AuditSeal(models.Model):
+    """One link of the tamper-evident audit chain (core.sealing): the audit and read-log rows with ids in
+    (audit_from, audit_to] and (read_from, read_to], hashed row by row, the whole keyed with the previous link's hash.
+    Written only by the sealer, append-only like the rows it seals (migration 0015)."""
+
+    number = models.PositiveBigIntegerField(unique=True)  # 1, 2, 3 …: two sealers at once cannot fork the chain
+    sealed_at = models.DateTimeField(db_index=True)
+    audit_from = models.BigIntegerField()
+    audit_to = models.BigIntegerField()
+    read_from = models.BigIntegerField()
+    read_to = models.BigIntegerField()
+    audit_count = models.PositiveIntegerField()
+    read_count = models.PositiveIntegerField()
+    # per row, in id order (audit rows, then read rows): 8-byte id and the first 8 bytes of its SHA-256
+    row_hashes = models.BinaryField()
+    rows_digest = models.CharField(max_length=64)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)  # HMAC-SHA256 (AUDIT_SEAL_KEY) of the previous hash and this link
+    # what the next link may seal: the ids visible when this one was made, and the database clock then; they are
+    # sealed once every transaction open at that moment has ended (nothing below them can still commit)
+    horizon_audit = models.BigIntegerField()
+    horizon_read = models.BigIntegerField()
+    horizon_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"#{self.number} {self.hash[:12]}"
+
+
+class AuditArchive(models.Model):
+    """Sealed audit and read-log rows older than the retention, moved to a compressed file whose SHA-256 is kept
+    here (core.sealing.audit_archive); the seals stay, so the chain still verifies across the gap."""
+
+    created_at = models.DateTimeField()
+    file_name = models.CharField(max_length=200, unique=True)
+    sha256 = models.CharField(max_length=64)
+    seal_from = models.PositiveBigIntegerField()  # the first and last seal whose rows the file holds
+    seal_to = models.PositiveBigIntegerField()
+    audit_count = models.PositiveIntegerField()
+    read_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["seal_from"]
+
+    def __str__(self):
+        return self.file_name

@@ -1,0 +1,35 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from fulian.core.sealing import seal_verify
+
+
+class Command(BaseCommand):
+    help = ("Verify the audit chain from its first link: each link's hash, the links between them and every sealed "
+            "row; names the first broken link and row. --archives also checks the archive files; --digest FILE "
+            "checks links against daily digests kept off-site (JSON from audit_digest, one or many). Exit status 1 "
+            "when broken.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--archives", action="store_true")
+        parser.add_argument("--digest", action="append", default=[], metavar="FILE")
+
+    def handle(self, *args, archives, digest, **options):
+        digests = []
+        for name in digest:
+            try:
+                with open(name, encoding="utf-8") as file:
+                    loaded = json.load(file)
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"cannot read digest {name}: {exc}") from exc
+            digests += [d for d in (loaded if isinstance(loaded, list) else [loaded]) if d.get("number")]
+        verdict = seal_verify(archives=archives, digests=digests)
+        if verdict.ok:
+            self.stdout.write(f"audit chain intact: {verdict.links} link(s), {verdict.rows} row(s) checked, "
+                              f"{verdict.archived_links} link(s) archived")
+            return
+        where = f", row {verdict.row}" if verdict.row else ""
+        self.stderr.write(f"audit chain BROKEN at link {verdict.seal_number}{where}: {verdict.problem} "
+                          f"({verdict.links} link(s) before it are intact)")
+        raise SystemExit(1)
