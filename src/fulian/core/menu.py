@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .policy import Action, actions_of, has_leader_role, menu_first, sees_api_docs
+from .selectors_audit import sees_audit
 
 # key, URL name, label, what she needs to see it: an action, a rule of core.policy, or None (every cadre)
 ENTRIES = [
@@ -37,6 +38,7 @@ ENTRIES = [
     ("notices", "notices", _("通知"), None),
     ("burden", "burden", _("减负统计"), None),
     ("accounts", "account_list", _("干部账号"), Action.MANAGE_ACCOUNTS),
+    ("audit", "audit_search", _("操作审计"), sees_audit),
     ("api", "api:openapi-view", _("API 文档"), sees_api_docs),
     ("admin", "admin:index", _("数据维护"), Action.ADMIN_SITE),
     ("me", "account_me", _("我的账号"), None),

@@ -1,0 +1,118 @@
+"""操作审计: a leader or system administrator searches the audit trail and the read log of her subtree, and
+exports what she found. Each search that answers writes one `audit.search` row, each export one `audit.export`."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from .excel import export_download
+from .forms_audit import AuditSearchForm
+from .paging import page_of
+from .params import param_choice
+from .selectors_audit import (
+    EXPORT_MAX_ROWS,
+    AuditFilters,
+    action_label,
+    audit_events_for,
+    audit_search_record,
+    changes_summary,
+    read_logs_for,
+    sees_audit,
+    unit_names,
+)
+
+TABS = ("events", "reads")
+PER_PAGE = 50
+
+
+def _may_search(request) -> None:
+    if not sees_audit(request.user):
+        raise Http404("no audit in scope")
+
+
+def _rows_for(user, tab: str, filters: AuditFilters):
+    return audit_events_for(user, filters) if tab == "events" else read_logs_for(user, filters)
+
+
+@login_required
+@never_cache
+def audit_search(request):
+    _may_search(request)
+    tab = param_choice(request.GET, "tab", TABS, default="events")
+    searched = any(name != "tab" and value for name, value in request.GET.items())
+    form = AuditSearchForm(request.GET if searched else None)
+    context = {"form": form, "tab": tab, "page": None, "rows": [], "query": request.GET.urlencode()}
+    if searched and not form.is_valid():
+        return render(request, "core/audit_search.html", context, status=400)
+    filters = form.filters() if searched else AuditFilters()
+    page = page_of(request, _rows_for(request.user, tab, filters), PER_PAGE)
+    names = unit_names(r.unit_path for r in page.object_list)
+    context["page"] = page
+    context["rows"] = [_shown(row, names, tab) for row in page.object_list]
+    context["export_query"] = _without_page(request)
+    context["tab_query"] = {t: _with_tab(request, t) for t in TABS}
+    audit_search_record(actor=request.user, filters=filters, tab=tab, page=page.number, shown=len(page.object_list))
+    return render(request, "core/audit_search.html", context)
+
+
+def _shown(row, names: dict, tab: str) -> dict:
+    code, name = names.get(row.unit_path or "", ("", ""))
+    shown = {"at": timezone.localtime(row.at), "actor": row.actor_label, "object_type": row.object_type,
+             "object_id": row.object_id, "object": row.object_repr, "unit": name, "unit_code": code,
+             "ip": row.ip or "", "channel": row.channel}
+    if tab == "events":
+        shown.update(action=row.action, action_label=action_label(row.action), summary=changes_summary(row.changes))
+    else:
+        shown.update(action="", action_label=_("查看"), summary=row.purpose)
+    return shown
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _with_tab(request, tab: str) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["tab"] = tab
+    return query.urlencode()
+
+
+@login_required
+@never_cache
+def audit_export(request):
+    """The search's rows as Excel (newest first, at most EXPORT_MAX_ROWS), every value as text."""
+    _may_search(request)
+    tab = param_choice(request.GET, "tab", TABS, default="events")
+    form = AuditSearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "core/audit_search.html",
+                      {"form": form, "tab": tab, "page": None, "rows": [], "query": request.GET.urlencode()},
+                      status=400)
+    filters = form.filters()
+    rows = list(_rows_for(request.user, tab, filters)[: EXPORT_MAX_ROWS + 1])
+    cut = len(rows) > EXPORT_MAX_ROWS
+    rows = rows[:EXPORT_MAX_ROWS]
+    names = unit_names(r.unit_path for r in rows)
+    lines = []
+    for row in rows:
+        detail = json.dumps(row.changes, ensure_ascii=False) if tab == "events" and row.changes else None
+        shown = _shown(row, names, tab)
+        lines.append([shown["at"].strftime("%Y-%m-%d %H:%M:%S"), shown["actor"], shown["action"],
+                      shown["action_label"], shown["object_type"], shown["object_id"], shown["object"],
+                      shown["unit"], shown["unit_code"], shown["ip"], shown["channel"],
+                      detail or shown["summary"]])
+    titles = [_("时间"), _("操作人"), _("操作"), _("操作名称"), _("对象类型"), _("对象编号"), _("对象"), _("组织"),
+              _("组织代码"), _("来源地址"), _("渠道"), _("变更内容") if tab == "events" else _("用途")]
+    label = _("操作记录") if tab == "events" else _("查看记录")
+    return export_download(actor=request.user, action="audit.export",
+                           filename=f"{label}-{timezone.localdate():%Y%m%d}.xlsx", titles=titles, rows=lines,
+                           sheet_title=label, changes={"tab": tab, "rows": len(rows), "cut": cut,
+                                                       **filters.described()})
