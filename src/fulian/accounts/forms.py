@@ -72,3 +72,9 @@ class LoginForm(AuthenticationForm):
                 delay = min(2 ** (fails - free), settings.LOGIN_BACKOFF_MAX_SECONDS)
                 cache.set(f"login-backoff:{username}", now + delay, delay + 1)
             raise
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("验证码"), max_length=20, help_text=_("验证器应用或短信中的 6 位数字，或一个恢复码"),
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
+                                                         "autofocus": True}))

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from fulian.core.policy import Role
 
@@ -21,6 +22,9 @@ class User(AbstractUser):
         related_name="accounts",
     )
     roles = models.JSONField(_("角色"), default=list, blank=True)
+    # an initial password a chair set (or one a manager reset) is changed at her next sign-in
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     objects = CadreManager()
 
@@ -76,3 +80,71 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.changed_at:%Y-%m-%d}"
+
+
+class SecondFactor(models.Model):
+    """Her second factor's state: which kind she enrolled and the wrong codes since her last good one. The secret
+    itself lives in django-otp's device (a TOTPDevice, or an SmsDevice for her account phone); recovery codes are a
+    StaticDevice. SECOND_FACTOR_ATTEMPTS wrong codes lock it until a recovery code or a reset by a chair above."""
+
+    class Kind(models.TextChoices):
+        TOTP = "totp", _("验证器应用")
+        SMS = "sms", _("短信验证码")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor")
+    kind = models.CharField(_("方式"), max_length=8, choices=Kind.choices)
+    failures = models.PositiveSmallIntegerField(_("连续错误次数"), default=0)
+    locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("启用时间"))
+
+    class Meta:
+        verbose_name = _("双因素认证")
+        verbose_name_plural = _("双因素认证")
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class SmsDevice(Device):
+    """A django-otp device whose codes are sent to her account phone through core.otp (the outbox), so OTPMiddleware
+    treats an SMS-verified session like a TOTP-verified one."""
+
+    class Meta:
+        verbose_name = _("短信验证设备")
+        verbose_name_plural = _("短信验证设备")
+
+    def verify_token(self, token):
+        from django.core.exceptions import ValidationError
+
+        from fulian.core.otp import otp_check
+
+        try:
+            otp_check(phone=self.user.phone, code=str(token))
+        except ValidationError:
+            return False
+        return True
+
+
+class CadreSession(models.Model):
+    """One signed-in browser session of a cadre, for 我的登录设备 and the concurrent-session limit. Only a SHA-256 of
+    the session key is kept: this table alone cannot be used to take over a session."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cadre_sessions")
+    key_hash = models.CharField(max_length=64, unique=True)
+    device = models.CharField(_("设备"), max_length=80, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登录时间"))
+    last_used_at = models.DateTimeField(_("最近使用"))
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.device} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,10 @@
-from django.http import Http404
+import datetime as dt
 
-from fulian.core.policy import Action, scope_q
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+
+from fulian.core.policy import Action, needs_second_factor, scope_q
 
 from .models import ApiToken, User
 
@@ -42,3 +46,27 @@ def access_cadre_by_id(user, cadre_id, *, need: str = Action.VIEW) -> User:
 
     return access_by_id(user, User, cadre_id, need=need, path_field="unit.path",
                         queryset=User.objects.filter(is_active=True, unit__isnull=False))
+
+
+def second_factor_duty(user) -> str | None:
+    """What her second factor asks of this session: "verify" (she has one, not yet passed), "enrol" (she needs one
+    and has none) or None."""
+    from .models import SecondFactor
+
+    if getattr(user, "is_verified", lambda: False)():
+        return None
+    if SecondFactor.objects.filter(user=user).exists():
+        return "verify"
+    return "enrol" if needs_second_factor(user) else None
+
+
+def password_change_due(user, *, now=None) -> str | None:
+    """"initial" when a chair set her password (or reset it), "expired" past PASSWORD_EXPIRY_DAYS; else None."""
+    if user.must_change_password:
+        return "initial"
+    days = settings.PASSWORD_EXPIRY_DAYS
+    if days:
+        changed = user.password_changed_at or user.date_joined
+        if (now or timezone.now()) - changed > dt.timedelta(days=days):
+            return "expired"
+    return None

@@ -33,8 +33,11 @@ def account_create(
         raise ValidationError(_("只有系统管理员可以授予系统管理员角色。"))
     if User.objects.filter(username=username).exists():
         raise ValidationError(_("用户名“%(username)s”已被使用。") % {"username": username})
+    # an initial password a chair chose is known to her: the cadre changes it at her first sign-in (accounts made
+    # by the operator's command or the demo, actor None, are not forced)
     user = User(username=username, unit=unit, roles=sorted(set(roles)), full_name=full_name, phone=phone,
-                is_staff=Role.SYSADMIN in roles)
+                is_staff=Role.SYSADMIN in roles, must_change_password=actor is not None,
+                password_changed_at=timezone.now())
     validate_password(password, user)
     user.set_password(password)
     with transaction.atomic():
@@ -85,22 +88,26 @@ def account_update(
 
 
 def account_set_password(*, actor, account: User, password: str, now=None) -> None:
-    """Her own new password, or one set by an account manager above her; every API token of hers is revoked."""
+    """Her own new password, or one set by an account manager above her (which she must change at her next
+    sign-in); every API token of hers is revoked."""
     if actor.pk != account.pk and (account.unit is None or not allows(actor, Action.MANAGE_ACCOUNTS,
                                                                         account.unit.path)):
         raise PermissionError("may not manage this account")
     validate_password(password, account)
     old_hash = account.password
     account.set_password(password)
+    account.must_change_password = actor.pk != account.pk
+    account.password_changed_at = now or timezone.now()
     with transaction.atomic():
-        account.save(update_fields=["password"])
+        account.save(update_fields=["password", "must_change_password", "password_changed_at"])
         if old_hash:
             PasswordHistory.objects.create(user=account, password=old_hash, changed_at=now or timezone.now())
             keep = PasswordHistory.objects.filter(user=account).order_by("-id").values_list("id", flat=True)[
                 : settings.PASSWORD_HISTORY]
             PasswordHistory.objects.filter(user=account).exclude(id__in=list(keep)).delete()
         tokens_revoke_all(user=account, actor=actor, now=now)
-        audit_record(actor=actor, action="account.password", obj=account)
+        audit_record(actor=actor, action="account.password", obj=account,
+                     changes={"must_change": account.must_change_password})
 
 
 def _hash(key: str) -> str:

@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fulian.core.policy import Action, actions_of, landing_is_today
+from fulian.core.policy import Action, actions_of, landing_is_today, may_end_sessions_of, may_reset_second_factor
 from fulian.orgs.selectors import access_unit_by_id, unit_by_code_for
 
 from . import selectors, services
 from .forms import AccountEditForm, AccountForm, PasswordSetForm, TokenForm
+from .sessions import sessions_of
+from .twofactor import second_factor_of
 
 NEW_TOKEN_KEY = "fulian_new_token"  # noqa: S105  (a session key name)
 
@@ -73,6 +75,9 @@ class SignIn(auth_views.LoginView):
 class PasswordChange(auth_views.PasswordChangeView):
     """Her own new password goes through the service, which also revokes her API tokens."""
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "due": selectors.password_change_due(self.request.user)}
+
     def form_valid(self, form):
         services.account_set_password(actor=self.request.user, account=self.request.user,
                                       password=form.cleaned_data["new_password1"])
@@ -100,7 +105,9 @@ def account_edit(request, account_id: int):
             messages.success(request, _("账号 %(username)s 已保存。") % {"username": account.username})
             return redirect("account_list")
     return render(request, "accounts/account_edit.html", {
-        "account": account, "form": form, "password_form": PasswordSetForm()})
+        "account": account, "form": form, "password_form": PasswordSetForm(),
+        "second_factor": second_factor_of(account), "may_reset": may_reset_second_factor(request.user, account),
+        "may_end": may_end_sessions_of(request.user, account), "sessions_count": sessions_of(account).count()})
 
 
 @login_required
