@@ -152,6 +152,7 @@ MORE_RECORDS = ("fulian.supervision.tests.outsiders", "fulian.meetings.tests.out
                 "fulian.awards.tests.outsiders_awarding", "fulian.care.tests.outsiders_care",
                 "fulian.funding.tests.outsiders_funding",
                 "fulian.consultations.tests.outsiders_consultations",
+                "fulian.accounts.tests.outsiders_security",
                 "fulian.awards.tests.outsiders_campaigns")  # last: its 正定县 campaign is the award_campaign_id
 
 
