@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import signals  # noqa: F401  (login/logout audit)
+        from . import checks, signals  # noqa: F401  (deploy checks; login/logout audit)
 
 
 class FulianAdminConfig(AdminConfig):

@@ -1,0 +1,134 @@
+"""Issue 21 figures: the tamper-evident audit chain costs writers nothing.
+
+(a) An audited write — a cadre makes an API token (`accounts.services.token_create`: one row and its audit row, in
+one transaction) — from writer threads (two on PostgreSQL, one on SQLite: it has one writer at a time), as writes per
+second, with the sealer running beside them vs without, interleaved over 3 rounds; the sealer seals every second
+here, sixty times as often as the scheduler's minute (the goal: with/without ≥ 0.9). The audit table holds a
+province's history first (BACKLOG rows), sealed before the rounds as the first run on an old database would.
+(b) Sealing that backlog (rows per second) and verifying the whole chain (rows per second), for the operator's
+expectations; no reference, no ratio.
+"""
+
+import statistics
+import threading
+import time
+
+from django.db import connections, transaction
+from django.utils import timezone
+
+from fulian.accounts.models import ApiToken, User
+from fulian.accounts.services import token_create
+from fulian.core.models import AuditEvent, AuditSeal, ReadLog
+from fulian.core.sealing import seal_all, seal_verify
+
+from .run import ROUNDS, tables_analyze
+
+BACKLOG = 300_000  # audit rows already there (about a year of a province's sign-ins and edits)
+WRITES = 400  # per writer per side per round
+SEAL_EVERY = 1.0  # seconds between the sealer's runs during the rounds
+
+
+def _backlog(user) -> None:
+    have = AuditEvent.objects.count()
+    now = timezone.now()
+    rows = []
+    for i in range(have, BACKLOG):
+        rows.append(AuditEvent(at=now, actor=user, actor_label=user.username, action="bench.history",
+                               object_type="people.woman", object_id=str(i), object_repr="王秀兰",
+                               changes={"phone": ["13800000000", "13900000000"]}, ip="10.0.0.1",
+                               channel="web", unit_path="0001"))
+        if len(rows) == 10_000:
+            AuditEvent.objects.bulk_create(rows)
+            rows = []
+    if rows:
+        AuditEvent.objects.bulk_create(rows)
+    reads = [ReadLog(at=now, actor=user, actor_label=user.username, object_type="cases.case", object_id=str(i),
+                     purpose="handling", unit_path="0001") for i in range(BACKLOG // 10)]
+    ReadLog.objects.bulk_create(reads, batch_size=10_000)
+    tables_analyze(AuditEvent, ReadLog)
+
+
+def _writers(users, n: int) -> float:
+    """Writes per second of len(users) threads, each making n tokens."""
+    errors = []
+
+    def write(user):
+        try:
+            for i in range(n):
+                token_create(user=user, name=f"bench {i}")
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(u,)) for u in users]
+    t = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - t
+    if errors:
+        raise RuntimeError(f"writer failed: {errors[0]!r}")
+    return n * len(users) / elapsed
+
+
+def _with_sealer(users, n: int) -> tuple[float, int]:
+    stop, links = threading.Event(), []
+
+    def seal():
+        try:
+            while not stop.is_set():
+                links.append(seal_all())
+                stop.wait(SEAL_EVERY)
+        finally:
+            connections.close_all()
+
+    sealer = threading.Thread(target=seal)
+    sealer.start()
+    try:
+        rate = _writers(users, n)
+    finally:
+        stop.set()
+        sealer.join()
+    return rate, sum(links)
+
+
+def run(report, *, repeat: int) -> None:
+    from django.db import connection
+
+    writers = 2 if connection.vendor == "postgresql" else 1
+    users = []
+    for i in range(writers):
+        user, _ = User.objects.get_or_create(username=f"bench-audit-{i}", defaults={"full_name": f"审计{i}"})
+        users.append(user)
+    _backlog(users[0])
+    t = time.perf_counter()
+    seal_all(limit=10**6)
+    sealing = time.perf_counter() - t
+    sealed = AuditEvent.objects.count() + ReadLog.objects.count()
+    report.add("audit: sealing a backlog", f"{sealed / sealing:,.0f} rows/s", f"{sealed:,} rows", "", None)
+
+    rounds = []
+    added = 0
+    for _ in range(ROUNDS):
+        without = _writers(users, WRITES)
+        with_, links = _with_sealer(users, WRITES)
+        added += links
+        rounds.append((with_, without))
+    with_rate = statistics.median(r[0] for r in rounds)
+    without_rate = statistics.median(r[1] for r in rounds)
+    ratio = statistics.median(r[0] / r[1] for r in rounds)
+    report.add(f"audit: audited writes, sealer beside ({writers} writer)", f"{with_rate:.0f} writes/s",
+               "same without the sealer", f"{without_rate:.0f} writes/s", ratio)
+
+    seal_all()
+    t = time.perf_counter()
+    verdict = seal_verify()
+    verifying = time.perf_counter() - t
+    if not verdict.ok:
+        raise RuntimeError(f"audit chain broken in the bench: {verdict}")
+    report.add("audit: verifying the whole chain", f"{verdict.rows / verifying:,.0f} rows/s",
+               f"{verdict.rows:,} rows, {AuditSeal.objects.count()} links ({added} during writes)", "", None)
+    with transaction.atomic():
+        ApiToken.objects.filter(user__in=users).delete()
