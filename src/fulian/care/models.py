@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.fields import SealedCharField
+
 
 class CareGroup(models.TextChoices):
     LEFT_BEHIND = "left_behind", _("留守妇女")
@@ -66,7 +68,7 @@ class CareMembership(models.Model):
     low_income_kind = models.CharField(_("低收入类别"), max_length=10, choices=LowIncomeKind.choices, blank=True)
     disability_grade = models.PositiveSmallIntegerField(_("残疾等级"), choices=DisabilityGrade.choices, null=True,
                                                         blank=True)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
+    note = SealedCharField(_("说明"), max_length=200, blank=True)
     start_on = models.DateField(_("纳入日期"))
     end_on = models.DateField(_("退出日期"), null=True, blank=True)
     end_reason = models.CharField(_("退出原因"), max_length=10, choices=EndReason.choices, blank=True)
@@ -105,17 +107,17 @@ class Child(models.Model):
     name = models.CharField(_("姓名"), max_length=30)
     sex = models.CharField(_("性别"), max_length=1, choices=[("f", _("女")), ("m", _("男"))])
     birth_date = models.DateField(_("出生日期"))
-    school = models.CharField(_("学校和年级"), max_length=100, blank=True)
+    school = SealedCharField(_("学校和年级"), max_length=100, blank=True)
     guardian = models.ForeignKey("people.Woman", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("母亲或监护人(名册)"))
     guardian_name = models.CharField(_("监护人姓名"), max_length=30)
     guardian_relation = models.CharField(_("与儿童关系"), max_length=20)
     guardian_phone = models.CharField(_("监护人电话"), max_length=20, blank=True)
     situation = models.CharField(_("儿童类别"), max_length=12, choices=ChildSituation.choices)
-    situation_note = models.CharField(_("情况说明"), max_length=300, blank=True)
+    situation_note = SealedCharField(_("情况说明"), max_length=300, blank=True)
     consent_by = models.CharField(_("同意人"), max_length=30)
     consent_on = models.DateField(_("监护人同意日期"))
-    consent_note = models.CharField(_("同意方式"), max_length=100, blank=True)
+    consent_note = SealedCharField(_("同意方式"), max_length=100, blank=True)
     ended_on = models.DateField(_("不再关爱日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField()
@@ -186,7 +188,7 @@ class HelpPlan(models.Model):
     lng = models.FloatField(_("经度"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=8, choices=PlanState.choices, default=PlanState.OPEN)
     outcome = models.CharField(_("结案情况"), max_length=10, choices=PlanOutcome.choices, blank=True)
-    outcome_note = models.CharField(_("结案说明"), max_length=300, blank=True)
+    outcome_note = SealedCharField(_("结案说明"), max_length=300, blank=True)
     opened_on = models.DateField(_("建档日期"))
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -219,7 +221,7 @@ class HelpGoal(models.Model):
     woman = models.ForeignKey("people.Woman", on_delete=models.PROTECT, related_name="+")
     unit_path = models.CharField(max_length=64)
     category = models.CharField(_("目标类别"), max_length=12, choices=GoalCategory.choices)
-    text = models.CharField(_("帮扶目标"), max_length=300)
+    text = SealedCharField(_("帮扶目标"), max_length=300)
     skills_mask = models.PositiveIntegerField(_("技能"), default=0)
     groups_mask = models.PositiveIntegerField(default=0)  # her care groups when the goal was set or matched
     age = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -255,7 +257,7 @@ class HelpGiven(models.Model):
     amount = models.DecimalField(_("金额(元)"), max_digits=12, decimal_places=2, null=True, blank=True)
     hours = models.DecimalField(_("时长(小时)"), max_digits=8, decimal_places=1, null=True, blank=True)
     provider = models.CharField(_("提供方"), max_length=100)
-    note = models.CharField(_("说明"), max_length=300, blank=True)
+    note = SealedCharField(_("说明"), max_length=300, blank=True)
     offer = models.OneToOneField("Offer", null=True, blank=True, on_delete=models.SET_NULL, related_name="help")
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -406,7 +408,7 @@ class Offer(models.Model):
     signup_id = models.PositiveIntegerField(null=True, blank=True)  # the course sign-up an accepted seat made
     outcome = models.CharField(_("落实情况"), max_length=10, choices=OfferOutcome.choices, blank=True)
     outcome_on = models.DateField(_("落实日期"), null=True, blank=True)
-    outcome_note = models.CharField(_("说明"), max_length=300, blank=True)
+    outcome_note = SealedCharField(_("说明"), max_length=300, blank=True)
     batch = models.ForeignKey("MatchBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="offers")
     client_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.fields import SealedTextField
+
 
 class CaseKind(models.TextChoices):
     DOMESTIC_VIOLENCE = "dv", _("家庭暴力")
@@ -85,8 +87,8 @@ class Case(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     risk_level = models.CharField(_("风险等级"), max_length=8, choices=RiskLevel.choices, blank=True)
-    outcome = models.TextField(_("办理结果"), blank=True)
-    outcome_public = models.TextField(_("告知求助人的结果"), blank=True,
+    outcome = SealedTextField(_("办理结果"), blank=True)
+    outcome_public = SealedTextField(_("告知求助人的结果"), blank=True,
                                       help_text="what the handler chose to tell her: shown with her tracking code")
     satisfaction = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)
     handlers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="CaseHandler", related_name="handled_cases")
@@ -131,7 +133,7 @@ class TimelineEntry(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     action = models.CharField(max_length=20)
-    text = models.TextField(blank=True)
+    text = SealedTextField(blank=True)
     is_public = models.BooleanField(default=False, help_text="shown to the woman with her tracking code")
 
     class Meta:
@@ -181,7 +183,7 @@ class Referral(models.Model):
     chase_at = models.DateTimeField(help_text="next reminder while unacknowledged")
     chases = models.PositiveSmallIntegerField(default=0)
     received_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.TextField(_("结果"), blank=True)
+    outcome = SealedTextField(_("结果"), blank=True)
 
     def __str__(self):
         return f"{self.case} → {self.partner}"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fulian.core.fields import SealedCharField, SealedTextField
 from fulian.orgs.models import Level, PostKind
 
 
@@ -137,8 +138,8 @@ class ContactLog(models.Model):
     unit_path = models.CharField(max_length=64)
     contacted_on = models.DateField(_("联系日期"))
     channel = models.CharField(_("方式"), max_length=12, choices=Channel.choices)
-    views = models.TextField(_("思想动态"), blank=True)
-    help_given = models.TextField(_("提供的帮助"), blank=True)
+    views = SealedTextField(_("思想动态"), blank=True)
+    help_given = SealedTextField(_("提供的帮助"), blank=True)
     follow_up_on = models.DateField(_("回访日期"), null=True, blank=True)
     field_week = models.ForeignKey(FieldWeek, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="contact_logs", verbose_name=_("下基层工作周"))
@@ -162,10 +163,10 @@ class Need(models.Model):
     woman = models.ForeignKey("people.Woman", on_delete=models.PROTECT, related_name="needs")
     unit_path = models.CharField(max_length=64)
     category = models.CharField(_("需求类别"), max_length=12, choices=NeedCategory.choices)
-    description = models.CharField(_("需求"), max_length=300, blank=True)
+    description = SealedCharField(_("需求"), max_length=300, blank=True)
     status = models.CharField(_("状态"), max_length=8, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     resolved_on = models.DateField(_("解决日期"), null=True, blank=True)
-    resolution = models.CharField(_("解决情况"), max_length=300, blank=True)
+    resolution = SealedCharField(_("解决情况"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("需求")
