@@ -2,8 +2,11 @@
 sent afterwards by `manage.py outbox_send` (a worker loop or a cron job). A failed send is retried with a
 growing delay and never blocks the case or record that caused it.
 
-Senders are pluggable per channel (OUTBOX_SENDERS): in-app and e-mail now; SMS and WeChat have a logging
-sender that stands in until a provider's sender is configured.
+Senders are pluggable per channel (OUTBOX_SENDERS): in-app and e-mail; SMS through `core.sms.send_sms` (Alibaba
+Cloud or Tencent Cloud by SMS_PROVIDER, the logging stand-in in development); WeChat has the logging stand-in.
+
+Expiry is per kind of message: a one-time code carries its code's lifetime (a late code is worthless, so it is
+never sent), a notification none. A sender's error is kept in `last_error` with any one-time code blanked out.
 """
 
 import datetime as dt
@@ -16,7 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Notice, Outbox
-from .otp import otp_render
+from .otp import CODE_MINUTES, LINK_PREFIX, otp_code, otp_render
 from .writes import write_later
 
 logger = logging.getLogger("fulian.outbox")
@@ -27,6 +30,8 @@ def outbox_put(*, channel: str, subject: str, user=None, address: str = "", body
                now=None, expires_at=None) -> Outbox:
     """A message to send after the commit; inside a write path it is written with the path's other rows."""
     now = now or timezone.now()
+    if expires_at is None and isinstance(link, str) and link.startswith(LINK_PREFIX):
+        expires_at = now + dt.timedelta(minutes=CODE_MINUTES)  # a code outlives its lifetime in no outbox
     message = Outbox(channel=channel, user=user, address=address, subject=subject[:200], body=body,
                      link=link[:200] if isinstance(link, str) else link,  # else a `key_text` of the write path
                      next_attempt_at=now, created_at=now, expires_at=expires_at)
@@ -41,6 +46,21 @@ def outbox_requeue(*, message_ids=None, now=None) -> int:
     if message_ids:
         failed = failed.filter(pk__in=list(message_ids))
     return failed.update(status="pending", attempts=0, next_attempt_at=now, last_error="")
+
+
+def outbox_sms_content(message: Outbox) -> tuple[str, str]:
+    """What an SMS provider's template needs: ("code", the six digits) for a one-time code, worked out now and kept
+    nowhere, or ("notice", the subject). Providers send approved templates only, never free text."""
+    if message.link.startswith(LINK_PREFIX):
+        return "code", otp_code(message.link[len(LINK_PREFIX):])
+    return "notice", message.subject
+
+
+def _without_code(text: str, message: Outbox) -> str:
+    """An error text to keep: a sender's exception must not carry a one-time code into the table."""
+    if message.link.startswith(LINK_PREFIX):
+        text = text.replace(otp_code(message.link[len(LINK_PREFIX):]), "******")
+    return text
 
 
 def send_in_app(message: Outbox) -> None:
@@ -92,7 +112,7 @@ def outbox_send(*, now=None, limit: int = 500) -> dict:
                 _sender(message.channel)(message)
             except Exception as exc:  # noqa: BLE001  (any sender failure is recorded and retried)
                 message.attempts += 1
-                message.last_error = f"{exc.__class__.__name__}: {exc}"[:300]
+                message.last_error = _without_code(f"{exc.__class__.__name__}: {exc}", message)[:300]
                 message.status = "failed" if message.attempts >= MAX_ATTEMPTS else "pending"
                 message.next_attempt_at = now + dt.timedelta(minutes=2 ** message.attempts)
                 message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
