@@ -28,12 +28,14 @@ $(VENDOR)/.built: package.json package-lock.json Makefile
 
 static: $(VENDOR)/.built
 
-# the background worker (imports) and the outbox (notifications) run beside the server; Ctrl-C stops all three
+# the background worker (imports), the outbox (notifications) and the audit sealer run beside the server; Ctrl-C
+# stops all four
 demo: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo_setup --url http://$(HOST):$(PORT)
 	$(BIN)/python manage.py tasks_worker & w=$$!; $(BIN)/python manage.py outbox_send --loop & o=$$!; \
-	  trap 'kill $$w $$o 2>/dev/null' EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	  $(BIN)/python manage.py audit_seal --loop & s=$$!; \
+	  trap 'kill $$w $$o $$s 2>/dev/null' EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # two worker processes (pytest-xdist; PYTEST_WORKERS=0 runs the suite in one process, as `pytest` alone does);
 # how the tests are dealt out to them under --dist load: conftest.py
