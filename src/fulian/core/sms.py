@@ -74,6 +74,16 @@ def send_sms(message: Outbox) -> None:
     logger.info("sms %s to %s sent by %s (request %s)", kind, phone, provider, request_id)
 
 
+def sms_settings_missing() -> list[str]:
+    """The settings a real provider needs that are empty (for `check --deploy`); none for the logging stand-in."""
+    if settings.SMS_PROVIDER == "log":
+        return []
+    names = ["SMS_SIGN_NAME", "SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET", "SMS_TEMPLATE_CODE", "SMS_TEMPLATE_NOTICE"]
+    if settings.SMS_PROVIDER == "tencent":
+        names.append("SMS_SDK_APP_ID")
+    return [name for name in names if not getattr(settings, name)]
+
+
 def _mobile(message: Outbox) -> str:
     phone = message.address or (getattr(message.user, "phone", "") if message.user_id else "")
     if not _MAINLAND_MOBILE.match(phone or ""):

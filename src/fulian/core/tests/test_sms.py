@@ -215,3 +215,16 @@ def test_a_sender_error_quoting_the_code_is_kept_without_it(settings):
     outbox_send(now=START)
     message.refresh_from_db()
     assert "******" in message.last_error and the_code(message) not in message.last_error
+
+
+def test_the_deploy_check_names_what_a_provider_still_needs(settings):
+    from fulian.core.sms import sms_settings_missing
+
+    settings.SMS_PROVIDER = "log"
+    assert sms_settings_missing() == []
+    settings.SMS_PROVIDER, settings.SMS_SIGN_NAME, settings.SMS_ACCESS_KEY_ID = "tencent", "全国妇联", KEY_ID
+    settings.SMS_ACCESS_KEY_SECRET, settings.SMS_TEMPLATE_CODE, settings.SMS_TEMPLATE_NOTICE = SECRET, "1", "2"
+    settings.SMS_SDK_APP_ID = ""
+    assert sms_settings_missing() == ["SMS_SDK_APP_ID"]  # Tencent's application id; Alibaba has none
+    settings.SMS_PROVIDER = "aliyun"
+    assert sms_settings_missing() == []
