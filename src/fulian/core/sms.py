@@ -7,9 +7,12 @@ parameter, cut to what the provider allows). A failure raises `SmsError`, whose 
 error code and request id — never the key, the phone's code or the request), so the outbox retries and records it.
 
 Idempotency: the outbox's key goes to the provider (Alibaba `OutId`, Tencent `SessionContext`) and comes back in
-its delivery reports (回执), so a message sent twice can be found and matched to its row. Neither provider refuses
-a second request with the same key: delivery is at least once. A retried one-time code carries the same code (it is
-derived from the row's nonce), so a duplicate costs a message, not a sign-in.
+its delivery reports (Alibaba's SmsReport `out_id`; Tencent's SendStatusSet, PullSmsSendStatus and, once enabled by
+its support, the callback's `ext`), so a message sent twice can be found and matched to its row. Neither provider
+refuses a second request with the same key — Alibaba's SendSms page says outright that SMS has no idempotency
+(https://help.aliyun.com/document_detail/55284.htm) — so delivery is at least once: a worker that dies after the
+provider accepted and before its commit sends again. A retried one-time code carries the same code (it is derived
+from the row's nonce), so a duplicate costs a message, not a sign-in.
 """
 
 import json
