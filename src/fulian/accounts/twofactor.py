@@ -68,8 +68,10 @@ def _recovery_code() -> str:
 
 
 def _recovery_codes_make(user) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE, confirmed=True)
+    # the device stays (a session verified by a recovery code stays verified); its codes are replaced
+    device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE,
+                                                          defaults={"confirmed": True})
+    StaticToken.objects.filter(device__user=user).delete()
     codes = [_recovery_code() for _ in range(settings.SECOND_FACTOR_RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=_recovery_hash(c)) for c in codes])
     return codes
