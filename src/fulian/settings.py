@@ -212,11 +212,12 @@ SM4_KEYS = envlist("SM4_KEYS", "")
 if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and ID_HASH_KEY):
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and ID_HASH_KEY must be set when FULIAN_ENV=production")
 
-# Notifications: one sender per outbox channel (dotted path); SMS and WeChat log until a provider is set.
+# Notifications: one sender per outbox channel (dotted path); SMS by SMS_PROVIDER (core.sms); WeChat logs until a
+# sender is written.
 OUTBOX_SENDERS = {
     "in_app": "fulian.core.outbox.send_in_app",
     "email": "fulian.core.outbox.send_email",
-    "sms": env("OUTBOX_SMS_SENDER", "fulian.core.outbox.send_logged"),
+    "sms": env("OUTBOX_SMS_SENDER", "fulian.core.sms.send_sms"),
     "wechat": env("OUTBOX_WECHAT_SENDER", "fulian.core.outbox.send_logged"),
     "weibo": env("OUTBOX_WEIBO_SENDER", "fulian.core.outbox.send_logged"),
     "app": env("OUTBOX_APP_SENDER", "fulian.core.outbox.send_logged"),

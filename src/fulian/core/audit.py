@@ -83,6 +83,10 @@ def changed_fields(obj, values: dict) -> dict:
 
 
 def _plain(value):
+    """A value as the audit row keeps it: plain JSON values as they are (a list of roles stays a list, searchable),
+    anything else as its text."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, list | tuple) and all(v is None or isinstance(v, bool | int | float | str) for v in value):
+        return list(value)
     return str(value)

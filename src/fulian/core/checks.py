@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -20,6 +20,16 @@ def level3_settings(app_configs, **kwargs):
             "SMS_PROVIDER is 'log': one-time codes, second factors and SMS notices are written to the log and never "
             "reach a phone.", hint="Set SMS_PROVIDER to aliyun or tencent with its keys and templates.",
             id="fulian.W002"))
+    from .sms import sms_settings_missing
+
+    if missing := sms_settings_missing():
+        found.append(Error(
+            f"SMS_PROVIDER is {settings.SMS_PROVIDER!r} but {', '.join(missing)} is not set: no SMS can be sent.",
+            hint="Set them (keys also as NAME_FILE); see the README's SMS section.", id="fulian.E001"))
+    if settings.SMS_ENDPOINT:
+        found.append(Warning(
+            "SMS_ENDPOINT is set: SMS go to that server instead of the provider's own endpoint (it exists for "
+            "tests).", id="fulian.W006"))
     if not settings.SECOND_FACTOR_REQUIRED:
         found.append(Warning(
             "SECOND_FACTOR_REQUIRED is off: system administrators and county-level leaders sign in with a password "

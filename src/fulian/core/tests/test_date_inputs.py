@@ -14,7 +14,7 @@ FORM_MODULES = ["fulian.contacts.forms", "fulian.evaluation.forms", "fulian.orgs
                 "fulian.accounts.forms", "fulian.cases.forms", "fulian.orgs.forms", "fulian.supervision.forms",
                 "fulian.activities.forms", "fulian.care.forms_registry", "fulian.care.forms_plans",
                 "fulian.care.forms_resources", "fulian.funding.forms_ledger", "fulian.funding.forms_allocations",
-                "fulian.consultations.forms"]
+                "fulian.consultations.forms", "fulian.core.forms_audit"]
 
 
 def _date_fields():

@@ -26,3 +26,8 @@ def test_a_setting_set_for_production_is_not_named(settings, capsys, fixed):
     text = _ids(capsys)
     assert ("fulian.W001" in text) == (fixed != "AUDIT_SEAL_KEY")
     assert ("fulian.W002" in text) == (fixed != "SMS_PROVIDER")
+
+
+def test_a_half_configured_sms_provider_is_an_error(settings, capsys):
+    settings.SMS_PROVIDER, settings.SMS_ACCESS_KEY_SECRET = "tencent", ""
+    assert "fulian.E001" in _ids(capsys)

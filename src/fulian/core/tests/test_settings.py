@@ -12,7 +12,10 @@ ROOT = Path(__file__).resolve().parents[4]
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {**os.environ, "FULIAN_ENV": "production", "SECRET_KEY": "x" * 30 + "production-secret-0123456789-abcdefg",
            "ALLOWED_HOSTS": "fulian.example.cn", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "FIELD_ENCRYPTION_KEYS": "x" * 43 + "=", "ID_HASH_KEY": "y" * 40}
+           "FIELD_ENCRYPTION_KEYS": "x" * 43 + "=", "ID_HASH_KEY": "y" * 40, "AUDIT_SEAL_KEY": "z" * 40,
+           "AUDIT_ARCHIVE_DIR": str(tmp_path / "archive"), "SMS_PROVIDER": "aliyun", "SMS_SIGN_NAME": "网上妇女之家",
+           "SMS_ACCESS_KEY_ID": "id", "SMS_ACCESS_KEY_SECRET": "secret", "SMS_TEMPLATE_CODE": "SMS_1",
+           "SMS_TEMPLATE_NOTICE": "SMS_2"}
     result = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, check=False,
