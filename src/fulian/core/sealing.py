@@ -124,7 +124,7 @@ def _upper(model, low: int, high: int, batch: int) -> int:
 def seal_once(*, now=None) -> AuditSeal | None:
     """Add one link if there is something final to seal (or the chain has no first link); None otherwise."""
     now = now or timezone.now()
-    last = AuditSeal.objects.order_by("-number").first()
+    last = AuditSeal.objects.defer("row_hashes").order_by("-number").first()
     if last is not None and not _horizon_final(last.horizon_at):
         return None
     high_audit, high_read, at = _horizon()
@@ -254,7 +254,7 @@ def seal_verify(*, archives: bool = False, digests=()) -> Verdict:
 
 def seal_status(*, now=None) -> dict:
     """The chain at a glance: its last link, and how many rows wait to be sealed (and since when)."""
-    last = AuditSeal.objects.order_by("-number").first()
+    last = AuditSeal.objects.defer("row_hashes").order_by("-number").first()
     audit_to, read_to = (last.audit_to, last.read_to) if last else (0, 0)
     waiting = AuditEvent.objects.filter(id__gt=audit_to)
     reads = ReadLog.objects.filter(id__gt=read_to)
