@@ -1,10 +1,19 @@
 """Rows of 操作审计 as the API gives them (routers_audit)."""
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import JsonValue
 
 from fulian.core.selectors_audit import action_label, unit_names
+
+CHANNELS = ("web", "api", "command", "task", "system", "")
+Channel = Literal[CHANNELS]
+
+
+def _channel(obj) -> str:
+    return obj.channel if obj.channel in CHANNELS else "system"
 
 
 def _unit_of(obj, context) -> tuple[str, str]:
@@ -31,15 +40,20 @@ class AuditEventOut(Schema):
     object_type: str = Field(description="app_label.model of the record, '' for none")
     object_id: str
     object_repr: str
-    changes: dict = Field(description="what changed: field → [old, new], or the facts of the event")
+    changes: dict[str, JsonValue] = Field(description="what changed: field → [old, new], or the facts of the event")
     ip: str | None
-    channel: str = Field(description="web, api, command, task or system")
+    channel: Channel = Field(description="where it came from: a page (web), a program (api), a command, a task or "
+                                         "the system")
     unit_code: str = Field(description="code of the unit the row belongs to ('' for rows of the top only)")
     unit_name: str
 
     @staticmethod
     def resolve_action_label(obj) -> str:
         return action_label(obj.action)
+
+    @staticmethod
+    def resolve_channel(obj) -> str:
+        return _channel(obj)
 
     @staticmethod
     def resolve_unit_code(obj, context) -> str:
@@ -60,9 +74,13 @@ class ReadLogOut(Schema):
     object_repr: str
     purpose: str = Field(description="why it was read (view, id_number, tracking …)")
     ip: str | None
-    channel: str
+    channel: Channel
     unit_code: str
     unit_name: str
+
+    @staticmethod
+    def resolve_channel(obj) -> str:
+        return _channel(obj)
 
     @staticmethod
     def resolve_unit_code(obj, context) -> str:
