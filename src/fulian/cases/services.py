@@ -452,7 +452,8 @@ def case_pause(*, actor, case: Case, reason: str, version: int | None = None, no
         Case.objects.filter(pk=case.pk).update(status=CaseStatus.PAUSED, paused_at=now)
         case.refresh_from_db()
         _timeline(case, "paused", actor=actor, text=reason.strip()[:500], now=now)
-        audit_record(actor=actor, action="case.pause", obj=case, changes={"reason": reason[:200]})
+        # the reason is a case note, sealed on the timeline: the audit row, which is not, says only that one was given
+        audit_record(actor=actor, action="case.pause", obj=case)
     return case
 
 
