@@ -24,12 +24,18 @@ DEMO_ACCOUNTS = [
 ]
 
 
+# the leaders who must enrol a second factor get a (made-up) phone, so `make demo` can use SMS codes: with OTP_ECHO
+# (on under DEBUG) the code is printed to the server's console, and the log sender writes the SMS there too
+DEMO_PHONES = {"hb-admin": "13900000001", "hb-province": "13900000002", "hb-province-vice": "13900000003",
+               "hb-city": "13900000004", "hb-county": "13900000005"}
+
+
 def demo_accounts() -> list[tuple[User, str]]:
     made = []
     for username, full_name, code, roles in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = account_create(actor=None, username=username, unit=Unit.objects.get(code=code), roles=roles,
-                                  password=DEMO_PASSWORD, full_name=full_name)
+                                  password=DEMO_PASSWORD, full_name=full_name, phone=DEMO_PHONES.get(username, ""))
         made.append((user, DEMO_PASSWORD))
     return made

@@ -5,14 +5,12 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from fulian.core.context import client_ip
 
@@ -44,7 +42,6 @@ class SessionControlMiddleware:
                         logout(request)
                         if request.path.startswith("/api/"):
                             return JsonResponse({"detail": "this session has been ended"}, status=401)
-                        messages.info(request, _("这个登录已在其他设备上被结束，请重新登录。"))
                         return redirect_to_login(request.get_full_path())
                     session[sessions.TOUCH_KEY] = now
         response = self.get_response(request)

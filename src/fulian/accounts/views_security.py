@@ -158,7 +158,7 @@ def twofactor_verify(request):
 def my_sessions(request):
     current = sessions.key_hash(request.session.session_key or "")
     return render(request, "accounts/sessions.html", {
-        "rows": sessions.sessions_of(request.user), "current": current})
+        "rows": sessions.sessions_of(request.user), "current_hash": current})
 
 
 @login_required
