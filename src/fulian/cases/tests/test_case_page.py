@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from fulian.cases import services
-from fulian.cases.models import Case, CaseStatus, RiskLevel
+from fulian.cases.models import Case, CaseStatus, RiskLevel, TimelineEntry
+from fulian.core.crypto import is_token
+from fulian.core.fields import raw_values
 from fulian.core.models import ReadLog
 
 T0 = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)
@@ -70,6 +72,11 @@ def test_the_woman_sees_the_outcome_the_handler_chose_to_share_and_not_the_inter
     assert any("法院已批准" in e["text"] for e in api["events"])
     cadre_page = client_for(county_chair).get(reverse("case_detail", args=[dv_case.pk])).content.decode()
     assert "告知求助人的结果" in cadre_page and "法院已批准" in cadre_page and "前科" in cadre_page
+    # sealed at rest (core.fields): the pages above read plain text, the database holds none of it
+    (_pk, outcome, shared), = raw_values(Case, ["outcome", "outcome_public"]).filter(pk=dv_case.pk)
+    notes = [text for _pk, text in raw_values(TimelineEntry, ["text"]).filter(case=dv_case) if text]
+    assert "前科" not in outcome and "法院" not in shared and notes and not any("法院" in t for t in notes)
+    assert all(map(is_token, [outcome, shared, *notes]))
 
 
 def test_without_a_shared_outcome_she_sees_only_closed(client, client_for, county_chair, dv_case):

@@ -9,6 +9,8 @@ from django.urls import reverse
 from fulian.accounts.tests.factories import UserFactory
 from fulian.contacts import selectors, services
 from fulian.contacts.models import Assignment, ContactLog, FieldWeek, Need, NeedStatus
+from fulian.core.crypto import is_token
+from fulian.core.fields import raw_values
 from fulian.core.idnumber import parse_id_number
 from fulian.core.models import EntryTime
 from fulian.core.policy import OutOfScope
@@ -90,6 +92,13 @@ def test_contact_log_updates_last_contact_and_follow_up_and_records_needs(villag
     assert woman.last_contact_on == TODAY - dt.timedelta(days=5)
     assert woman.next_follow_up_on == TODAY + dt.timedelta(days=10)
     assert set(Need.objects.values_list("category", "status")) == {("employment", "open"), ("children", "open")}
+    # views, help and needs are sealed at rest (core.fields) and read back as written
+    log = woman.contact_logs.get()
+    (_pk, views, help_given), = raw_values(ContactLog, ["views", "help_given"]).filter(pk=log.pk)
+    assert is_token(views) and "电商" not in views and is_token(help_given) and "培训" not in help_given
+    assert (log.views, log.help_given) == ("想学电商", "介绍培训")
+    assert not any("电商" in text for _pk, text in raw_values(Need, ["description"]))
+    assert set(Need.objects.values_list("description", flat=True)) == {"电商培训", ""}
     services.contact_log_create(actor=village_cadre, woman=woman, contacted_on=TODAY, channel="phone", today=TODAY)
     woman.refresh_from_db()
     assert woman.last_contact_on == TODAY and woman.next_follow_up_on is None
