@@ -1,5 +1,5 @@
-"""Care notes and a child's school, situation and consent notes are sealed (core.fields): the columns become text and the rows
-already there are encrypted under the newest key. Reversible: going back decrypts them (with the keys still
+"""Care notes and a child's school, situation and consent notes are sealed (core.fields): the columns become text and
+the rows already there are encrypted under the newest key. Reversible: going back decrypts them (with the keys still
 configured) before the columns return to their old types."""
 
 from django.db import migrations
@@ -7,7 +7,14 @@ from django.db import migrations
 import fulian.core.fields
 from fulian.core.fields import open_existing, seal_existing
 
-SEALED = [('CareMembership', ['note']), ('Child', ['school', 'situation_note', 'consent_note']), ('HelpPlan', ['outcome_note']), ('HelpGoal', ['text']), ('HelpGiven', ['note']), ('Offer', ['outcome_note'])]
+SEALED = [
+    ("CareMembership", ["note"]),
+    ("Child", ["school", "situation_note", "consent_note"]),
+    ("HelpPlan", ["outcome_note"]),
+    ("HelpGoal", ["text"]),
+    ("HelpGiven", ["note"]),
+    ("Offer", ["outcome_note"]),
+]
 
 
 def seal(apps, schema_editor):

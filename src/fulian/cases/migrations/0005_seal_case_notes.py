@@ -1,13 +1,17 @@
-"""A case's outcomes, its timeline notes and its referrals' outcomes are sealed like its description (core.fields): the columns become text and the rows
-already there are encrypted under the newest key. Reversible: going back decrypts them (with the keys still
-configured) before the columns return to their old types."""
+"""A case's outcomes, its timeline notes and its referrals' outcomes are sealed like its description (core.fields):
+the columns become text and the rows already there are encrypted under the newest key. Reversible: going back
+decrypts them (with the keys still configured) before the columns return to their old types."""
 
 from django.db import migrations
 
 import fulian.core.fields
 from fulian.core.fields import open_existing, seal_existing
 
-SEALED = [('Case', ['outcome', 'outcome_public']), ('TimelineEntry', ['text']), ('Referral', ['outcome'])]
+SEALED = [
+    ("Case", ["outcome", "outcome_public"]),
+    ("TimelineEntry", ["text"]),
+    ("Referral", ["outcome"]),
+]
 
 
 def seal(apps, schema_editor):

@@ -1,13 +1,16 @@
-"""A contact log's views and help, a need's text and resolution are sealed like a case's description (core.fields): the columns become text and the rows
-already there are encrypted under the newest key. Reversible: going back decrypts them (with the keys still
-configured) before the columns return to their old types."""
+"""A contact log's views and help, a need's text and resolution are sealed like a case's description (core.fields):
+the columns become text and the rows already there are encrypted under the newest key. Reversible: going back
+decrypts them (with the keys still configured) before the columns return to their old types."""
 
 from django.db import migrations
 
 import fulian.core.fields
 from fulian.core.fields import open_existing, seal_existing
 
-SEALED = [('ContactLog', ['views', 'help_given']), ('Need', ['description', 'resolution'])]
+SEALED = [
+    ("ContactLog", ["views", "help_given"]),
+    ("Need", ["description", "resolution"]),
+]
 
 
 def seal(apps, schema_editor):
