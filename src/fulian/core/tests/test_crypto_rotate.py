@@ -9,7 +9,7 @@ import os
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import FieldError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from fulian.care.models import CareMembership, Child
@@ -128,6 +128,18 @@ def test_rotation_from_a_to_b_then_dropping_a(rows, keys):
     keys.FIELD_ENCRYPTION_KEYS = [B]
     everything_reads(rows)
     assert rotate("--check")[0] == 0
+
+
+@pytest.mark.django_db
+def test_one_table_can_be_resumed_after_a_row(rows, keys):
+    keys.FIELD_ENCRYPTION_KEYS = [B, A]
+    code, out = rotate("--only", "contacts.ContactLog", "--after", str(rows["log"].pk))
+    assert code == 0 and "contacts.ContactLog" in out and "people.Woman" not in out and "rotated 0" in out
+    code, out = rotate("--only", "contacts.ContactLog")
+    assert "rotated 1" in out
+    assert not crypto.is_current(stored(Woman, rows["woman"].pk, "id_encrypted"))  # other tables untouched
+    with pytest.raises(CommandError):
+        call_command("keys_rotate", "--after", "5")
 
 
 @pytest.mark.django_db

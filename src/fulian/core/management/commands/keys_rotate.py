@@ -10,8 +10,8 @@ SM4 is the same with FIELD_CIPHER=sm4 and SM4_KEYS set while FIELD_ENCRYPTION_KE
 The columns: every sealed field of every model (core.fields, found by the app registry) and the token columns
 below, which hold a token in a plain text column. Each batch is its own transaction and a value already under the
 newest key is not written again, so the command is idempotent and an interrupted run resumes by running it again
-(`--after` skips rows already done when a table is very large). A value no configured key opens is counted as
-unreadable and left as it is: never replaced.
+(`--only people.Woman --after <id>` skips the rows of a very large table already done). A value no configured key
+opens is counted as unreadable and left as it is: never replaced.
 """
 
 from django.apps import apps
@@ -49,15 +49,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="count only; exit 1 if a value is not current")
         parser.add_argument("--batch", type=int, default=500, help="rows per transaction (default 500)")
-        parser.add_argument("--after", type=int, default=0, help="start after this primary key (a resumed run)")
+        parser.add_argument("--only", default="", help="one model, e.g. people.Woman (with --after)")
+        parser.add_argument("--after", type=int, default=0, help="with --only: start after this primary key")
 
-    def handle(self, *args, check=False, batch=500, after=0, **options):
+    def handle(self, *args, check=False, batch=500, only="", after=0, **options):
         if batch < 1:
             raise CommandError("--batch must be at least 1")
+        if after and not only:
+            raise CommandError("--after needs --only: primary keys are per table")
+        columns = [c for c in encrypted_columns() if not only or c[0]._meta.label_lower == only.lower()]
+        if only and not columns:
+            raise CommandError(f"{only}: no encrypted column (expected e.g. people.Woman, contacts.ContactLog)")
         active = crypto.active_cipher()
         self.stdout.write(f"cipher {active.name}, newest key {active.newest_key_id()}")
         totals = {"current": 0, "rotated": 0, "stale": 0, "plain": 0, "unreadable": 0}
-        for model, names, sealed in encrypted_columns():
+        for model, names, sealed in columns:
             counts = self._column(model, names, sealed, check=check, batch=batch, after=after)
             for key, n in counts.items():
                 totals[key] += n
