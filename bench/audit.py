@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 
 from django.db import connections, transaction
@@ -29,7 +30,8 @@ from fulian.core.sealing import seal_all, seal_verify
 
 from .run import ROOT, ROUNDS, tables_analyze
 
-BACKLOG = 300_000  # audit rows already there (about a year of a province's sign-ins and edits)
+# audit rows already there (about a year of a province's sign-ins and edits)
+BACKLOG = int(os.environ.get("BENCH_AUDIT_BACKLOG", "300000"))
 WRITES = 400  # per writer per side per round
 SEAL_EVERY = 1.0  # seconds between the sealer's runs during the rounds
 
@@ -63,6 +65,7 @@ def _writers(users, n: int) -> float:
             for i in range(n):
                 token_create(user=user, name=f"bench {i}")
         except Exception as exc:  # noqa: BLE001  (reported below)
+            traceback.print_exc()
             errors.append(exc)
         finally:
             connections.close_all()
