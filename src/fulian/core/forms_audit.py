@@ -14,17 +14,21 @@ MAX_DAYS = 3660  # a range longer than ten years is a mistake, not a search
 class AuditSearchForm(forms.Form):
     since = forms.DateField(label=_("起始日期"), required=False, widget=DateInput)
     until = forms.DateField(label=_("截止日期"), required=False, widget=DateInput)
-    actor = forms.CharField(label=_("操作人用户名"), max_length=150, required=False)
+    # narrow inputs: a label and its input fit a 390-px phone on one line
+    actor = forms.CharField(label=_("操作人用户名"), max_length=150, required=False,
+                            widget=forms.TextInput(attrs={"size": 14}))
     action = forms.ChoiceField(label=_("操作"), required=False)
     action_prefix = forms.CharField(
-        label=_("操作名前缀"), max_length=60, required=False,
+        label=_("操作名前缀"), max_length=60, required=False, widget=forms.TextInput(attrs={"size": 14}),
         validators=[RegexValidator(r"^[a-z0-9_.]+$", _("只能包含小写字母、数字、下划线和点，例如 case."))])
     object_type = forms.ChoiceField(label=_("对象类型"), required=False)
     unit = forms.CharField(
         label=_("组织代码"), max_length=24, required=False,
+        widget=forms.TextInput(attrs={"size": 14, "inputmode": "numeric"}),
         help_text=_("12 位区划代码，含其下级组织"),
         validators=[RegexValidator(r"^[0-9]{12}(-[0-9]{1,6})*$", _("请填写 12 位区划代码"))])
-    ip = forms.GenericIPAddressField(label=_("来源地址"), required=False, unpack_ipv4=True)
+    ip = forms.GenericIPAddressField(label=_("来源地址"), required=False, unpack_ipv4=True,
+                                     widget=forms.TextInput(attrs={"size": 14}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -200,6 +200,8 @@ def changes_summary(changes, *, limit: int = 160) -> str:
 def _short(value) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, dict):
+        return "，".join(f"{k}={_short(v)}" for k, v in value.items())[:60]
     if isinstance(value, list | tuple):
         return "、".join(_short(v) for v in value) if all(not isinstance(v, dict | list) for v in value) \
             else str(value)[:60]

@@ -27,6 +27,7 @@ from .selectors_audit import (
 )
 
 TABS = ("events", "reads")
+MORE = ("action_prefix", "object_type", "unit", "ip")  # the filters behind 更多条件, open when one is set
 PER_PAGE = 50
 
 
@@ -46,7 +47,7 @@ def audit_search(request):
     tab = param_choice(request.GET, "tab", TABS, default="events")
     searched = any(name != "tab" and value for name, value in request.GET.items())
     form = AuditSearchForm(request.GET if searched else None)
-    context = {"form": form, "tab": tab, "page": None, "rows": [], "query": request.GET.urlencode()}
+    context = _context(request, form, tab)
     if searched and not form.is_valid():
         return render(request, "core/audit_search.html", context, status=400)
     filters = form.filters() if searched else AuditFilters()
@@ -54,10 +55,14 @@ def audit_search(request):
     names = unit_names(r.unit_path for r in page.object_list)
     context["page"] = page
     context["rows"] = [_shown(row, names, tab) for row in page.object_list]
-    context["export_query"] = _without_page(request)
-    context["tab_query"] = {t: _with_tab(request, t) for t in TABS}
     audit_search_record(actor=request.user, filters=filters, tab=tab, page=page.number, shown=len(page.object_list))
     return render(request, "core/audit_search.html", context)
+
+
+def _context(request, form, tab: str) -> dict:
+    return {"form": form, "tab": tab, "page": None, "rows": [], "export_query": _without_page(request),
+            "tab_query": {t: _with_tab(request, t) for t in TABS},
+            "more_open": any(request.GET.get(name) for name in MORE)}
 
 
 def _shown(row, names: dict, tab: str) -> dict:
@@ -93,9 +98,7 @@ def audit_export(request):
     tab = param_choice(request.GET, "tab", TABS, default="events")
     form = AuditSearchForm(request.GET)
     if not form.is_valid():
-        return render(request, "core/audit_search.html",
-                      {"form": form, "tab": tab, "page": None, "rows": [], "query": request.GET.urlencode()},
-                      status=400)
+        return render(request, "core/audit_search.html", _context(request, form, tab), status=400)
     filters = form.filters()
     rows = list(_rows_for(request.user, tab, filters)[: EXPORT_MAX_ROWS + 1])
     cut = len(rows) > EXPORT_MAX_ROWS
