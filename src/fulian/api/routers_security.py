@@ -79,19 +79,20 @@ def my_sessions_list(request):
              "current": r.key_hash == current} for r in sessions.sessions_of(request.auth)]
 
 
+# before /me/sessions/{id}, which would otherwise take "end-others" for an id
+@router.post("/me/sessions/end-others", response=SessionsEndedOut)
+def my_sessions_end_others(request):
+    """End every session of yours but the one making this call (with a token: every session)."""
+    return {"ended": sessions.sessions_end_all(actor=request.auth, account=request.auth,
+                                               keep_key=_session_key(request))}
+
+
 @router.delete("/me/sessions/{cadre_session_id}", response={204: None, 404: ErrorOut})
 def my_session_end(request, cadre_session_id: int):
     """End one of your sessions: it is signed out at once."""
     row = sessions.access_session_by_id(request.auth, cadre_session_id)
     sessions.session_end(actor=request.auth, row=row)
     return Status(204, None)
-
-
-@router.post("/me/sessions/end-others", response=SessionsEndedOut)
-def my_sessions_end_others(request):
-    """End every session of yours but the one making this call (with a token: every session)."""
-    return {"ended": sessions.sessions_end_all(actor=request.auth, account=request.auth,
-                                               keep_key=_session_key(request))}
 
 
 @router.post("/accounts/{account_id}/second-factor/reset", response={204: None, 404: ErrorOut})

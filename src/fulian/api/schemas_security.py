@@ -2,10 +2,15 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from fulian.accounts.models import SecondFactor
+
+from .schemas import enum_of
+
 
 class SecondFactorOut(Schema):
     enrolled: bool
-    kind: str | None = Field(None, description="totp (an authenticator app) or sms (codes to her account phone)")
+    kind: enum_of(SecondFactor.Kind) | None = Field(
+        None, description="totp (an authenticator app) or sms (codes to her account phone)")
     locked: bool = Field(description="too many wrong codes: a recovery code or a chair above unlocks it")
     required: bool = Field(description="her post requires a second factor")
     recovery_codes_left: int
