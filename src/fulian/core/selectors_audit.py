@@ -33,6 +33,16 @@ ACTION_LABELS = {
     "token.create": _("新建 API 令牌"),
     "token.revoke": _("吊销 API 令牌"),
     "token.revoke_all": _("吊销全部 API 令牌"),
+    "session.end": _("结束登录设备"),
+    "session.end_all": _("结束全部登录设备"),
+    "session.limit": _("超出设备数，结束最早的登录"),
+    "2fa.enrol": _("启用二次验证"),
+    "2fa.remove": _("停用二次验证"),
+    "2fa.reset": _("重置二次验证"),
+    "2fa.fail": _("二次验证失败"),
+    "2fa.lock": _("二次验证锁定"),
+    "2fa.recovery_new": _("重新生成恢复码"),
+    "2fa.recovery_used": _("使用恢复码"),
     "admin.add": _("后台新增"),
     "admin.change": _("后台修改"),
     "admin.delete": _("后台删除"),
@@ -59,7 +69,8 @@ ACTION_GROUPS = {
     "audit": (_("审计"), Q(action__startswith="audit.")),
 }
 # which known actions are listed under which group in the choice list
-_GROUP_OF_PREFIX = {"auth.": "auth", "account.": "account", "token.": "account", "admin.": "admin",
+_GROUP_OF_PREFIX = {"auth.": "auth", "account.": "account", "token.": "account", "session.": "account",
+                    "admin.": "admin",
                     "audit.": "audit", "2fa.": "2fa"}
 
 EXPORT_MAX_ROWS = 10_000  # an export beyond this is cut (newest rows first) and says so in its audit row
