@@ -108,3 +108,70 @@ def test_an_inactive_account_may_do_nothing(unit):
     path = unit("正定县").path
     assert not allows(person, "view", path) and not is_leader_of(person, path)
     assert not may_handle_case(person, path, is_handler=True)
+
+
+# who must have a second factor: administrators anywhere, chairs and vice-chairs at county level (3) and above
+NEEDS_SECOND_FACTOR = [
+    ("河北省", ["chair"], True), ("石家庄市", ["vice_chair"], True), ("正定县", ["chair"], True),
+    ("正定镇", ["chair"], False), ("恒东社区", ["vice_chair"], False), ("恒东社区", ["sysadmin"], True),
+    ("正定县", ["staff"], False), ("河北省", ["executive"], False), ("河北省", [], False),
+]
+
+
+@pytest.mark.parametrize(("place", "roles", "needs"), NEEDS_SECOND_FACTOR)
+def test_who_needs_a_second_factor(unit, settings, place, roles, needs):
+    from fulian.core.policy import needs_second_factor
+
+    settings.SECOND_FACTOR_REQUIRED = True
+    assert needs_second_factor(UserFactory(unit=unit(place), roles=roles)) is needs
+    settings.SECOND_FACTOR_REQUIRED = False
+    assert needs_second_factor(UserFactory(unit=unit(place), roles=roles)) is False
+
+
+# (actor's unit, roles) → (account's unit, roles) → may reset her second factor
+RESETS = [
+    (("石家庄市", ["chair"]), ("正定县", ["chair"]), True),  # a chair above a leader
+    (("正定县", ["chair"]), ("正定县", ["staff"]), True),  # her own unit's chair for a cadre without a leader role
+    (("正定县", ["chair"]), ("正定县", ["chair"]), False),  # a peer leader: only from above
+    (("正定县", ["chair"]), ("正定县", ["sysadmin"]), False),
+    (("正定县", ["chair"]), ("石家庄市", ["staff"]), False),  # below
+    (("行唐县", ["chair"]), ("正定县", ["staff"]), False),  # sibling
+    (("石家庄市", ["vice_chair"]), ("正定县", ["staff"]), False),  # a chair, not a vice-chair
+    (("石家庄市", ["sysadmin"]), ("正定县", ["staff"]), False),  # administrators do not reset factors
+]
+
+
+@pytest.mark.parametrize(("actor", "account", "allowed"), RESETS)
+def test_who_resets_a_second_factor(unit, actor, account, allowed):
+    from fulian.core.policy import may_reset_second_factor
+
+    chair = UserFactory(unit=unit(actor[0]), roles=actor[1])
+    cadre = UserFactory(unit=unit(account[0]), roles=account[1])
+    assert may_reset_second_factor(chair, cadre) is allowed
+    assert may_reset_second_factor(cadre, cadre) is False
+
+
+ENDS = [
+    (("正定县", ["chair"]), ("恒东社区", ["staff"]), True), (("正定县", ["sysadmin"]), ("正定县", ["chair"]), True),
+    (("正定县", ["staff"]), ("正定县", ["staff"]), False), (("行唐县", ["chair"]), ("正定县", ["staff"]), False),
+    (("正定镇", ["chair"]), ("正定县", ["staff"]), False),
+]
+
+
+@pytest.mark.parametrize(("actor", "account", "allowed"), ENDS)
+def test_who_ends_a_cadres_sessions(unit, actor, account, allowed):
+    from fulian.core.policy import may_end_sessions_of
+
+    manager = UserFactory(unit=unit(actor[0]), roles=actor[1])
+    cadre = UserFactory(unit=unit(account[0]), roles=account[1])
+    assert may_end_sessions_of(manager, cadre) is allowed
+    assert may_end_sessions_of(cadre, cadre) is True
+
+
+def test_only_a_superuser_ends_a_superusers_sessions(unit):
+    from fulian.core.policy import may_end_sessions_of
+
+    root = UserFactory(unit=unit("河北省"), roles=[], is_superuser=True)
+    admin = UserFactory(unit=unit("河北省"), roles=["sysadmin"])
+    assert may_end_sessions_of(admin, root) is False
+    assert may_end_sessions_of(UserFactory(unit=None, roles=[], is_superuser=True), root) is True
