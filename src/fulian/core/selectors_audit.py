@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
 from .models import AuditEvent, ReadLog
-from .policy import audit_scope_q
+from .policy import Action, actions_of, audit_scope_q
 from .tree import subtree_q
 
 # what each known action is called on the page; an action not named here is shown as it is written
@@ -181,6 +181,15 @@ def read_logs_for(user, filters: AuditFilters = AuditFilters()):
 def sees_audit(user) -> bool:
     """She has rows in scope: leaders, system administrators, superusers (the menu entry and the page)."""
     return audit_scope_q(user) != Q(pk__in=[])
+
+
+def sees_seal_status(user) -> bool:
+    """The seal chain's state (counts and times, no row) is for the top of the tree: a system administrator of a
+    province, or the platform's superuser (a request to move this rule into core.policy is with the lead)."""
+    if Action.ADMIN_SITE not in actions_of(user):
+        return False
+    unit = getattr(user, "unit", None)
+    return unit.level == 1 if unit is not None else bool(audit_scope_q(user) == Q())
 
 
 def audit_search_record(*, actor, filters: AuditFilters, tab: str, page: int | None = None,

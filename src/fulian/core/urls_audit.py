@@ -7,4 +7,5 @@ from . import views_audit
 urlpatterns = [
     path("", views_audit.audit_search, name="audit_search"),
     path("export.xlsx", views_audit.audit_export, name="audit_export"),
+    path("digest.json", views_audit.audit_digest, name="audit_digest"),
 ]

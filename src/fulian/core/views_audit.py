@@ -1,19 +1,23 @@
 """操作审计: a leader or system administrator searches the audit trail and the read log of her subtree, and
 exports what she found. Each search that answers writes one `audit.search` row, each export one `audit.export`."""
 
+import datetime as dt
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import BadRequest
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from .excel import export_download
+from .audit import audit_record
+from .excel import attachment, export_download
 from .forms_audit import AuditSearchForm
 from .paging import page_of
 from .params import param_choice
+from .sealing import seal_digest, seal_status
 from .selectors_audit import (
     EXPORT_MAX_ROWS,
     AuditFilters,
@@ -23,6 +27,7 @@ from .selectors_audit import (
     changes_summary,
     read_logs_for,
     sees_audit,
+    sees_seal_status,
     unit_names,
 )
 
@@ -62,7 +67,9 @@ def audit_search(request):
 def _context(request, form, tab: str) -> dict:
     return {"form": form, "tab": tab, "page": None, "rows": [], "export_query": _without_page(request),
             "tab_query": {t: _with_tab(request, t) for t in TABS},
-            "more_open": any(request.GET.get(name) for name in MORE)}
+            "more_open": any(request.GET.get(name) for name in MORE),
+            "seal": seal_status() if sees_seal_status(request.user) else None,
+            "digest_day": timezone.localdate() - dt.timedelta(days=1)}
 
 
 def _shown(row, names: dict, tab: str) -> dict:
@@ -119,3 +126,23 @@ def audit_export(request):
                            filename=f"{label}-{timezone.localdate():%Y%m%d}.xlsx", titles=titles, rows=lines,
                            sheet_title=label, changes={"tab": tab, "rows": len(rows), "cut": cut,
                                                        **filters.described()})
+
+
+@login_required
+@never_cache
+def audit_digest(request):
+    """A day's digest of the seal chain (its last link's number and hash), to keep off-site; `audit_verify --digest`
+    proves it later. For the top of the tree only; each download is audited."""
+    if not sees_seal_status(request.user):
+        raise Http404("not for this account")
+    raw = (request.GET.get("day") or "").strip()
+    try:
+        day = dt.date.fromisoformat(raw) if raw else timezone.localdate() - dt.timedelta(days=1)
+    except ValueError:
+        raise BadRequest("parameter 'day' must be a date such as 2026-03-08") from None
+    digest = seal_digest(day)
+    audit_record(actor=request.user, action="audit.digest", changes={"day": day.isoformat(),
+                                                                    "number": digest["number"]})
+    response = JsonResponse(digest, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = attachment(f"fulian-audit-digest-{day.isoformat()}.json")
+    return response

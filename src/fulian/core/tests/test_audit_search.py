@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from fulian.accounts.tests.factories import UserFactory
@@ -177,3 +178,24 @@ def test_export_is_the_search_as_text_and_is_audited(client_for, county_chair, v
 def test_export_with_a_bad_parameter_is_a_400(client_for, county_chair):
     assert client_for(county_chair).get(reverse("audit_export"), {"since": "x"}).status_code == 400
     assert not AuditEvent.objects.filter(action="audit.export").exists()
+
+
+@pytest.mark.django_db
+def test_the_top_of_the_tree_sees_the_seal_chain_and_downloads_a_digest(client_for, province_admin, county_chair,
+                                                                       rows):
+    from fulian.core.sealing import seal_all
+
+    seal_all()
+    page = client_for(province_admin).get(reverse("audit_search")).content.decode()
+    assert 'id="audit-seal"' in page and "最近封存" in page
+    assert 'id="audit-seal"' not in client_for(county_chair).get(reverse("audit_search")).content.decode()
+    answer = client_for(province_admin).get(reverse("audit_digest"), {"day": timezone.localdate().isoformat()})
+    assert answer.status_code == 200 and "attachment" in answer["Content-Disposition"]
+    assert answer.json()["kind"] == "fulian-audit-digest" and answer.json()["hash"]
+    assert AuditEvent.objects.filter(action="audit.digest", actor=province_admin).exists()
+
+
+@pytest.mark.django_db
+def test_the_digest_is_not_for_a_county_and_a_bad_day_is_a_400(client_for, province_admin, county_chair):
+    assert client_for(county_chair).get(reverse("audit_digest")).status_code == 404
+    assert client_for(province_admin).get(reverse("audit_digest"), {"day": "2026-02-30"}).status_code == 400
