@@ -11,12 +11,12 @@ from fulian.core.errors import Conflict
 from .auth import TokenAuth, session_auth
 from .openapi import TAGS, FulianAPI, validation_error_out
 from .routers_accounts import router as accounts_router
-from .routers_audit import router as audit_router
 from .routers_activities import router as activities_router
 from .routers_activities_checkin import public_router as checkin_public_router
 from .routers_activities_checkin import router as checkin_router
 from .routers_activities_outcomes import router as outcomes_router
 from .routers_activities_public import public_router as activities_public_router
+from .routers_audit import router as audit_router
 from .routers_awards_awarding import public_router as awards_awarding_public_router
 from .routers_awards_awarding import router as awards_awarding_router
 from .routers_awards_campaigns import router as awards_campaigns_router
