@@ -209,6 +209,8 @@ ID_HASH_KEY = env("ID_HASH_KEY", "")
 # bytes, comma-separated, newest first). Rotation: put the new key first, run `manage.py keys_rotate`.
 FIELD_CIPHER = envchoice("FIELD_CIPHER", "fernet", ("fernet", "sm4"))
 SM4_KEYS = envlist("SM4_KEYS", "")
+if PRODUCTION and FIELD_CIPHER == "sm4" and not SM4_KEYS:
+    raise ImproperlyConfigured("SM4_KEYS must be set when FIELD_CIPHER=sm4 and FULIAN_ENV=production")
 if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and ID_HASH_KEY):
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and ID_HASH_KEY must be set when FULIAN_ENV=production")
 

@@ -68,3 +68,12 @@ def test_a_misspelt_or_out_of_range_setting_stops_the_start_with_its_name(tmp_pa
     result = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check"], env=env, capture_output=True,
                             text=True, check=False)
     assert result.returncode != 0 and name in result.stderr and "ImproperlyConfigured" in result.stderr
+
+
+def test_production_refuses_sm4_without_its_keys(tmp_path):
+    env = {**os.environ, "FULIAN_ENV": "production", "SECRET_KEY": "x" * 30 + "production-secret-0123456789-abcdefg",
+           "ALLOWED_HOSTS": "fulian.example.cn", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "FIELD_ENCRYPTION_KEYS": "x" * 43 + "=", "ID_HASH_KEY": "y" * 40, "FIELD_CIPHER": "sm4", "SM4_KEYS": ""}
+    result = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check"], env=env, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode != 0 and "SM4_KEYS" in result.stderr
