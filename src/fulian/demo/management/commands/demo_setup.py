@@ -13,6 +13,7 @@ from fulian.care.demo import demo_care
 from fulian.cases.demo import demo_cases
 from fulian.consultations.demo import demo_consultations
 from fulian.contacts.demo import demo_contacts, demo_field_weeks
+from fulian.core.policy import needs_second_factor
 from fulian.demo.building import demo_building
 from fulian.evaluation.demo import demo_survey
 from fulian.funding.demo import demo_funding
@@ -61,10 +62,13 @@ class Command(BaseCommand):
         self.stdout.write(f"API docs: {url}/api/v1/docs   data maintenance: {url}/admin/")
         self.stdout.write("logins (username / password — unit, roles):")
         for user, password in accounts:
+            factor = " *" if needs_second_factor(user) else ""
             self.stdout.write(
                 f"  {user.username:<16} {password}   {user.unit.name} ({user.unit.get_level_display()}), "
-                f"{'、'.join(user.role_labels)}"
+                f"{'、'.join(user.role_labels)}{factor}"
             )
+        self.stdout.write("  * enrols a second factor at first sign-in: choose 短信验证码 — in this demo the code is "
+                          "printed in this console (OTP_ECHO) — or an authenticator app")
 
     def _contact_network(self):
         today = timezone.localdate()
