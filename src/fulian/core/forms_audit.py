@@ -1,5 +1,7 @@
 """The filters of 操作审计, for the page and the API alike: one parse, a clear 400 for a bad value."""
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import BadRequest
 from django.core.validators import RegexValidator
@@ -9,6 +11,13 @@ from .forms import DateInput
 from .selectors_audit import AuditFilters, action_choices, object_type_choices, unit_path_of_code
 
 MAX_DAYS = 3660  # a range longer than ten years is a mistake, not a search
+# the days a search may name: beyond them a local midnight (or "until" + 1 day) leaves Python's datetime range and
+# the query would fail with OverflowError (a 500) instead of a 400
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2999, 12, 31)
+
+
+def day_in_range(day: dt.date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 class AuditSearchForm(forms.Form):
@@ -40,6 +49,9 @@ class AuditSearchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("since", "until"):
+            if data.get(name) and not day_in_range(data[name]):
+                self.add_error(name, _("日期超出范围"))
         since, until = data.get("since"), data.get("until")
         if since and until and until < since:
             self.add_error("until", _("截止日期不能早于起始日期"))

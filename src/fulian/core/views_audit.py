@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from .audit import audit_record
 from .excel import attachment, export_download
-from .forms_audit import AuditSearchForm
+from .forms_audit import AuditSearchForm, day_in_range
 from .paging import page_of
 from .params import param_choice
 from .sealing import seal_digest, seal_status
@@ -138,6 +138,8 @@ def audit_digest(request):
     raw = (request.GET.get("day") or "").strip()
     try:
         day = dt.date.fromisoformat(raw) if raw else timezone.localdate() - dt.timedelta(days=1)
+        if not day_in_range(day):
+            raise ValueError(day)
     except ValueError:
         raise BadRequest("parameter 'day' must be a date such as 2026-03-08") from None
     digest = seal_digest(day)
