@@ -60,6 +60,9 @@ def _isolated_files_and_immediate_tasks(settings, tmp_path):
     # the duty of a second factor is tested where it is built (accounts/tests/test_twofactor*.py); elsewhere a
     # signed-in leader acts as force_login left her, as before the duty existed
     settings.SECOND_FACTOR_REQUIRED = False
+    # likewise the concurrent-session limit (accounts/tests/test_sessions.py): a test may sign one cadre in from
+    # more browsers than the limit without the first being signed out
+    settings.SESSIONS_PER_ACCOUNT = 0
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_ROOT = tmp_path / "private"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
