@@ -79,6 +79,11 @@ _OPEN = {
     "enrol": ("twofactor_enrol", "twofactor_totp", "twofactor_sms", "twofactor_codes"),
 }
 _EVERYWHERE = ("logout", "set_language")
+_API_REFUSALS = {
+    "verify": ("second_factor_verify", "verify your second factor first (sign in on the web)"),
+    "enrol": ("second_factor_enrol", "enrol a second factor first (sign in on the web)"),
+    "password": ("password_change", "change your password first (sign in on the web)"),
+}
 
 
 class SecondFactorMiddleware:
@@ -109,10 +114,8 @@ class SecondFactorMiddleware:
                 # a program's token decides, never the browser session beside it
                 request.user = AnonymousUser()
                 return self.get_response(request)
-            return JsonResponse({"detail": {
-                "verify": "verify your second factor first", "password": "change your password first",
-                "enrol": "enrol a second factor first"}[duty], "code": f"second_factor_{duty}"
-                if duty != "password" else "password_change"}, status=403)
+            code, detail = _API_REFUSALS[duty]
+            return JsonResponse({"detail": detail, "code": code}, status=403)
         if request.path.startswith((settings.STATIC_URL or "/static/",)) or request.path.startswith(
                 self._open_paths()[duty]):
             return self.get_response(request)
