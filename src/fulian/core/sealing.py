@@ -44,6 +44,7 @@ READ_FIELDS = ("id", "at", "actor_id", "actor_label", "object_type", "object_id"
                "channel", "unit_path")
 ROW = struct.Struct(">q8s")  # id, first 8 bytes of the row's SHA-256
 GENESIS = "0" * 64
+MIN_RETENTION_DAYS = 180  # 等保 2.0: at least six months; the archive never takes younger rows, verify relies on it
 
 
 def _key() -> bytes:
@@ -185,6 +186,18 @@ def _archived_through() -> int:
     return last or 0
 
 
+def _archive_gap() -> tuple[int, str] | None:
+    """Archive records must tile the chain from link 1 (each archive starts where the one before ended): a record
+    that does not (INSERT is all it takes to write one) would otherwise make verify skip the links it names."""
+    following = 1
+    for seal_from, seal_to, name in AuditArchive.objects.order_by("seal_from", "id").values_list(
+            "seal_from", "seal_to", "file_name"):
+        if seal_from != following or seal_to < seal_from:
+            return seal_from, f"archive {name} does not follow the archives before it (links {seal_from}–{seal_to})"
+        following = seal_to + 1
+    return None
+
+
 def _entries(packed: bytes, start: int, count: int) -> list[tuple[int, bytes]]:
     return [ROW.unpack_from(packed, (start + i) * ROW.size) for i in range(count)]
 
@@ -208,11 +221,18 @@ def _first_difference(seal: AuditSeal, packed: bytes, audit_now: int, read_now: 
     return ""
 
 
-def seal_verify(*, archives: bool = False, digests=()) -> Verdict:
+def seal_verify(*, archives: bool = False, digests=(), now=None) -> Verdict:
     """Walk the chain from its first link: every link's hash, its link to the one before, the ranges touching, and
-    the rows each covers (or, for archived links, the archive file when `archives`). Stops at the first break."""
+    the rows each covers (or, for archived links, the archive file when `archives`). Stops at the first break.
+
+    An archived link is taken as archived only if it could have been: the archives tile the chain from link 1, and
+    the link is older than the shortest retention (180 days) — a forged archive record cannot hide recent rows."""
     verdict = Verdict()
+    gap = _archive_gap()
+    if gap:
+        return verdict.fail(gap[0], gap[1])
     archived = _archived_through()
+    youngest_archivable = (now or timezone.now()) - dt.timedelta(days=MIN_RETENTION_DAYS)
     expected = {int(d["number"]): d["hash"] for d in digests}
     previous = None
     for seal in AuditSeal.objects.order_by("number").iterator(50):
@@ -229,9 +249,14 @@ def seal_verify(*, archives: bool = False, digests=()) -> Verdict:
                 return verdict.fail(number, "its range does not follow the previous link's")
         if not hmac.compare_digest(seal.hash, _link_hash(seal)):
             return verdict.fail(number, "the link itself was altered (its hash does not match)")
+        if hashlib.sha256(bytes(seal.row_hashes)).hexdigest() != seal.rows_digest:
+            # the per-row hashes are bound to the link only through rows_digest (an archive is checked against them)
+            return verdict.fail(number, "the link's row hashes were altered (they do not match its digest)")
         if number in expected and expected.pop(number) != seal.hash:
             return verdict.fail(number, "differs from the digest kept off-site")
         if number <= archived:
+            if seal.horizon_at >= youngest_archivable:
+                return verdict.fail(number, "is recorded as archived but is younger than any retention allows")
             verdict.archived_links += 1
         else:
             packed, audit_count, read_count = _hash_rows(seal.audit_from, seal.audit_to, seal.read_from,
@@ -322,7 +347,7 @@ def audit_archive(*, now=None, retention_days: int | None = None) -> AuditArchiv
 
     Only sealed rows, only older than the retention (never under 180 days): recent rows are never deleted."""
     now = now or timezone.now()
-    days = max(180, retention_days or settings.AUDIT_RETENTION_DAYS)
+    days = max(MIN_RETENTION_DAYS, retention_days or settings.AUDIT_RETENTION_DAYS)
     cutoff = now - dt.timedelta(days=days)
     start = _archived_through() + 1
     links = list(AuditSeal.objects.filter(number__gte=start, horizon_at__lt=cutoff).order_by("number")

@@ -1,0 +1,140 @@
+"""Review (issue 21, R1): attacks on the audit chain that `audit_verify` must name, and the one it cannot.
+
+- Truncation: the newest links deleted with their rows leave a shorter chain that verifies; only a digest kept
+  off-site (audit_digest) shows it. Pinned here so that the limit stays known and the defence stays tested.
+- A forged archive record (INSERT is all the application role needs) must not make verify skip the rows of
+  recent links, nor of links it does not tile from link 1.
+- An archived link's row hashes are bound to its HMAC'ed digest: rewriting them with the archive file is named.
+- PostgreSQL: the archive's way past the DELETE trigger (a setting any session may set) must not open unsealed rows.
+"""
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from fulian.core.audit import audit_record
+from fulian.core.models import AuditArchive, AuditEvent, AuditSeal
+from fulian.core.sealing import ROW, audit_archive, seal_all, seal_digest, seal_verify
+
+
+def _write(n, tag="test.write"):
+    for i in range(n):
+        with transaction.atomic():
+            audit_record(actor=None, action=tag, changes={"i": i, "名": "<script>alert(1)</script>"})
+
+
+def _tamper(sql, params=(), *, table="core_auditevent"):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        else:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
+        cursor.execute(sql, params)
+
+
+@pytest.mark.django_db
+def test_truncating_the_newest_links_and_rows_is_seen_only_against_a_digest(settings):
+    settings.AUDIT_SEAL_BATCH = 3
+    _write(6)
+    seal_all()
+    digest = seal_digest(timezone.localdate())
+    last = AuditSeal.objects.order_by("-number").first()
+    keep = last.number - 2
+    cut = AuditSeal.objects.get(number=keep)
+    _tamper("DELETE FROM core_auditseal WHERE number > %s", [keep], table="core_auditseal")
+    _tamper("DELETE FROM core_auditevent WHERE id > %s", [cut.audit_to])
+    assert seal_verify().ok  # the shorter chain is a chain: without a digest nothing tells
+    verdict = seal_verify(digests=[digest])
+    assert not verdict.ok and verdict.seal_number == last.number and "no longer in the chain" in verdict.problem
+    _write(2)  # the sealer then rebuilds links with the same numbers: a digest still tells them apart
+    seal_all()
+    seal_all()
+    assert AuditSeal.objects.filter(number=last.number).exists()
+    verdict = seal_verify(digests=[digest])
+    assert not verdict.ok and "digest" in verdict.problem
+
+
+@pytest.mark.django_db
+def test_a_forged_archive_record_does_not_hide_a_changed_row():
+    _write(4)
+    seal_all()
+    last = AuditSeal.objects.order_by("-number").first()
+    AuditArchive.objects.create(created_at=timezone.now(), file_name="audit-forged.jsonl.gz", sha256="0" * 64,
+                                seal_from=1, seal_to=last.number, audit_count=0, read_count=0)
+    victim = AuditEvent.objects.filter(action="test.write").first()
+    _tamper("UPDATE core_auditevent SET actor_label = %s WHERE id = %s", ["nobody", victim.pk])
+    verdict = seal_verify()
+    assert not verdict.ok
+    assert verdict.rows == 0 and verdict.archived_links == 0
+
+
+@pytest.mark.django_db
+def test_an_archive_record_that_does_not_start_at_link_one_is_named(settings, tmp_path, time_machine):
+    settings.AUDIT_ARCHIVE_DIR = tmp_path
+    settings.AUDIT_RETENTION_DAYS = 180
+    start = timezone.now() + dt.timedelta(hours=1)
+    time_machine.move_to(start, tick=False)
+    settings.AUDIT_SEAL_BATCH = 2
+    _write(6)
+    seal_all()
+    time_machine.move_to(start + dt.timedelta(days=200), tick=False)
+    last = AuditSeal.objects.order_by("-number").first()
+    AuditArchive.objects.create(created_at=timezone.now(), file_name="audit-forged.jsonl.gz", sha256="0" * 64,
+                                seal_from=last.number, seal_to=last.number, audit_count=0, read_count=0)
+    verdict = seal_verify()
+    assert not verdict.ok and verdict.archived_links == 0
+
+
+@pytest.mark.django_db
+def test_an_archive_rewritten_with_its_links_row_hashes_is_named(settings, tmp_path, time_machine):
+    settings.AUDIT_ARCHIVE_DIR = tmp_path
+    settings.AUDIT_RETENTION_DAYS = 180
+    start = timezone.now() + dt.timedelta(hours=1)
+    time_machine.move_to(start, tick=False)
+    _write(3)
+    seal_all()
+    time_machine.move_to(start + dt.timedelta(days=200), tick=False)
+    archive = audit_archive()
+    assert archive is not None and seal_verify(archives=True).ok
+    # the intruder rewrites an archived row in the file, and the file's hash and the link's row hashes to match
+    path = tmp_path / archive.file_name
+    entries = [json.loads(line) for line in gzip.decompress(path.read_bytes()).splitlines()]
+    entries[-1]["values"][3] = "nobody"  # actor_label
+    lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entries]
+    path.write_bytes(gzip.compress("".join(lines).encode()))
+    _tamper("UPDATE core_auditarchive SET sha256 = %s", [hashlib.sha256(path.read_bytes()).hexdigest()],
+            table="core_auditarchive")
+    short = {(e["kind"], e["values"][0]): hashlib.sha256(
+        (e["kind"] + json.dumps(e["values"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))).encode()
+    ).digest()[:8] for e in entries}
+    for seal in AuditSeal.objects.filter(number__gte=archive.seal_from, number__lte=archive.seal_to):
+        stored = bytes(seal.row_hashes)
+        packed = b""
+        for index in range(len(stored) // ROW.size):
+            row_id, _short = ROW.unpack_from(stored, index * ROW.size)
+            kind = "A" if index < seal.audit_count else "R"
+            packed += ROW.pack(row_id, short[(kind, row_id)])
+        _tamper("UPDATE core_auditseal SET row_hashes = %s WHERE id = %s", [packed, seal.pk],
+                table="core_auditseal")
+    verdict = seal_verify(archives=True)
+    assert not verdict.ok
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.django_db
+def test_the_archive_setting_does_not_let_anyone_delete_an_unsealed_row():
+    _write(2)
+    seal_all()
+    _write(1, tag="test.unsealed")
+    row = AuditEvent.objects.get(action="test.unsealed")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('fulian.audit_archive', 'on', true)")
+        cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [row.pk])
+    assert AuditEvent.objects.filter(pk=row.pk).exists()
