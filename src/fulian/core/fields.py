@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Cast
 from django.db.models.lookups import Exact, IsNull
+from django.db.models.query_utils import DeferredAttribute
 
 from fulian.core.crypto import is_token, open_text, seal_text
 
@@ -26,16 +27,46 @@ class SealedBlankExact(Exact):
         return super().get_prep_lookup()
 
 
+class Unreadable(str):
+    """What a sealed field reads when no configured key opens its stored token (a key dropped before keys_rotate
+    finished): blank to every reader, but the token is kept, so that saving the record writes it back unchanged
+    and the note opens again once the key is restored. Writing "" over the ciphertext would erase it for good."""
+
+    token: str
+
+    def __new__(cls, token: str = ""):
+        text = super().__new__(cls, "")
+        text.token = token
+        return text
+
+
+class _SealedAttribute(DeferredAttribute):
+    """A blank assigned over an unreadable value keeps it (an edit form sends back the blank it was shown);
+    a text assigned replaces it."""
+
+    def __set__(self, instance, value):
+        held = instance.__dict__.get(self.field.attname)
+        if isinstance(held, Unreadable) and not value and not isinstance(value, Unreadable):
+            return
+        instance.__dict__[self.field.attname] = value
+
+
 class _Sealed:
     sealed = True
+    descriptor_class = _SealedAttribute
 
     def get_internal_type(self):
         return "TextField"
 
     def from_db_value(self, value, expression, connection):
-        return value if value is None else open_text(value)
+        if value is None:
+            return None
+        text = open_text(value)
+        return Unreadable(value) if not text and is_token(value) else text
 
     def get_prep_value(self, value):
+        if isinstance(value, Unreadable):
+            return value.token or ""
         value = super().get_prep_value(value)
         return seal_text(value) if value else value
 
