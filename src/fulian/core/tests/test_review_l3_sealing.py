@@ -138,3 +138,55 @@ def test_the_archive_setting_does_not_let_anyone_delete_an_unsealed_row():
         cursor.execute("SELECT set_config('fulian.audit_archive', 'on', true)")
         cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [row.pk])
     assert AuditEvent.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_two_sealers_beside_two_writers_neither_lose_nor_double_a_row():
+    import threading
+
+    from django.db import connections
+
+    from fulian.core.models import ReadLog
+
+    stop = threading.Event()
+    errors = []
+
+    def run(target):
+        def wrapped():
+            try:
+                target()
+            except Exception as exc:  # noqa: BLE001 (reported by the test)
+                errors.append(exc)
+            finally:
+                connections.close_all()
+        thread = threading.Thread(target=wrapped)
+        thread.start()
+        return thread
+
+    def writer():
+        for i in range(120):
+            with transaction.atomic():
+                audit_record(actor=None, action="test.w", changes={"i": i})
+
+    def sealer():
+        while not stop.is_set():
+            seal_all()
+
+    sealers = [run(sealer), run(sealer)]
+    writers = [run(writer), run(writer)]
+    for thread in writers:
+        thread.join(60)
+    stop.set()
+    for thread in sealers:
+        thread.join(60)
+    assert errors == []
+    seal_all()
+    seal_all()
+    links = list(AuditSeal.objects.order_by("number"))
+    assert [s.number for s in links] == list(range(1, len(links) + 1))
+    assert all(b.audit_from == a.audit_to for a, b in zip(links, links[1:], strict=False))
+    assert sum(s.audit_count for s in links) == AuditEvent.objects.count() >= 240
+    assert sum(s.read_count for s in links) == ReadLog.objects.count()
+    assert seal_verify().ok
