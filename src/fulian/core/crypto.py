@@ -149,11 +149,14 @@ class Sm4Cipher:
             raise Undecryptable("SM4 tag does not match (wrong key or damaged value)") from exc
 
     def key_id(self, token: str) -> str | None:
+        """The key id in the token's header, if that key is configured and opens it (the tag checked, as Fernet's
+        key_id does): a damaged token is not "current" to keys_rotate --check, it is unreadable."""
         try:
             kid, _raw = self._split(token)
+            self.decrypt(token)
         except Undecryptable:
             return None
-        return kid if kid in self._by_id else None
+        return kid
 
     def newest_key_id(self) -> str:
         return self._keys[0][0]

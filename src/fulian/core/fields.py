@@ -15,7 +15,7 @@ from django.db.models.functions import Cast
 from django.db.models.lookups import Exact, IsNull
 from django.db.models.query_utils import DeferredAttribute
 
-from fulian.core.crypto import is_token, open_text, seal_text
+from fulian.core.crypto import decrypt_strict, is_token, open_text, seal_text
 
 
 class SealedBlankExact(Exact):
@@ -132,7 +132,8 @@ def seal_existing(model, names: list[str], batch: int = 500) -> int:
 
 
 def open_existing(model, names: list[str], batch: int = 500) -> int:
-    """The reverse: decrypt every sealed value back to plain text (a reversed migration)."""
+    """The reverse: decrypt every sealed value back to plain text (a reversed migration). A value no configured key
+    opens stops it (Undecryptable, the migration rolls back): restore the key first, never write "" over it."""
     done = 0
     last = 0
     while True:
@@ -140,6 +141,6 @@ def open_existing(model, names: list[str], batch: int = 500) -> int:
         if not rows:
             return done
         last = rows[-1][0]
-        values = {row[0]: {name: open_text(value) for name, value in zip(names, row[1:], strict=True)
+        values = {row[0]: {name: decrypt_strict(value) for name, value in zip(names, row[1:], strict=True)
                            if is_token(value)} for row in rows}
         done += write_raw(model, {pk: v for pk, v in values.items() if v})

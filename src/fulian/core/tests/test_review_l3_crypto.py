@@ -56,3 +56,31 @@ def test_new_text_over_an_unreadable_value_is_written(log, settings):
     again.views = "新的记录"
     again.save(update_fields=["views"])
     assert ContactLog.objects.get(pk=log.pk).views == "新的记录"
+
+
+@pytest.mark.django_db
+def test_unsealing_a_value_no_key_opens_stops_rather_than_blanking_it(log, settings):
+    """The reversed seal migration decrypts every value back to plain text: one it cannot open must stop it (the
+    operator restores the key), not be written back as ""."""
+    from fulian.core.fields import open_existing
+
+    token = _stored(log.pk)
+    settings.FIELD_ENCRYPTION_KEYS = [B]
+    with pytest.raises(crypto.Undecryptable):
+        open_existing(ContactLog, ["views", "help_given"])
+    assert _stored(log.pk) == token
+
+
+def test_an_sm4_token_with_our_key_id_but_a_damaged_body_is_not_current(settings):
+    """keys_rotate --check counts it unreadable (someone must look), not current."""
+    import base64
+    import os
+
+    settings.FIELD_CIPHER = "sm4"
+    settings.SM4_KEYS = [base64.b64encode(os.urandom(16)).decode()]
+    token = crypto.encrypt("王秀兰的情况")
+    assert crypto.is_current(token) and crypto.key_of(token)
+    head, body = token.rsplit(".", 1)
+    damaged = f"{head}.{base64.urlsafe_b64encode(os.urandom(40)).decode()}"
+    assert not crypto.is_current(damaged)
+    assert crypto.key_of(damaged) is None
