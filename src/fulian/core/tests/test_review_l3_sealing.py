@@ -190,3 +190,30 @@ def test_two_sealers_beside_two_writers_neither_lose_nor_double_a_row():
     assert sum(s.audit_count for s in links) == AuditEvent.objects.count() >= 240
     assert sum(s.read_count for s in links) == ReadLog.objects.count()
     assert seal_verify().ok
+
+
+@pytest.mark.django_db
+def test_awkward_values_verify_on_both_databases_and_through_an_archive(settings, tmp_path, time_machine):
+    """No false alarm from how a database hands values back: JSON keys out of order and nested, floats, big ints,
+    an IPv6 address written long-hand, microseconds, text outside the BMP. Run on SQLite and on PostgreSQL."""
+    from fulian.core.context import Origin, reset_origin, set_origin
+
+    settings.AUDIT_ARCHIVE_DIR = tmp_path
+    settings.AUDIT_RETENTION_DAYS = 180
+    start = timezone.now().replace(microsecond=123456) + dt.timedelta(hours=1)
+    time_machine.move_to(start, tick=False)
+    token = set_origin(Origin(ip="2001:0db8:0000:0000:0000:0000:0000:0001", user_agent="Mozilla/5.0 😀",
+                              channel="web"))
+    try:
+        with transaction.atomic():
+            audit_record(actor=None, action="test.awkward", changes={
+                "z": 1, "a": {"y": [1.5, 0.1, 1e16, -0.0, 2**60], "b": None}, "名字": "王秀兰𠀀", "t": True,
+                "q": "\"quoted\" \\ back\nline", "e": 1e-7, "big": 12345678901234567890})
+    finally:
+        reset_origin(token)
+    seal_all()
+    assert seal_verify().ok
+    time_machine.move_to(start + dt.timedelta(days=200), tick=False)
+    assert audit_archive() is not None
+    verdict = seal_verify(archives=True)
+    assert verdict.ok, verdict
