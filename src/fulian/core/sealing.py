@@ -44,6 +44,8 @@ READ_FIELDS = ("id", "at", "actor_id", "actor_label", "object_type", "object_id"
                "channel", "unit_path")
 ROW = struct.Struct(">q8s")  # id, first 8 bytes of the row's SHA-256
 GENESIS = "0" * 64
+# rows waiting longer than this for a link: the sealer (every minute) has stopped or is held up; verify says so
+UNSEALED_WARNING = dt.timedelta(minutes=10)
 MIN_RETENTION_DAYS = 180  # 等保 2.0: at least six months; the archive never takes younger rows, verify relies on it
 
 
@@ -274,7 +276,19 @@ def seal_verify(*, archives: bool = False, digests=(), now=None) -> Verdict:
         problem = _verify_archives()
         if problem:
             return verdict.fail(problem[0], problem[1], problem[2])
+    waiting = _oldest_unsealed(previous)
+    if waiting is not None and waiting < (now or timezone.now()) - UNSEALED_WARNING:
+        verdict.notes.append(f"rows unsealed since {_plain(waiting)}: is audit_seal running (or a transaction left "
+                            "open)? A change to them would not be seen")
     return verdict
+
+
+def _oldest_unsealed(last: AuditSeal | None) -> dt.datetime | None:
+    audit_to, read_to = (last.audit_to, last.read_to) if last else (0, 0)
+    times = [t for t in (
+        AuditEvent.objects.filter(id__gt=audit_to).order_by("id").values_list("at", flat=True).first(),
+        ReadLog.objects.filter(id__gt=read_to).order_by("id").values_list("at", flat=True).first()) if t]
+    return min(times, default=None)
 
 
 def seal_status(*, now=None) -> dict:

@@ -217,3 +217,24 @@ def test_awkward_values_verify_on_both_databases_and_through_an_archive(settings
     assert audit_archive() is not None
     verdict = seal_verify(archives=True)
     assert verdict.ok, verdict
+
+
+@pytest.mark.django_db
+def test_verify_warns_when_rows_have_waited_too_long_for_a_seal(time_machine, capsys):
+    """A stopped (or stalled: a transaction left open) sealer leaves new rows unsealed, where a change is invisible;
+    verify says so, and its exit status (2) lets monitoring tell it from a broken chain (1)."""
+    from django.core.management import call_command
+
+    start = timezone.now() + dt.timedelta(hours=1)
+    time_machine.move_to(start, tick=False)
+    _write(2)
+    seal_all()
+    _write(1, tag="test.waiting")
+    assert seal_verify().notes == []  # just written: the sealer's next minute will take it
+    time_machine.move_to(start + dt.timedelta(minutes=30), tick=False)
+    verdict = seal_verify()
+    assert verdict.ok and verdict.notes and "unsealed" in verdict.notes[0]
+    with pytest.raises(SystemExit) as exit_:
+        call_command("audit_verify")
+    assert exit_.value.code == 2
+    assert "unsealed" in capsys.readouterr().err

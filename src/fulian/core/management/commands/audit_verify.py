@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = ("Verify the audit chain from its first link: each link's hash, the links between them and every sealed "
             "row; names the first broken link and row. --archives also checks the archive files; --digest FILE "
             "checks links against daily digests kept off-site (JSON from audit_digest, one or many). Exit status 1 "
-            "when broken.")
+            "when broken, 2 when intact but rows have waited over 10 minutes for a seal (the sealer stopped or held "
+            "up by an open transaction).")
 
     def add_arguments(self, parser):
         parser.add_argument("--archives", action="store_true")
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         if verdict.ok:
             self.stdout.write(f"audit chain intact: {verdict.links} link(s), {verdict.rows} row(s) checked, "
                               f"{verdict.archived_links} link(s) archived")
+            for note in verdict.notes:
+                self.stderr.write(f"WARNING: {note}")
+            if verdict.notes:
+                raise SystemExit(2)  # intact, but not keeping up: monitoring tells it from a break (1)
             return
         where = f", row {verdict.row}" if verdict.row else ""
         self.stderr.write(f"audit chain BROKEN at link {verdict.seal_number}{where}: {verdict.problem} "
