@@ -116,8 +116,8 @@ class SecondFactorMiddleware:
                 return self.get_response(request)
             code, detail = _API_REFUSALS[duty]
             return JsonResponse({"detail": detail, "code": code}, status=403)
-        if request.path.startswith((settings.STATIC_URL or "/static/",)) or request.path.startswith(
-                self._open_paths()[duty]):
+        # the open pages by their exact paths: a prefix would also open what lies below them (codes/new/)
+        if request.path.startswith(settings.STATIC_URL or "/static/") or request.path in self._open_paths()[duty]:
             return self.get_response(request)
         target = reverse(_OPEN[duty][0])
         if request.method == "GET" and duty != "password":

@@ -110,8 +110,11 @@ class SecondFactor(models.Model):
 
 
 class SmsDevice(Device):
-    """A django-otp device whose codes are sent to her account phone through core.otp (the outbox), so OTPMiddleware
-    treats an SMS-verified session like a TOTP-verified one."""
+    """A django-otp device whose codes are sent through core.otp (the outbox) to the phone she enrolled with — kept
+    here, so changing her account's phone does not move her codes — and OTPMiddleware treats an SMS-verified session
+    like a TOTP-verified one."""
+
+    number = models.CharField(_("手机号"), max_length=20)
 
     class Meta:
         verbose_name = _("短信验证设备")
@@ -123,7 +126,7 @@ class SmsDevice(Device):
         from fulian.core.otp import otp_check
 
         try:
-            otp_check(phone=self.user.phone, code=str(token))
+            otp_check(phone=self.number, code=str(token))
         except ValidationError:
             return False
         return True

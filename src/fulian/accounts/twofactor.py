@@ -5,6 +5,10 @@ Secrets live in django-otp's devices (TOTPDevice; SmsDevice for SMS; a StaticDev
 keyed hashes, not as the codes). The count of wrong codes and the lock are in `SecondFactor`, written in a
 transaction of their own that commits before the refusal is raised, so no rollback can undo them — callers must not
 wrap `second_factor_verify` in a transaction.
+
+Once she has a factor, replacing or removing it and making new recovery codes need that factor: a session verified by
+it (`verified=True`), or one of its codes (`current_code`, counted like any other). A program's API token alone only
+ever makes a first enrolment — a stolen token and a guessed password must not get round the factor.
 """
 
 import re
@@ -36,6 +40,13 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read fr
 
 def second_factor_of(user) -> SecondFactor | None:
     return SecondFactor.objects.filter(user=user).first()
+
+
+def sms_number(user) -> str:
+    """The phone her SMS factor sends to: the number she enrolled with, not her account's phone now (changing the
+    account phone — a token can — must not move her codes to another phone)."""
+    device = SmsDevice.objects.filter(user=user, confirmed=True).first()
+    return device.number if device is not None else ""
 
 
 def primary_device(user):
@@ -103,7 +114,8 @@ def totp_secret_text(device: TOTPDevice) -> str:
 def _totp_matches(device: TOTPDevice, code: str) -> bool:
     """django-otp's TOTP check (tolerance, drift, no replay of a used step) without its time-based throttle: our own
     count and lock (SECOND_FACTOR_ATTEMPTS) limit the guesses, and a throttle measured in seconds would refuse her
-    right code after a wrong one."""
+    right code after a wrong one. The used step is claimed by a conditional update, so two requests racing with one
+    code cannot both pass."""
     try:
         token = int((code or "").strip())
     except ValueError:
@@ -112,9 +124,10 @@ def _totp_matches(device: TOTPDevice, code: str) -> bool:
     totp.time = time.time()
     if not totp.verify(token, device.tolerance, device.last_t + 1):
         return False
-    device.last_t = totp.t()
-    device.drift = totp.drift
-    device.save(update_fields=["last_t", "drift"])
+    step = totp.t()
+    if not TOTPDevice.objects.filter(pk=device.pk, last_t__lt=step).update(last_t=step, drift=totp.drift):
+        return False
+    device.last_t, device.drift = step, totp.drift
     return True
 
 
@@ -129,12 +142,27 @@ def _enrolled(*, user: User, kind: str, device, now) -> list[str]:
     return codes
 
 
-def totp_confirm(*, user: User, code: str, now=None) -> list[str]:
-    """Her app's first code proves the secret reached it; returns her recovery codes (shown once)."""
+def factor_change_proved(*, user: User, verified: bool, current_code: str | None, now=None) -> None:
+    """Raise unless she may change her second factor: she has none yet (a first enrolment), or this session passed
+    it, or `current_code` is a right code of it now (a wrong one counts toward the lock like any other)."""
+    if verified or not has_second_factor(user):
+        return
+    if not (current_code or "").strip():
+        raise ValidationError(
+            _("请先用现有的双因素认证验证：在网页上登录并验证，或同时提供现有验证器、短信或恢复码的验证码。"),
+            code="verify_first")
+    second_factor_verify(user=user, code=current_code, now=now)
+
+
+def totp_confirm(*, user: User, code: str, verified: bool = False, current_code: str | None = None,
+                 now=None) -> list[str]:
+    """Her app's first code proves the secret reached it; returns her recovery codes (shown once). Replacing a
+    factor she has needs it (`factor_change_proved`)."""
     now = now or timezone.now()
     device = pending_totp(user)
     if device is None:
         raise ValidationError(_("请先生成二维码。"), code="no_pending")
+    factor_change_proved(user=user, verified=verified, current_code=current_code, now=now)
     if not _totp_matches(device, code):
         raise ValidationError(_("验证码不对，请核对手机上的时间后重试。"), code="wrong_code")
     with transaction.atomic():
@@ -150,18 +178,25 @@ def sms_begin(*, user: User, now=None) -> None:
     otp_send(phone=user.phone, now=now)
 
 
-def sms_confirm(*, user: User, code: str, now=None) -> list[str]:
+def sms_confirm(*, user: User, code: str, verified: bool = False, current_code: str | None = None,
+                now=None) -> list[str]:
+    """The code sent to her account phone: that number becomes her SMS factor. Replacing a factor she has needs it."""
     now = now or timezone.now()
-    otp_check(phone=user.phone, code=code, now=now)
+    factor_change_proved(user=user, verified=verified, current_code=current_code, now=now)
+    phone = user.phone
+    otp_check(phone=phone, code=code, now=now)
     with transaction.atomic():
-        device, _created = SmsDevice.objects.get_or_create(user=user, defaults={"name": "sms", "confirmed": True})
+        SmsDevice.objects.filter(user=user).delete()
+        device = SmsDevice.objects.create(user=user, name="sms", confirmed=True, number=phone)
         return _enrolled(user=user, kind=SecondFactor.Kind.SMS, device=device, now=now)
 
 
-def recovery_codes_regenerate(*, user: User, now=None) -> list[str]:
-    """New recovery codes for her (the old ones stop working); she must have a factor."""
+def recovery_codes_regenerate(*, user: User, verified: bool = False, current_code: str | None = None,
+                              now=None) -> list[str]:
+    """New recovery codes for her (the old ones stop working); she must have a factor, and prove it."""
     if not has_second_factor(user):
         raise ValidationError(_("请先启用双因素认证。"), code="no_factor")
+    factor_change_proved(user=user, verified=verified, current_code=current_code, now=now)
     with transaction.atomic():
         codes = _recovery_codes_make(user)
         audit_record(actor=user, action="2fa.recovery_new", obj=user, now=now)
@@ -175,7 +210,7 @@ def verify_challenge(*, user: User, now=None) -> None:
         return
     if factor.is_locked:
         raise ValidationError(_("双因素认证已锁定，请使用恢复码，或请上级主席重置。"), code="locked")
-    sms_begin(user=user, now=now)
+    otp_send(phone=sms_number(user), now=now)
 
 
 def second_factor_verify(*, user: User, code: str, now=None):
@@ -189,7 +224,15 @@ def second_factor_verify(*, user: User, code: str, now=None):
     code = (code or "").strip()
     if len(re.sub(r"[\s-]", "", code)) == 10:
         return _recovery_use(user=user, factor=factor, code=code, now=now)
-    if factor.is_locked:
+    # the attempt is counted (committed) before the code is checked, so guesses sent in parallel cannot all pass the
+    # lock check before any is counted; a right code clears the count
+    attempts = settings.SECOND_FACTOR_ATTEMPTS
+    with transaction.atomic():
+        taken = SecondFactor.objects.filter(pk=factor.pk, locked_at__isnull=True, failures__lt=attempts).update(
+            failures=F("failures") + 1)
+        if not taken:
+            SecondFactor.objects.filter(pk=factor.pk, locked_at__isnull=True).update(locked_at=now)
+    if not taken:
         raise ValidationError(_("双因素认证已锁定，请使用恢复码，或请上级主席重置。"), code="locked")
     device = primary_device(user)
     refusal = None
@@ -197,28 +240,28 @@ def second_factor_verify(*, user: User, code: str, now=None):
         matched = device is not None and _totp_matches(device, code)
     else:
         try:
-            otp_check(phone=user.phone, code=code, now=now)
+            otp_check(phone=device.number if device is not None else "", code=code, now=now)
             matched = device is not None
         except ValidationError as exc:
-            if exc.code == "otp_rate":
+            if exc.code == "otp_rate":  # not a guess: the attempt is given back
+                SecondFactor.objects.filter(pk=factor.pk, failures__gt=0).update(failures=F("failures") - 1)
                 raise
             matched, refusal = False, exc
     if matched:
         SecondFactor.objects.filter(pk=factor.pk).update(failures=0)
         return device
     with transaction.atomic():
-        SecondFactor.objects.filter(pk=factor.pk).update(failures=F("failures") + 1)
         failures = SecondFactor.objects.values_list("failures", flat=True).get(pk=factor.pk)
         audit_record(actor=user, action="2fa.fail", obj=user, changes={"kind": factor.kind, "failures": failures},
                      now=now)
-        locked = failures >= settings.SECOND_FACTOR_ATTEMPTS
+        locked = failures >= attempts
         if locked:
             SecondFactor.objects.filter(pk=factor.pk, locked_at__isnull=True).update(locked_at=now)
             audit_record(actor=user, action="2fa.lock", obj=user, changes={"kind": factor.kind}, now=now)
     if locked:
         raise ValidationError(_("验证码错误次数太多，双因素认证已锁定。请使用恢复码，或请上级主席重置。"),
                               code="locked")
-    left = settings.SECOND_FACTOR_ATTEMPTS - failures
+    left = attempts - failures
     message = refusal.messages[0] if refusal is not None else _("验证码不对。")
     raise ValidationError(_("%(reason)s还可以再试 %(n)d 次。") % {"reason": message, "n": left}, code="wrong_code")
 
@@ -261,13 +304,15 @@ def second_factor_reset(*, actor: User, account: User, now=None) -> None:
                      now=now)
 
 
-def second_factor_remove(*, user: User, now=None) -> None:
-    """She turns off her own optional factor; one who needs a factor cannot (a chair above resets it)."""
+def second_factor_remove(*, user: User, verified: bool = False, current_code: str | None = None, now=None) -> None:
+    """She turns off her own optional factor (proving it first); one who needs a factor cannot (a chair above resets
+    it)."""
     if needs_second_factor(user):
         raise ValidationError(_("您的岗位必须使用双因素认证，不能关闭。"), code="required")
     factor = second_factor_of(user)
     if factor is None:
         return
+    factor_change_proved(user=user, verified=verified, current_code=current_code, now=now)
     with transaction.atomic():
         _devices_delete(user)
         audit_record(actor=user, action="2fa.remove", obj=user, changes={"kind": factor.kind}, now=now)

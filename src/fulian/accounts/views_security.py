@@ -28,8 +28,19 @@ def _next(request, default="account_security"):
     return redirect(default).url
 
 
-def _enrolled(request, device, codes):
+def _verified(request) -> bool:
+    return getattr(request.user, "is_verified", lambda: False)()
+
+
+def _otp_login(request, device) -> None:
+    """Her session passed the second factor: it gets a new key, so a key learnt before (while only the password was
+    proved) is worth nothing now."""
     otp_login(request, device)
+    request.session.cycle_key()
+
+
+def _enrolled(request, device, codes):
+    _otp_login(request, device)
     request.session[CODES_KEY] = codes
     messages.success(request, _("双因素认证已启用。"))
     return redirect("twofactor_codes")
@@ -61,7 +72,8 @@ def twofactor_totp(request):
     device = twofactor.pending_totp(request.user)
     if request.method == "POST" and device is not None and form.is_valid():
         try:
-            codes = twofactor.totp_confirm(user=request.user, code=form.cleaned_data["code"])
+            codes = twofactor.totp_confirm(user=request.user, code=form.cleaned_data["code"],
+                                           verified=_verified(request))
         except ValidationError as exc:
             form.add_error("code", exc)
         else:
@@ -83,7 +95,8 @@ def twofactor_sms(request):
                 twofactor.sms_begin(user=request.user)
                 sent = True
             elif form.is_valid():
-                codes = twofactor.sms_confirm(user=request.user, code=form.cleaned_data["code"])
+                codes = twofactor.sms_confirm(user=request.user, code=form.cleaned_data["code"],
+                                              verified=_verified(request))
                 return _enrolled(request, twofactor.primary_device(request.user), codes)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -105,7 +118,8 @@ def twofactor_codes(request):
 @require_POST
 def twofactor_recovery_new(request):
     try:
-        request.session[CODES_KEY] = twofactor.recovery_codes_regenerate(user=request.user)
+        request.session[CODES_KEY] = twofactor.recovery_codes_regenerate(user=request.user,
+                                                                         verified=_verified(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("account_security")
@@ -116,7 +130,7 @@ def twofactor_recovery_new(request):
 @require_POST
 def twofactor_remove(request):
     try:
-        twofactor.second_factor_remove(user=request.user)
+        twofactor.second_factor_remove(user=request.user, verified=_verified(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -136,10 +150,11 @@ def twofactor_verify(request):
         try:
             if "send" in request.POST:
                 twofactor.verify_challenge(user=user)
-                messages.info(request, _("验证码已发送到尾号 %(tail)s 的手机。") % {"tail": user.phone[-4:]})
+                messages.info(request, _("验证码已发送到尾号 %(tail)s 的手机。") % {
+                    "tail": twofactor.sms_number(user)[-4:]})
             elif form.is_valid():
                 device = twofactor.second_factor_verify(user=user, code=form.cleaned_data["code"])
-                otp_login(request, device)
+                _otp_login(request, device)
                 if device.name == twofactor.RECOVERY_DEVICE:
                     messages.warning(request, _("已使用一个恢复码，还剩 %(n)d 个。") % {
                         "n": twofactor.recovery_codes_left(user)})
@@ -151,7 +166,7 @@ def twofactor_verify(request):
                 messages.error(request, " ".join(exc.messages))
         factor.refresh_from_db()
     return render(request, "accounts/twofactor_verify.html", {
-        "form": form, "factor": factor, "next": _next(request, "home"), "phone_tail": user.phone[-4:]})
+        "form": form, "factor": factor, "next": _next(request, "home"), "phone_tail": twofactor.sms_number(user)[-4:]})
 
 
 @login_required

@@ -14,6 +14,7 @@ from .schemas_security import (
     RecoveryCodesOut,
     SecondFactorCodeIn,
     SecondFactorOut,
+    SecondFactorProofIn,
     SessionsEndedOut,
     TotpBeginOut,
 )
@@ -28,6 +29,11 @@ def _session_key(request) -> str | None:
     return getattr(getattr(request, "session", None), "session_key", None)
 
 
+def _verified(request) -> bool:
+    """This call comes from a browser session that passed her second factor (never true with a token)."""
+    return bool(_session_key(request) and getattr(request.user, "is_verified", lambda: False)())
+
+
 @router.get("/me/second-factor", response=SecondFactorOut)
 def my_second_factor(request):
     """The state of your second factor."""
@@ -36,7 +42,7 @@ def my_second_factor(request):
     return {"enrolled": factor is not None, "kind": factor.kind if factor else None,
             "locked": bool(factor and factor.is_locked), "required": needs_second_factor(user),
             "recovery_codes_left": twofactor.recovery_codes_left(user) if factor else 0,
-            "verified": bool(_session_key(request) and getattr(request.user, "is_verified", lambda: False)())}
+            "verified": _verified(request)}
 
 
 @router.post("/me/second-factor/totp", response=TotpBeginOut)
@@ -48,8 +54,10 @@ def my_totp_begin(request):
 
 @router.post("/me/second-factor/totp/confirm", response={200: RecoveryCodesOut, 400: ErrorOut})
 def my_totp_confirm(request, payload: SecondFactorCodeIn):
-    """The app's first code: the factor is on (replacing an earlier one); your recovery codes, shown once."""
-    return {"recovery_codes": twofactor.totp_confirm(user=request.auth, code=payload.code)}
+    """The app's first code: the factor is on; your recovery codes, shown once. Replacing a factor you have needs it:
+    a verified session, or `current_code`."""
+    return {"recovery_codes": twofactor.totp_confirm(user=request.auth, code=payload.code, verified=_verified(request),
+                                                     current_code=payload.current_code)}
 
 
 @router.post("/me/second-factor/sms", response={204: None, 400: ErrorOut})
@@ -61,14 +69,17 @@ def my_sms_begin(request):
 
 @router.post("/me/second-factor/sms/confirm", response={200: RecoveryCodesOut, 400: ErrorOut})
 def my_sms_confirm(request, payload: SecondFactorCodeIn):
-    """The code sent to your phone: SMS is your second factor; your recovery codes, shown once."""
-    return {"recovery_codes": twofactor.sms_confirm(user=request.auth, code=payload.code)}
+    """The code sent to your phone: SMS is your second factor; your recovery codes, shown once. Replacing a factor you
+    have needs it: a verified session, or `current_code`."""
+    return {"recovery_codes": twofactor.sms_confirm(user=request.auth, code=payload.code, verified=_verified(request),
+                                                    current_code=payload.current_code)}
 
 
 @router.post("/me/second-factor/recovery-codes", response={200: RecoveryCodesOut, 400: ErrorOut})
-def my_recovery_codes_new(request):
-    """New recovery codes (the old ones stop working), shown once."""
-    return {"recovery_codes": twofactor.recovery_codes_regenerate(user=request.auth)}
+def my_recovery_codes_new(request, payload: SecondFactorProofIn | None = None):
+    """New recovery codes (the old ones stop working), shown once; from a verified session, or with `current_code`."""
+    return {"recovery_codes": twofactor.recovery_codes_regenerate(
+        user=request.auth, verified=_verified(request), current_code=payload.current_code if payload else None)}
 
 
 @router.get("/me/sessions", response=list[CadreSessionOut])

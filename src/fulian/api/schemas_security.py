@@ -22,8 +22,17 @@ class TotpBeginOut(Schema):
     secret: str = Field(description="the same secret in base32, for typing in by hand")
 
 
+_CURRENT_CODE = ("a code of the factor you have now (app, SMS or recovery code): needed to change a factor you have "
+                 "unless this is a session that passed it — a token alone only makes a first enrolment")
+
+
 class SecondFactorCodeIn(Schema):
     code: str = Field(min_length=1, max_length=20)
+    current_code: str | None = Field(None, max_length=20, description=_CURRENT_CODE)
+
+
+class SecondFactorProofIn(Schema):
+    current_code: str | None = Field(None, max_length=20, description=_CURRENT_CODE)
 
 
 class RecoveryCodesOut(Schema):
