@@ -1,4 +1,5 @@
 from django.contrib.admin import AdminSite, ModelAdmin
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
@@ -8,10 +9,19 @@ from .policy import Action, actions_of
 SECRET_PARTS = ("password", "secret", "key", "token", "encrypted", "otp")
 
 
-def _shown(name: str, value) -> str | None:
-    if any(part in name.lower() for part in SECRET_PARTS):
+def _shown(name: str, value, *, sealed: bool = False) -> str | None:
+    if sealed or any(part in name.lower() for part in SECRET_PARTS):
         return "***"
     return None if value is None else str(value)[:200]
+
+
+def _is_sealed(form, name: str) -> bool:
+    """A sealed field (core.fields) is encrypted at rest: its text never goes into the plain audit trail."""
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    try:
+        return bool(model and getattr(model._meta.get_field(name), "sealed", False))
+    except FieldDoesNotExist:  # a form field that is no model field
+        return False
 
 
 class AuditedAdmin(ModelAdmin):
@@ -23,7 +33,8 @@ class AuditedAdmin(ModelAdmin):
 
     def construct_change_message(self, request, form, formsets, add=False):
         request._audit_values = {
-            name: [None if add else _shown(name, form.initial.get(name)), _shown(name, form.cleaned_data.get(name))]
+            name: [None if add else _shown(name, form.initial.get(name), sealed=_is_sealed(form, name)),
+                   _shown(name, form.cleaned_data.get(name), sealed=_is_sealed(form, name))]
             for name in form.changed_data
         }
         return super().construct_change_message(request, form, formsets, add)

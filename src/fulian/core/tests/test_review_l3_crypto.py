@@ -84,3 +84,25 @@ def test_an_sm4_token_with_our_key_id_but_a_damaged_body_is_not_current(settings
     damaged = f"{head}.{base64.urlsafe_b64encode(os.urandom(40)).decode()}"
     assert not crypto.is_current(damaged)
     assert crypto.key_of(damaged) is None
+
+
+@pytest.mark.django_db
+def test_an_admin_change_of_a_sealed_field_keeps_its_text_out_of_the_audit_row(log):
+    """The audit trail is plain text (searched by chairs, exported, archived): a sealed note edited through the
+    admin — should a sealed model ever be registered there — goes into it as ***, like a secret."""
+    from django import forms
+    from django.test import RequestFactory
+
+    from fulian.core.admin_site import AuditedAdmin, FulianAdminSite
+
+    class LogForm(forms.ModelForm):
+        class Meta:
+            model = ContactLog
+            fields = ["views", "channel"]
+
+    form = LogForm({"views": "新的思想动态", "channel": "phone"}, instance=log)
+    assert form.is_valid()
+    request = RequestFactory().post("/")
+    AuditedAdmin(ContactLog, FulianAdminSite()).construct_change_message(request, form, None)
+    assert request._audit_values["views"] == ["***", "***"]
+    assert "新的思想动态" not in str(request._audit_values) and VIEWS not in str(request._audit_values)
