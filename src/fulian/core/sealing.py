@@ -29,6 +29,7 @@ import hashlib
 import hmac
 import json
 import struct
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,7 @@ ROW = struct.Struct(">q8s")  # id, first 8 bytes of the row's SHA-256
 GENESIS = "0" * 64
 # rows waiting longer than this for a link: the sealer (every minute) has stopped or is held up; verify says so
 UNSEALED_WARNING = dt.timedelta(minutes=10)
+ARCHIVE_LOCK = 0x66756C69616E  # pg_advisory_xact_lock key of audit_archive ("fulian")
 MIN_RETENTION_DAYS = 180  # 等保 2.0: at least six months; the archive never takes younger rows, verify relies on it
 
 
@@ -378,26 +380,46 @@ def audit_archive(*, now=None, retention_days: int | None = None) -> AuditArchiv
     first, last = due[0], due[-1]
     name = f"audit-{first[0]:09d}-{last[0]:09d}.jsonl.gz"
     path = _archive_dir() / name
+    # written beside its final name first: another archiver that chose the same links (the daily job on two
+    # servers) fails on the record's unique file name before it could replace this file, or the other way round
+    partial = path.with_name(f".{name}.{uuid.uuid4().hex}.partial")
     digest = hashlib.sha256()
     counts = {"A": 0, "R": 0}
-    with gzip.open(path, "wb") as out:
-        for kind, model, fields, low, high in (("A", AuditEvent, AUDIT_FIELDS, first[1], last[2]),
-                                               ("R", ReadLog, READ_FIELDS, first[3], last[4])):
-            for values in _rows(model, fields, low, high):
-                line = json.dumps({"kind": kind, "values": [_plain(v) for v in values]}, ensure_ascii=False,
-                                  sort_keys=True) + "\n"
-                out.write(line.encode())
-                counts[kind] += 1
-    with path.open("rb") as stored:
-        for chunk in iter(lambda: stored.read(1 << 20), b""):
-            digest.update(chunk)
-    with transaction.atomic():
-        archive = AuditArchive.objects.create(
-            created_at=now, file_name=name, sha256=digest.hexdigest(), seal_from=first[0], seal_to=last[0],
-            audit_count=counts["A"], read_count=counts["R"])
-        _delete_archived(AuditEvent, first[1], last[2])
-        _delete_archived(ReadLog, first[3], last[4])
+    try:
+        with gzip.open(partial, "wb") as out:
+            for kind, model, fields, low, high in (("A", AuditEvent, AUDIT_FIELDS, first[1], last[2]),
+                                                   ("R", ReadLog, READ_FIELDS, first[3], last[4])):
+                for values in _rows(model, fields, low, high):
+                    line = json.dumps({"kind": kind, "values": [_plain(v) for v in values]}, ensure_ascii=False,
+                                      sort_keys=True) + "\n"
+                    out.write(line.encode())
+                    counts[kind] += 1
+        with partial.open("rb") as stored:
+            for chunk in iter(lambda: stored.read(1 << 20), b""):
+                digest.update(chunk)
+        with transaction.atomic():
+            _archive_lock()
+            archive = AuditArchive.objects.create(
+                created_at=now, file_name=name, sha256=digest.hexdigest(), seal_from=first[0], seal_to=last[0],
+                audit_count=counts["A"], read_count=counts["R"])
+            if AuditArchive.objects.filter(seal_to__gte=first[0]).exclude(pk=archive.pk).exists():
+                raise IntegrityError("another archiver took some of these links")  # rolls this one back
+            _delete_archived(AuditEvent, first[1], last[2])
+            _delete_archived(ReadLog, first[3], last[4])
+            partial.replace(path)  # last: a failure before it leaves the rows in place and no file by this name
+    except IntegrityError:
+        return None  # another archiver recorded these links first; its file stays as it wrote it
+    finally:
+        partial.unlink(missing_ok=True)
     return archive
+
+
+def _archive_lock() -> None:
+    """One archiver at a time past this point (PostgreSQL: a transaction-scoped advisory lock; SQLite: the archive
+    record's insert that follows takes the database's single write lock)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ARCHIVE_LOCK])
 
 
 def _newest_at(link) -> dt.datetime:

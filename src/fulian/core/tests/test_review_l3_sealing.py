@@ -238,3 +238,58 @@ def test_verify_warns_when_rows_have_waited_too_long_for_a_seal(time_machine, ca
         call_command("audit_verify")
     assert exit_.value.code == 2
     assert "unsealed" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_a_second_archiver_that_chose_the_same_links_does_not_overwrite_the_first_ones_file(
+        settings, tmp_path, time_machine, monkeypatch):
+    """Two `audit_archive` runs at once (the daily job on two servers): the one that chose its links before the other
+    committed must not write over the archive file of rows that are now gone from the tables."""
+    from fulian.core import sealing
+
+    settings.AUDIT_ARCHIVE_DIR = tmp_path
+    settings.AUDIT_RETENTION_DAYS = 180
+    start = timezone.now() + dt.timedelta(hours=1)
+    time_machine.move_to(start, tick=False)
+    _write(3)
+    seal_all()
+    time_machine.move_to(start + dt.timedelta(days=200), tick=False)
+    first = audit_archive()
+    kept = (tmp_path / first.file_name).read_bytes()
+    monkeypatch.setattr(sealing, "_archived_through", lambda: 0)  # the other run read this before the first committed
+    try:
+        second = audit_archive()
+    except DatabaseError:
+        second = None
+    assert second is None
+    assert (tmp_path / first.file_name).read_bytes() == kept
+    monkeypatch.undo()
+    assert seal_verify(archives=True).ok
+    assert sorted(p.name for p in tmp_path.iterdir()) == [first.file_name]
+
+
+@pytest.mark.django_db
+def test_a_second_archiver_with_an_overlapping_run_of_links_records_nothing(settings, tmp_path, time_machine,
+                                                                           monkeypatch):
+    """The other run chose links 1…n+1 where the first archived 1…n (a link came due between): a different file
+    name, so only the overlap check keeps it from recording a second archive of the same links."""
+    from fulian.core import sealing
+
+    settings.AUDIT_ARCHIVE_DIR = tmp_path
+    settings.AUDIT_RETENTION_DAYS = 180
+    start = timezone.now() + dt.timedelta(hours=1)
+    time_machine.move_to(start, tick=False)
+    _write(3)
+    seal_all()
+    time_machine.move_to(start + dt.timedelta(days=100), tick=False)
+    _write(2)
+    seal_all()
+    time_machine.move_to(start + dt.timedelta(days=200), tick=False)
+    first = audit_archive()  # only the first day's links are due
+    assert first is not None and first.seal_to < AuditSeal.objects.order_by("-number").first().number
+    time_machine.move_to(start + dt.timedelta(days=300), tick=False)
+    monkeypatch.setattr(sealing, "_archived_through", lambda: 0)
+    assert audit_archive() is None  # links 1…last were due for it: the first run has some of them
+    monkeypatch.undo()
+    assert AuditArchive.objects.count() == 1
+    assert seal_verify(archives=True).ok
