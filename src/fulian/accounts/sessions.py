@@ -86,9 +86,15 @@ def _end(rows) -> int:
 def session_start(*, user: User, session_key: str, user_agent: str, ip: str | None, now=None) -> CadreSession:
     """Record her new session; past SESSIONS_PER_ACCOUNT live sessions her oldest ones end. Stale rows of her
     sessions that ended by themselves are dropped."""
-    now = now or timezone.now()
+    return _session_write(user=user, session_key=session_key, user_agent=user_agent, ip=ip, now=now or timezone.now())
+
+
+def _session_write(*, user: User, session_key: str, user_agent: str, ip: str | None, now) -> CadreSession:
     idle, born = _live_since(now)
     with transaction.atomic():
+        # her account row is locked first: two sign-ins at once would each count the others without the one beside
+        # it, and both stay past the limit
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
         CadreSession.objects.filter(Q(last_used_at__lt=idle) | Q(created_at__lt=born), user=user).delete()
         row, _created = CadreSession.objects.update_or_create(
             key_hash=key_hash(session_key),

@@ -248,7 +248,9 @@ def second_factor_verify(*, user: User, code: str, now=None):
                 raise
             matched, refusal = False, exc
     if matched:
-        SecondFactor.objects.filter(pk=factor.pk).update(failures=0)
+        with transaction.atomic():
+            SecondFactor.objects.filter(pk=factor.pk).update(failures=0)
+            audit_record(actor=user, action="2fa.verify", obj=user, changes={"kind": factor.kind}, now=now)
         return device
     with transaction.atomic():
         failures = SecondFactor.objects.values_list("failures", flat=True).get(pk=factor.pk)

@@ -16,7 +16,7 @@ from fulian.accounts.models import CadreSession, SecondFactor
 from fulian.accounts.services import token_create
 from fulian.accounts.tests.factories import UserFactory
 from fulian.accounts.tests.security_helpers import app_code, last_sms_code, signed_in, totp_enrolled, wrong_code
-from fulian.core.models import Outbox
+from fulian.core.models import AuditEvent, Outbox
 from fulian.core.policy import Role
 
 START = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)
@@ -96,3 +96,13 @@ def test_a_page_below_an_open_page_stays_closed_during_enrolment(province_admin)
     browser = signed_in("province-admin")
     answer = browser.post(reverse("twofactor_recovery_new"))
     assert answer.status_code == 302 and answer["Location"].startswith(reverse("twofactor_enrol"))
+
+
+@pytest.mark.django_db
+def test_a_passed_second_factor_is_in_the_audit(province_admin, clock):
+    device, _codes = totp_enrolled(province_admin)
+    browser = signed_in("province-admin")
+    clock.shift(dt.timedelta(seconds=30))
+    assert browser.post(reverse("twofactor_verify"), {"code": app_code(device)}).status_code == 302
+    row = AuditEvent.objects.get(action="2fa.verify")
+    assert row.actor_id == province_admin.pk and row.changes == {"kind": "totp"}
