@@ -293,3 +293,16 @@ def test_a_second_archiver_with_an_overlapping_run_of_links_records_nothing(sett
     monkeypatch.undo()
     assert AuditArchive.objects.count() == 1
     assert seal_verify(archives=True).ok
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ['["x"]', '{"number": "abc", "hash": "f"}', '[{"number": 1}]', "3"])
+def test_a_malformed_digest_file_is_a_clear_error_not_a_traceback(tmp_path, text):
+    from django.core.management import CommandError, call_command
+
+    _write(1)
+    seal_all()
+    path = tmp_path / "digest.json"
+    path.write_text(text)
+    with pytest.raises(CommandError, match="digest"):
+        call_command("audit_verify", digest=[str(path)])

@@ -24,7 +24,8 @@ class Command(BaseCommand):
                     loaded = json.load(file)
             except (OSError, ValueError) as exc:
                 raise CommandError(f"cannot read digest {name}: {exc}") from exc
-            digests += [d for d in (loaded if isinstance(loaded, list) else [loaded]) if d.get("number")]
+            for entry in loaded if isinstance(loaded, list) else [loaded]:
+                digests += _digest_entry(name, entry)
         verdict = seal_verify(archives=archives, digests=digests)
         if verdict.ok:
             self.stdout.write(f"audit chain intact: {verdict.links} link(s), {verdict.rows} row(s) checked, "
@@ -38,3 +39,15 @@ class Command(BaseCommand):
         self.stderr.write(f"audit chain BROKEN at link {verdict.seal_number}{where}: {verdict.problem} "
                           f"({verdict.links} link(s) before it are intact)")
         raise SystemExit(1)
+
+
+def _digest_entry(name: str, entry) -> list[dict]:
+    """One digest as audit_digest wrote it ([] for a day before the first link); CommandError for anything else."""
+    if not isinstance(entry, dict):
+        raise CommandError(f"digest {name}: expected the JSON object audit_digest writes")
+    if entry.get("number") is None:
+        return []
+    number, digest = entry.get("number"), entry.get("hash")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1 or not isinstance(digest, str):
+        raise CommandError(f"digest {name}: 'number' must be a link number and 'hash' its hash")
+    return [{"number": number, "hash": digest}]
