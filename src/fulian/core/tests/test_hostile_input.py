@@ -161,3 +161,14 @@ def test_the_real_ip_header_is_believed_only_from_a_trusted_proxy(settings):
     assert client_ip(factory.get("/", HTTP_X_REAL_IP="203.0.113.5")) == "203.0.113.5"  # from 127.0.0.1
     assert client_ip(factory.get("/", REMOTE_ADDR="198.51.100.1", HTTP_X_REAL_IP="203.0.113.5")) == "198.51.100.1"
     assert client_ip(factory.get("/", HTTP_X_REAL_IP="<script>")) == "127.0.0.1"
+
+
+@pytest.mark.django_db
+def test_a_form_posted_to_a_json_api_route_is_a_4xx_not_a_500(api_for, county_chair, village_cadre):
+    """The middleware's form check must not consume the body a JSON route reads."""
+    client = api_for(county_chair)
+    response = client.post(f"/api/v1/accounts/{village_cadre.pk}/password", {"password": "x"})  # multipart
+    assert 400 <= response.status_code < 500
+    response = client.post(f"/api/v1/accounts/{village_cadre.pk}/password", "password=x",
+                           content_type="application/x-www-form-urlencoded")
+    assert 400 <= response.status_code < 500
