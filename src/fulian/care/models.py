@@ -235,8 +235,8 @@ class HelpGoal(models.Model):
         verbose_name_plural = _("帮扶目标")
         indexes = [models.Index(fields=["unit_path", "state", "category"], name="care_goal_scope")]
 
-    def __str__(self):
-        return self.text
+    def __str__(self):  # never its sealed text: a str() may end up in an audit row's plain object_repr
+        return f"{self.get_category_display()} #{self.pk}"
 
 
 class HelpKind(models.TextChoices):

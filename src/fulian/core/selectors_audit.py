@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "2fa.enrol": _("启用二次验证"),
     "2fa.remove": _("停用二次验证"),
     "2fa.reset": _("重置二次验证"),
+    "2fa.verify": _("二次验证通过"),
     "2fa.fail": _("二次验证失败"),
     "2fa.lock": _("二次验证锁定"),
     "2fa.recovery_new": _("重新生成恢复码"),
