@@ -83,6 +83,12 @@ def _end(rows) -> int:
     return len(rows)
 
 
+def sessions_end_of(account: User) -> int:
+    """End every session of hers, inside the caller's transaction and under the caller's rule and audit row (a reset
+    of her second factor: the sessions it verified must not outlive it)."""
+    return _end(CadreSession.objects.filter(user=account))
+
+
 def session_start(*, user: User, session_key: str, user_agent: str, ip: str | None, now=None) -> CadreSession:
     """Record her new session; past SESSIONS_PER_ACCOUNT live sessions her oldest ones end. Stale rows of her
     sessions that ended by themselves are dropped."""

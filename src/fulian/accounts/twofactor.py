@@ -32,6 +32,7 @@ from fulian.core.policy import may_reset_second_factor, needs_second_factor
 from fulian.core.ratelimit import rate_count, rate_hit
 
 from .models import SecondFactor, SmsDevice, User
+from .sessions import sessions_end_of
 
 RECOVERY_DEVICE = "recovery"
 RECOVERY_WRONG_PER_HOUR = 10
@@ -295,14 +296,17 @@ def _devices_delete(user) -> None:
 
 
 def second_factor_reset(*, actor: User, account: User, now=None) -> None:
-    """A chair above her clears her second factor (a lost phone, a lock): she enrols again at her next sign-in."""
+    """A chair above her clears her second factor (a lost phone, a lock): she enrols again at her next sign-in. Every
+    session of hers ends with it — one on a lost phone would otherwise enrol a factor of its own, or simply go on."""
     if not may_reset_second_factor(actor, account):
         raise PermissionError("may not reset this second factor")
     factor = second_factor_of(account)
     with transaction.atomic():
         _devices_delete(account)
+        ended = sessions_end_of(account)
         audit_record(actor=actor, action="2fa.reset", obj=account,
-                     changes={"kind": factor.kind if factor else None, "was_locked": bool(factor and factor.is_locked)},
+                     changes={"kind": factor.kind if factor else None, "was_locked": bool(factor and factor.is_locked),
+                              "sessions_ended": ended},
                      now=now)
 
 
