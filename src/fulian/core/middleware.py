@@ -116,7 +116,7 @@ class HostileInputMiddleware:
                 if request.path.startswith("/api/"):
                     # a route reading a JSON body reads request.body, which the form parsing below would consume:
                     # read (and keep) it first — the form is then parsed from that copy
-                    _ = request.body
+                    request.body  # noqa: B018  (read for its side effect: Django keeps it)
                 limit = settings.MAX_TEXT_CHARS
                 for key, values in request.POST.lists():
                     if "\x00" in key or any("\x00" in v for v in values):
