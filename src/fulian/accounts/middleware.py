@@ -60,6 +60,10 @@ class SessionControlMiddleware:
         key = session.session_key
         if not key:
             return
+        if second_factor_duty(user) == "verify":
+            # a password alone is not a sign-in yet: recorded (and counted against SESSIONS_PER_ACCOUNT) only once her
+            # second factor passes — else whoever knows her password could push her verified sessions out
+            return
         mark = session.get(sessions.MARK_KEY)
         if mark == sessions.key_hash(key):
             return

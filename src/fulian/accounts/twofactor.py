@@ -32,6 +32,7 @@ from fulian.core.policy import may_reset_second_factor, needs_second_factor
 from fulian.core.ratelimit import rate_count, rate_hit
 
 from .models import SecondFactor, SmsDevice, User
+from .services import account_set_password
 from .sessions import sessions_end_of
 
 RECOVERY_DEVICE = "recovery"
@@ -295,13 +296,16 @@ def _devices_delete(user) -> None:
     SecondFactor.objects.filter(user=user).delete()
 
 
-def second_factor_reset(*, actor: User, account: User, now=None) -> None:
+def second_factor_reset(*, actor: User, account: User, password: str, now=None) -> None:
     """A chair above her clears her second factor (a lost phone, a lock): she enrols again at her next sign-in. Every
-    session of hers ends with it — one on a lost phone would otherwise enrol a factor of its own, or simply go on."""
+    session of hers ends with it — one on a lost phone would otherwise enrol a factor of its own, or simply go on.
+    The chair also gives her a new initial password (which she must change): whoever knew the old one — who may have
+    locked her factor on purpose — cannot be the first to enrol after the reset."""
     if not may_reset_second_factor(actor, account):
         raise PermissionError("may not reset this second factor")
     factor = second_factor_of(account)
     with transaction.atomic():
+        account_set_password(actor=actor, account=account, password=password, now=now)  # ValidationError: nothing done
         _devices_delete(account)
         ended = sessions_end_of(account)
         audit_record(actor=actor, action="2fa.reset", obj=account,

@@ -200,9 +200,13 @@ def account_twofactor_reset(request, account_id: int):
     account = selectors.access_account_by_id(request.user, account_id)
     if not may_reset_second_factor(request.user, account):
         raise Http404("account not found")
-    twofactor.second_factor_reset(actor=request.user, account=account)
-    messages.success(request, _("已重置 %(username)s 的双因素认证，她下次登录时重新启用。") % {
-        "username": account.username})
+    try:
+        twofactor.second_factor_reset(actor=request.user, account=account, password=request.POST.get("password", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已重置 %(username)s 的双因素认证并设置了新的初始密码："
+                                    "她用新密码登录、改密码后重新启用。") % {"username": account.username})
     return redirect("account_edit", account_id=account.pk)
 
 

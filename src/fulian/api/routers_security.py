@@ -15,6 +15,7 @@ from .schemas_security import (
     SecondFactorCodeIn,
     SecondFactorOut,
     SecondFactorProofIn,
+    SecondFactorResetIn,
     SessionsEndedOut,
     TotpBeginOut,
 )
@@ -106,13 +107,15 @@ def my_session_end(request, cadre_session_id: int):
     return Status(204, None)
 
 
-@router.post("/accounts/{account_id}/second-factor/reset", response={204: None, 404: ErrorOut})
-def account_second_factor_reset(request, account_id: int):
-    """A chair above her clears her second factor (a lost phone, a lock); she enrols again at her next sign-in."""
+@router.post("/accounts/{account_id}/second-factor/reset", response={204: None, 400: ErrorOut, 404: ErrorOut})
+def account_second_factor_reset(request, account_id: int, payload: SecondFactorResetIn):
+    """A chair above her clears her second factor (a lost phone, a lock) and gives her a new initial password, which
+    she must change at her next sign-in before she enrols again (whoever knew the old password cannot enrol first).
+    Every session and API token of hers ends."""
     account = selectors.access_account_by_id(request.auth, account_id)
     if not may_reset_second_factor(request.auth, account):
         raise Http404("account")
-    twofactor.second_factor_reset(actor=request.auth, account=account)
+    twofactor.second_factor_reset(actor=request.auth, account=account, password=payload.password)
     return Status(204, None)
 
 

@@ -35,6 +35,11 @@ class SecondFactorProofIn(Schema):
     current_code: str | None = Field(None, max_length=20, description=_CURRENT_CODE)
 
 
+class SecondFactorResetIn(Schema):
+    password: str = Field(min_length=1, max_length=128,
+                          description="her new initial password (she must change it at her next sign-in, then enrols)")
+
+
 class RecoveryCodesOut(Schema):
     recovery_codes: list[str] = Field(description="shown once: each works once in place of a code")
 

@@ -31,7 +31,7 @@ def test_a_reset_signs_out_her_sessions(request, province_chair, who):
     lost_phone = verified_client(account)
     assert lost_phone.get("/account/").status_code == 200
     assert CadreSession.objects.filter(user=account).count() == 1
-    twofactor.second_factor_reset(actor=province_chair, account=account)
+    twofactor.second_factor_reset(actor=province_chair, account=account, password="Xinmima2026fl")
     answer = lost_phone.get("/account/")
     assert answer.status_code == 302 and answer["Location"].startswith(reverse("login"))
     assert lost_phone.get(reverse("twofactor_totp")).status_code == 302  # no enrolment in that session either

@@ -115,9 +115,16 @@ def test_a_chair_above_resets_a_factor_over_the_api_and_others_get_404(unit, pro
         totp_enrolled(county_chair)
         totp_enrolled(province_chair)
     sibling = UserFactory(username="xingtang-chair", unit=unit("行唐县"), roles=[Role.CHAIR])
-    assert api(sibling).post(f"/api/v1/accounts/{county_chair.pk}/second-factor/reset").status_code == 404
-    assert api(county_chair).post(f"/api/v1/accounts/{province_chair.pk}/second-factor/reset").status_code == 404
-    assert api(province_chair).post(f"/api/v1/accounts/{county_chair.pk}/second-factor/reset").status_code == 204
+    body = {"password": "Xinmima2026fl"}
+    assert api(sibling).post(f"/api/v1/accounts/{county_chair.pk}/second-factor/reset", body,
+                             content_type="application/json").status_code == 404
+    assert api(county_chair).post(f"/api/v1/accounts/{province_chair.pk}/second-factor/reset", body,
+                                  content_type="application/json").status_code == 404
+    weak = api(province_chair).post(f"/api/v1/accounts/{county_chair.pk}/second-factor/reset",
+                                    {"password": "123456"}, content_type="application/json")
+    assert weak.status_code == 400 and twofactor.has_second_factor(county_chair)  # nothing done
+    assert api(province_chair).post(f"/api/v1/accounts/{county_chair.pk}/second-factor/reset", body,
+                                    content_type="application/json").status_code == 204
     assert not twofactor.has_second_factor(county_chair) and twofactor.has_second_factor(province_chair)
     assert AuditEvent.objects.filter(action="2fa.reset", actor=province_chair).count() == 1
 

@@ -153,3 +153,24 @@ def test_a_sibling_chair_cannot_end_her_sessions(unit, village_cadre):
 ])
 def test_the_device_is_named_from_the_user_agent(agent, label):
     assert sessions.device_label(agent) == label
+
+
+@pytest.mark.django_db
+def test_sign_ins_that_stop_at_the_second_factor_do_not_push_her_verified_session_out(settings, county_chair):
+    """Whoever knows only her password signs in again and again: her own verified session stays."""
+    from fulian.accounts.tests.security_helpers import app_code, totp_enrolled
+
+    settings.SECOND_FACTOR_REQUIRED = True
+    settings.SESSIONS_PER_ACCOUNT = 2
+    with time_machine.travel(START, tick=False) as clock:
+        device, _codes = totp_enrolled(county_chair)
+        hers = signed_in("county-chair")
+        assert hers.post(reverse("twofactor_verify"), {"code": app_code(device, ahead=1)}).status_code == 302
+        assert is_signed_in(hers)
+        for _ in range(3):
+            clock.shift(60)
+            stranger = signed_in("county-chair")
+            assert stranger.get("/account/").status_code == 302  # at the verify page
+        assert is_signed_in(hers)
+        assert CadreSession.objects.filter(user=county_chair).count() == 1  # only hers is listed and counted
+        assert not AuditEvent.objects.filter(action="session.limit").exists()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from fulian.accounts import twofactor
 from fulian.accounts.models import SecondFactor
 from fulian.accounts.services import token_create
-from fulian.accounts.tests.factories import UserFactory
+from fulian.accounts.tests.factories import PASSWORD, UserFactory
 from fulian.accounts.tests.security_helpers import (
     app_code,
     last_sms_code,
@@ -250,14 +250,19 @@ def test_a_chair_above_resets_a_locked_factor_and_she_enrols_again(province_chai
     chair = verified_client(province_chair)
     page = chair.get(reverse("account_edit", args=[county_chair.pk]))
     assert "已锁定" in page.content.decode() and "重置双因素认证" in page.content.decode()
-    answer = chair.post(reverse("account_twofactor_reset", args=[county_chair.pk]))
+    weak = chair.post(reverse("account_twofactor_reset", args=[county_chair.pk]), {"password": "123456"})
+    assert weak.status_code == 302 and SecondFactor.objects.filter(user=county_chair).exists()  # nothing done
+    answer = chair.post(reverse("account_twofactor_reset", args=[county_chair.pk]), {"password": "Xinmima2026fl"})
     assert answer.status_code == 302
     assert not SecondFactor.objects.filter(user=county_chair).exists()
     event = AuditEvent.objects.get(action="2fa.reset")
     assert event.actor_id == province_chair.pk and event.object_id == str(county_chair.pk)
     assert event.changes["was_locked"] is True
-    client = signed_in("county-chair")
-    assert client.get("/work/")["Location"].startswith(reverse("twofactor_enrol"))
+    county_chair.refresh_from_db()
+    assert county_chair.must_change_password  # she changes the chair's password first, then enrols
+    county_chair.refresh_from_db()
+    assert not county_chair.check_password(PASSWORD)  # whoever knew the old one cannot be the first to enrol
+    assert county_chair.check_password("Xinmima2026fl")
 
 
 @pytest.mark.django_db
@@ -268,7 +273,8 @@ def test_a_sibling_or_a_cadre_below_cannot_reset_a_factor(unit, province_chair, 
     peer = UserFactory(username="zhengding-chair-2", unit=unit("正定县"), roles=[Role.CHAIR])
     for actor, account in ((sibling, county_chair), (county_chair, province_chair), (peer, county_chair)):
         client = verified_client(actor)
-        assert client.post(reverse("account_twofactor_reset", args=[account.pk])).status_code == 404
+        assert client.post(reverse("account_twofactor_reset", args=[account.pk]),
+                           {"password": "Xinmima2026fl"}).status_code == 404
     assert SecondFactor.objects.count() == 4
     assert not AuditEvent.objects.filter(action="2fa.reset").exists()
 

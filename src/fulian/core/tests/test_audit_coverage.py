@@ -66,7 +66,8 @@ def test_a_lockout_is_audited(county_chair, unit):
 
 @pytest.mark.django_db
 def test_a_second_factor_reset_by_a_chair_above_is_audited(client_for, county_chair, village_cadre, unit):
-    answer = client_for(county_chair).post(reverse("account_twofactor_reset", args=[village_cadre.pk]))
+    answer = client_for(county_chair).post(reverse("account_twofactor_reset", args=[village_cadre.pk]),
+                                           {"password": "Xinmima2026fl"})
     assert answer.status_code == 302
     row = only("2fa.reset")
     assert (row.actor, row.object_id, row.unit_path, row.ip) == (county_chair, str(village_cadre.pk),
@@ -77,7 +78,8 @@ def test_a_second_factor_reset_by_a_chair_above_is_audited(client_for, county_ch
 def test_second_factor_changes_are_searchable_as_a_group(client_for, county_chair, village_cadre):
     groups = dict(action_choices()[1:])
     assert {"group:2fa", "2fa.enrol", "2fa.reset", "2fa.lock"} <= {value for value, _label in groups["二次验证"]}
-    client_for(county_chair).post(reverse("account_twofactor_reset", args=[village_cadre.pk]))
+    client_for(county_chair).post(reverse("account_twofactor_reset", args=[village_cadre.pk]),
+                                           {"password": "Xinmima2026fl"})
     page = client_for(county_chair).get(reverse("audit_search"), {"action": "group:2fa"})
     assert [(r["action"], r["action_label"]) for r in page.context["rows"]] == [("2fa.reset", "重置二次验证")]
 
