@@ -211,13 +211,17 @@ def _strictly_above(actor, account) -> bool:
 
 
 def may_reset_second_factor(actor, account) -> bool:
-    """A chair above her resets her second factor (a lost phone): a chair of her unit for a cadre without a leader or
-    administrator role there, a chair of a unit strictly above for a leader or administrator. Never herself."""
-    if not _active(actor) or account is None or actor.pk == account.pk or account.unit is None:
+    """A chair above her resets her second factor (a lost phone, a lock). Above her means: a chair of her unit for
+    anyone there who is not a chair (staff, a vice-chair, the unit's administrator: the chair leads them), a chair of a
+    unit strictly above for a chair; the platform's superuser for anyone (the province's own chair has no chair
+    above). Never herself, never a vice-chair or an administrator."""
+    if not _active(actor) or account is None or actor.pk == account.pk:
         return False
-    if Role.CHAIR not in (actor.roles or []) or not is_leader_of(actor, account.unit.path):
+    if getattr(actor, "is_superuser", False):
+        return True
+    if account.unit is None or Role.CHAIR not in (actor.roles or []) or not is_leader_of(actor, account.unit.path):
         return False
-    senior = bool((LEADER_ROLES | {Role.SYSADMIN}) & set(account.roles or [])) or account.is_superuser
+    senior = Role.CHAIR in (account.roles or []) or account.is_superuser
     return _strictly_above(actor, account) or not senior
 
 

@@ -132,8 +132,11 @@ def test_who_needs_a_second_factor(unit, settings, place, roles, needs):
 RESETS = [
     (("石家庄市", ["chair"]), ("正定县", ["chair"]), True),  # a chair above a leader
     (("正定县", ["chair"]), ("正定县", ["staff"]), True),  # her own unit's chair for a cadre without a leader role
-    (("正定县", ["chair"]), ("正定县", ["chair"]), False),  # a peer leader: only from above
-    (("正定县", ["chair"]), ("正定县", ["sysadmin"]), False),
+    (("正定县", ["chair"]), ("正定县", ["chair"]), False),  # a peer chair: only from above
+    (("正定县", ["chair"]), ("正定县", ["vice_chair"]), True),  # the chair leads her vice-chairs
+    (("河北省", ["chair"]), ("河北省", ["vice_chair"]), True),  # at the top too: no unit above the province
+    (("河北省", ["chair"]), ("河北省", ["sysadmin"]), True),  # and the province's administrator
+    (("正定县", ["vice_chair"]), ("正定县", ["chair"]), False),
     (("正定县", ["chair"]), ("石家庄市", ["staff"]), False),  # below
     (("行唐县", ["chair"]), ("正定县", ["staff"]), False),  # sibling
     (("石家庄市", ["vice_chair"]), ("正定县", ["staff"]), False),  # a chair, not a vice-chair
@@ -149,6 +152,15 @@ def test_who_resets_a_second_factor(unit, actor, account, allowed):
     cadre = UserFactory(unit=unit(account[0]), roles=account[1])
     assert may_reset_second_factor(chair, cadre) is allowed
     assert may_reset_second_factor(cadre, cadre) is False
+
+
+def test_the_platforms_superuser_resets_the_province_chairs_factor(unit):
+    from fulian.core.policy import may_reset_second_factor
+
+    province_chair = UserFactory(unit=unit("河北省"), roles=["chair"])
+    operator = UserFactory(unit=None, roles=[], is_superuser=True)
+    assert may_reset_second_factor(operator, province_chair) is True
+    assert may_reset_second_factor(operator, operator) is False
 
 
 ENDS = [
