@@ -27,7 +27,8 @@ DEMO_ACCOUNTS = [
 # the leaders who must enrol a second factor get a (made-up) phone, so `make demo` can use SMS codes: with OTP_ECHO
 # (on under DEBUG) the code is printed to the server's console, and the log sender writes the SMS there too
 DEMO_PHONES = {"hb-admin": "13900000001", "hb-province": "13900000002", "hb-province-vice": "13900000003",
-               "hb-city": "13900000004", "hb-county": "13900000005"}
+               "hb-city": "13900000004", "hb-county": "13900000005", "hb-other-county": "13900000006",
+               "hlj-province": "13900000007"}
 
 
 def demo_accounts() -> list[tuple[User, str]]:
