@@ -171,3 +171,5 @@ urlpatterns = [
 
 if settings.DEBUG:  # in production nginx serves /media/ (README, Deployment)
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "fulian.core.views.bad_request"

@@ -59,3 +59,11 @@ def certificate_verify(request, code: str):
         return render(request, "core/certificate_verify.html", {"code": code}, status=404)
     return render(request, "core/certificate_verify.html", {
         "certificate": certificate, "holder": masked_holder(certificate.holder)})
+
+
+def bad_request(request, exception):
+    """400 page: what was wrong in the link (a page number, a date, a choice), never Django's bare "Bad Request"."""
+    from django.core.exceptions import BadRequest
+
+    detail = str(exception) if isinstance(exception, BadRequest) else ""
+    return render(request, "400.html", {"detail": detail[:200]}, status=400)

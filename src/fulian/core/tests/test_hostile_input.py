@@ -172,3 +172,12 @@ def test_a_form_posted_to_a_json_api_route_is_a_4xx_not_a_500(api_for, county_ch
     response = client.post(f"/api/v1/accounts/{village_cadre.pk}/password", "password=x",
                            content_type="application/x-www-form-urlencoded")
     assert 400 <= response.status_code < 500
+
+
+@pytest.mark.django_db
+def test_a_bad_parameter_gets_a_page_that_says_what_was_wrong(client_for, county_chair, settings):
+    settings.DEBUG = False
+    answer = client_for(county_chair).get("/audit/", {"page": "-1"})
+    assert answer.status_code == 400
+    text = answer.content.decode()
+    assert "请求有误" in text and "page" in text  # the parameter named, not a bare "Bad Request (400)"
