@@ -138,7 +138,7 @@ def audit_digest(request):
     raw = (request.GET.get("day") or "").strip()
     try:
         day = dt.date.fromisoformat(raw) if raw else timezone.localdate() - dt.timedelta(days=1)
-        if not day_in_range(day):
+        if not day_in_range(day) or day > timezone.localdate():  # a day to come has no digest yet
             raise ValueError(day)
     except ValueError:
         raise BadRequest("parameter 'day' must be a date such as 2026-03-08") from None
