@@ -32,8 +32,8 @@ from .run import ROOT, ROUNDS, tables_analyze
 
 # audit rows already there (about a year of a province's sign-ins and edits)
 BACKLOG = int(os.environ.get("BENCH_AUDIT_BACKLOG", "300000"))
-WRITES = 400  # per writer per side per round
-SEAL_EVERY = 1.0  # seconds between the sealer's runs during the rounds
+WRITES = 5000  # per writer per side per round: seconds of writing, so the sealer runs many times beside it
+SEAL_EVERY = 0.5  # seconds between the sealer's runs during the rounds (production: 60)
 
 
 def _backlog(user) -> None:
