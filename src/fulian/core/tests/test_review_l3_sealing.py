@@ -20,22 +20,13 @@ from django.utils import timezone
 from fulian.core.audit import audit_record
 from fulian.core.models import AuditArchive, AuditEvent, AuditSeal
 from fulian.core.sealing import ROW, audit_archive, seal_all, seal_digest, seal_verify
+from fulian.core.tests.test_sealing import _tamper
 
 
 def _write(n, tag="test.write"):
     for i in range(n):
         with transaction.atomic():
             audit_record(actor=None, action=tag, changes={"i": i, "名": "<script>alert(1)</script>"})
-
-
-def _tamper(sql, params=(), *, table="core_auditevent"):
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-        else:
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
-        cursor.execute(sql, params)
 
 
 @pytest.mark.django_db

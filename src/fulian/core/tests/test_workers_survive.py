@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import OperationalError
 
+from fulian.core import loops
+from fulian.core.management.commands import audit_seal as seal_command
 from fulian.core.management.commands import outbox_send as outbox_command
 from fulian.core.management.commands import tasks_worker as worker_command
 
@@ -13,7 +15,7 @@ from fulian.core.management.commands import tasks_worker as worker_command
 @pytest.fixture(autouse=True)
 def _no_real_connections(monkeypatch):
     """The commands close their broken connections; here there are none to close (and the tests' own stay)."""
-    for module in (worker_command, outbox_command):
+    for module in (worker_command, loops):
         monkeypatch.setattr(module, "connections", SimpleNamespace(all=lambda: []))
     monkeypatch.setattr(worker_command, "import_jobs_recover", lambda: 0)
 
@@ -42,18 +44,22 @@ def test_the_task_worker_gives_up_only_when_told(monkeypatch):
         call_command("tasks_worker", max_restarts=3)
 
 
-def test_the_outbox_loop_survives_a_database_restart(monkeypatch):
-    answers = iter([OperationalError("terminating connection"), {"sent": 1, "failed": 0}, SystemExit(0)])
+@pytest.mark.parametrize(("command", "module", "step", "result"), [
+    ("outbox_send", outbox_command, "outbox_send", {"sent": 1, "failed": 0}),
+    ("audit_seal", seal_command, "seal_all", 1),
+])
+def test_the_service_loops_survive_a_database_restart(monkeypatch, command, module, step, result):
+    answers = iter([OperationalError("terminating connection"), result, SystemExit(0)])
     pauses = []
 
-    def send(**kwargs):
+    def run(**kwargs):
         answer = next(answers)
         if isinstance(answer, BaseException):
             raise answer
         return answer
 
-    monkeypatch.setattr(outbox_command, "outbox_send", send)
-    monkeypatch.setattr(outbox_command.time, "sleep", pauses.append)
+    monkeypatch.setattr(module, step, run)
+    monkeypatch.setattr(loops.time, "sleep", pauses.append)
     with pytest.raises(SystemExit):
-        call_command("outbox_send", loop=True, interval=5)
-    assert pauses == [5, 5]  # one pause after the failure, one after the send
+        call_command(command, loop=True, interval=5)
+    assert pauses == [5, 5]  # one pause after the failure, one after the step

@@ -1,9 +1,8 @@
 import logging
-import time
 
 from django.core.management.base import BaseCommand
-from django.db import InterfaceError, OperationalError, connections
 
+from fulian.core.loops import run_every
 from fulian.core.sealing import seal_all
 
 logger = logging.getLogger("fulian.audit")
@@ -18,22 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=60.0)
 
     def handle(self, *args, loop, interval, **options):
-        pause = interval
-        while True:
-            try:
-                added = seal_all()
-            except (OperationalError, InterfaceError) as exc:
-                if not loop:
-                    raise
-                logger.warning("database unreachable (%s); retrying in %.0f s", exc, pause)
-                for connection in connections.all():
-                    connection.close()
-                time.sleep(pause)
-                pause = min(pause * 2, 300.0)
-                continue
-            pause = interval
-            if added or not loop:
+        def report(added, looping):
+            if added or not looping:
                 self.stdout.write(f"audit seal: {added} link(s) added")
-            if not loop:
-                return
-            time.sleep(interval)
+
+        run_every(seal_all, loop=loop, interval=interval, longest=300.0, logger=logger, report=report)

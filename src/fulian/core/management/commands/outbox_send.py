@@ -1,9 +1,8 @@
 import logging
-import time
 
 from django.core.management.base import BaseCommand
-from django.db import InterfaceError, OperationalError, connections
 
+from fulian.core.loops import run_every
 from fulian.core.outbox import outbox_send
 
 logger = logging.getLogger("fulian.outbox")
@@ -18,22 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=5.0)
 
     def handle(self, *args, loop, interval, **options):
-        pause = interval
-        while True:
-            try:
-                counts = outbox_send()
-            except (OperationalError, InterfaceError) as exc:
-                if not loop:
-                    raise
-                logger.warning("database unreachable (%s); retrying in %.0f s", exc, pause)
-                for connection in connections.all():
-                    connection.close()
-                time.sleep(pause)
-                pause = min(pause * 2, 60.0)
-                continue
-            pause = interval
-            if counts["sent"] or counts["failed"] or not loop:
+        def report(counts, looping):
+            if counts["sent"] or counts["failed"] or not looping:
                 self.stdout.write(f"outbox: sent {counts['sent']}, failed {counts['failed']}")
-            if not loop:
-                return
-            time.sleep(interval)
+
+        run_every(outbox_send, loop=loop, interval=interval, longest=60.0, logger=logger, report=report)
