@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_otp.models import Device
 
 from fulian.core.policy import Role
@@ -92,7 +93,7 @@ class SecondFactor(models.Model):
         SMS = "sms", _("短信验证码")
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor")
-    kind = models.CharField(_("方式"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("second factor", "方式"), max_length=8, choices=Kind.choices)
     failures = models.PositiveSmallIntegerField(_("连续错误次数"), default=0)
     locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
     enrolled_at = models.DateTimeField(_("启用时间"))

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .audit import audit_record
 from .models import AuditEvent, ReadLog
@@ -60,7 +61,7 @@ ACTION_LABELS = {
 
 # the groups of the action filter: key → (label, the rows it means)
 ACTION_GROUPS = {
-    "auth": (_("登录"), Q(action__startswith="auth.")),
+    "auth": (pgettext_lazy("audit group", "登录"), Q(action__startswith="auth.")),
     "account": (_("账号与权限"), Q(action__startswith="account.") | Q(action__startswith="token.")
                 | Q(action__startswith="session.") | Q(action__startswith="password.")),
     "2fa": (_("二次验证"), Q(action__startswith="2fa.")),
