@@ -2,7 +2,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from fulian.contacts import selectors, services
+from fulian.contacts import offline, selectors, services
 from fulian.contacts.models import LevelQuota, NeedStatus, StaffKindQuota
 from fulian.core.policy import Action
 from fulian.orgs.selectors import access_unit_by_id
@@ -24,11 +24,14 @@ from .schemas_people import (
     FieldWeekRemindIn,
     FieldWeekRemindOut,
     NeedOut,
+    OfflineOut,
     ResolveIn,
     SpreadIn,
     SpreadOut,
     StaffKindQuotaIn,
     SummaryIn,
+    SyncIn,
+    SyncOut,
     TodayOut,
     TransferOut,
     UnitCoverageOut,
@@ -61,6 +64,23 @@ def contact_create(request, woman_id: int, payload: ContactIn):
         training_outcome=payload.training_outcome.dict() if payload.training_outcome else None,
     )
     return Status(201, log)
+
+
+@router.post("/contacts/sync", response={200: SyncOut, 400: ErrorOut})
+def contacts_sync(request, payload: SyncIn):
+    """A phone's offline queue (今日工作 without a signal): contacts, needs met and help requests, applied in order,
+    each once — the same items sent again (the answer was lost) change nothing. Each result says applied, applied
+    with a note (`noted`: she was reassigned or moved, the need was already met…) or refused with the reason;
+    one refused item does not stop the others."""
+    items = [item.dict() for item in payload.items]
+    return {"results": offline.sync_apply(actor=request.auth, items=items)}
+
+
+@router.get("/me/offline", response=OfflineOut, tags=["account"])
+def my_offline(request):
+    """What a phone needs to queue items offline for her."""
+    return {"owner": offline.owner_key(request.auth), "max_items": offline.MAX_ITEMS,
+            "max_age_days": offline.MAX_AGE_DAYS}
 
 
 @router.get("/needs", response=list[NeedOut])

@@ -287,3 +287,50 @@ class ContactQuotasOut(Schema):
 class StaffKindQuotaIn(Schema):
     kind: enum_of(PostKind)
     quota: int | None = Field(None, ge=1, le=100000, description="null removes it: her level's quota applies")
+
+
+class SyncItemIn(Schema):
+    """One item a phone queued offline. Dates are the phone's; a malformed or refused item is answered in its
+    result, never by failing the others."""
+
+    token: str = Field(..., max_length=40, description="made on the phone; the same item sent again changes nothing")
+    kind: Literal["contact", "need_met", "help"]
+    owner: str = Field("", max_length=40, description="the key the page filed it under (GET /me/offline): "
+                                                      "an item of another account is refused")
+    on: str = Field(..., max_length=10, description="the day it happened (YYYY-MM-DD): not after today, "
+                                                    "at most 30 days ago")
+    made_at: str = Field("", max_length=40, description="when the phone recorded it (ISO 8601)")
+    woman: int | None = Field(None, description="contact and help: her id")
+    unit: int | None = Field(None, description="her village when the phone cached her: a move is noted")
+    channel: str = Field("", max_length=12, description="contact: how (home_visit, phone, wechat, meeting)")
+    views: str = Field("", max_length=2000)
+    help_given: str = Field("", max_length=2000)
+    needs: list[enum_of(NeedCategory)] = Field(default_factory=list, max_length=10)
+    need_description: str = Field("", max_length=300)
+    follow_up_on: str = Field("", max_length=10)
+    need: int | None = Field(None, description="need_met: the need's id")
+    resolution: str = Field("", max_length=300)
+    case_kind: str = Field("", max_length=12, description="help: the kind of help (no story: it is added online)")
+    urgency: str = Field("", max_length=8)
+
+
+class SyncIn(Schema):
+    items: list[SyncItemIn] = Field(..., max_length=100)
+
+
+class SyncResultOut(Schema):
+    token: str
+    state: Literal["applied", "noted", "refused"]
+    message: str
+    link: str = Field(description="the page to look at (the woman's record, or the case to add the story to)")
+    code: str = Field(description="why it was refused (device_future, device_old, out_of_scope, other_user, …)")
+
+
+class SyncOut(Schema):
+    results: list[SyncResultOut]
+
+
+class OfflineOut(Schema):
+    owner: str = Field(description="the key a phone files her queued items under")
+    max_items: int
+    max_age_days: int

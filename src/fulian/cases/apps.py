@@ -16,3 +16,5 @@ class CasesConfig(AppConfig):
         # family awards (a sibling) learn only whether a family's member has an open family case, and who may know
         hook_register("family.open_cases", services.open_family_cases)
         hook_register("case.may_know", services.may_know_case)
+        # a help request registered on a visit while offline (contacts' sync of a phone's queue)
+        hook_register("visit.help_request", services.case_from_visit)

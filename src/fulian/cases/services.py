@@ -698,3 +698,20 @@ def may_know_case(*, user, case_id: int) -> bool:
     """Need-to-know of one case (its handlers and the leaders of its unit and above), for a sibling app's check."""
     case = Case.objects.filter(pk=case_id).only("pk", "unit_path").first()
     return case is not None and may_handle(user, case)
+
+
+def case_from_visit(*, actor, woman, kind: str, urgency: str, made_at, client_token: str) -> dict:
+    """A help request a cadre registered on a visit, offline (the hook "visit.help_request"): only its kind and
+    urgency travelled on her phone — the story is taken when she is back online, as a note on the case. It lands in
+    the queue of the village where the woman lives, with the deadlines running from when it was made."""
+    if kind not in CaseKind.values:
+        raise ValidationError(_("请选择求助类别。"), code="case_kind")
+    if urgency not in Urgency.values:
+        raise ValidationError(_("请选择紧急程度。"), code="case_urgency")
+    case = case_intake(
+        kind=kind, home_unit=woman.home_unit, urgency=urgency, source=Source.CONTACT, now=made_at, actor=actor,
+        woman=woman, client_token=client_token,
+        description=_("走访中登记的求助（%(on)s，在手机上离线记录），详细情况待联系干部补充。") % {
+            "on": timezone.localtime(made_at).strftime("%Y-%m-%d %H:%M")},
+    )
+    return {"id": case.pk, "tracking": case.tracking_display}

@@ -175,3 +175,30 @@ class Need(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()} {self.woman}"
+
+
+class SyncState(models.TextChoices):
+    APPLIED = "applied", _("已同步")
+    NOTED = "noted", _("已同步（附说明）")
+
+
+class SyncReceipt(models.Model):
+    """What became of one item a cadre's phone queued offline (a contact, a need met, a help request), kept under
+    the item's client token: the same item sent again (the answer was lost on a dropping line) gets the same answer
+    and changes nothing. Only items that were applied are kept; a refused item stays on the phone to be corrected."""
+
+    token = models.CharField(max_length=40, unique=True)
+    cadre = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12)
+    state = models.CharField(max_length=8, choices=SyncState.choices)
+    message = models.CharField(max_length=300, blank=True)
+    link = models.CharField(max_length=100, blank=True)
+    made_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("离线同步回执")
+        verbose_name_plural = _("离线同步回执")
+
+    def __str__(self):
+        return f"{self.kind} {self.token}"

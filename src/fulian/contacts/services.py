@@ -5,7 +5,7 @@ from itertools import cycle
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -184,11 +184,20 @@ def assignments_transfer(*, actor, from_cadre, to_cadres: list, today: dt.date) 
     return result
 
 
-def may_log_contact(actor, woman: Woman) -> bool:
-    """Editors of her unit, and any cadre linked to her (an executive member or volunteer too)."""
+def may_log_contact(actor, woman: Woman, *, on: dt.date | None = None) -> bool:
+    """Editors of her unit, and any cadre linked to her (an executive member or volunteer too) — now, or on the day
+    `on` when the contact was made (a visit recorded offline, synced after she was reassigned or moved away)."""
     if allows(actor, Action.EDIT, woman.unit_path):
         return True
-    return Assignment.objects.filter(woman=woman, cadre=actor, ended_on__isnull=True).exists()
+    return was_linked(actor, woman, on=on)
+
+
+def was_linked(actor, woman: Woman, *, on: dt.date | None = None) -> bool:
+    """Whether she was linked to the cadre now (on=None), or on the day `on`."""
+    links = Assignment.objects.filter(woman=woman, cadre=actor)
+    if on is None:
+        return links.filter(ended_on__isnull=True).exists()
+    return links.filter(assigned_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on)).exists()
 
 
 def contact_log_create(
@@ -203,7 +212,7 @@ def contact_log_create(
         done = ContactLog.objects.filter(client_token=client_token, cadre=actor).first()
         if done is not None:
             return done
-    if not may_log_contact(actor, woman):
+    if not may_log_contact(actor, woman, on=contacted_on):
         raise OutOfScope("may not log a contact with her")
     if contacted_on > today:
         raise ValidationError(_("联系日期不能在今天之后。"), code="contact_future")

@@ -34,6 +34,8 @@ use are listed here, so a reader finds every listener with one search:
   by her cadre; a full course raises Conflict (care's acceptance of a seat rolls back).
 - "care.women_by_unit" (path, on) → {unit path: n}: care counts the women in a care group on a day, per unit under a
   path (funding's care-weighted allocations).
+- "visit.help_request" (actor, woman, kind, urgency, made_at, client_token) → {"id", "tracking"}: a help request
+  a cadre registered on a visit offline becomes a case (cases); kind and urgency only, the story is added online.
 - "funding.link" (user, kind, link_id) → title or None: the activity or project (activities) or help plan (care)
   she may see that an expense is linked to.
 """

@@ -12,6 +12,14 @@ from django.utils.translation import gettext as _
 from .context import Origin, client_ip, reset_origin, set_origin
 
 LAST_SEEN_KEY = "fulian_last_seen"
+SIGNED_IN_KEY = "fulian_signed_in"  # when this session began: it ends SESSION_MAX_HOURS later, however active
+
+
+def session_ends_at(request) -> float | None:
+    """When her signed-in session ends at the latest (a timestamp): the absolute limit, SESSION_COOKIE_AGE after
+    it began. A phone's cached pages are cleared then (the offline 今日工作)."""
+    started = request.session.get(SIGNED_IN_KEY) if hasattr(request, "session") else None
+    return started + settings.SESSION_COOKIE_AGE if started else None
 
 
 class ChineseFirstMiddleware:
@@ -62,16 +70,20 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated and LAST_SEEN_KEY in request.session:
             now = timezone.now().timestamp()
             last_seen = request.session[LAST_SEEN_KEY]
-            if now - last_seen > settings.SESSION_IDLE_MINUTES * 60:
+            started = request.session.get(SIGNED_IN_KEY, last_seen)
+            idle = now - last_seen > settings.SESSION_IDLE_MINUTES * 60
+            if idle or now - started > settings.SESSION_COOKIE_AGE:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                messages.info(request, _("您已长时间未操作，请重新登录。"))
+                messages.info(request, _("您已长时间未操作，请重新登录。") if idle else
+                              _("登录已超过%(hours)d小时，请重新登录。") % {"hours": settings.SESSION_COOKIE_AGE // 3600})
                 return redirect_to_login(request.get_full_path())
             if now - last_seen > 60:
                 request.session[LAST_SEEN_KEY] = now
+            request.session.setdefault(SIGNED_IN_KEY, started)
         elif user is not None and user.is_authenticated:
-            request.session[LAST_SEEN_KEY] = timezone.now().timestamp()
+            request.session[LAST_SEEN_KEY] = request.session[SIGNED_IN_KEY] = timezone.now().timestamp()
         return self.get_response(request)
 
 
