@@ -146,7 +146,8 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true", help="bench on SQLite instead of PostgreSQL")
     parser.add_argument("--repeat", type=int, default=40, help="samples per side per round (3 rounds)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
-    parts = ["tree", "people", "evaluation", "cases", "tasks", "activities", "awards", "care", "funding", "audit"]
+    parts = ["tree", "people", "evaluation", "cases", "tasks", "activities", "awards", "care", "funding", "audit",
+             "offline"]
     parser.add_argument("--only", nargs="*", default=parts, help=", ".join(parts))
     args = parser.parse_args()
 
@@ -163,12 +164,12 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     report = Report()
     try:
-        from bench import activities, audit, awards, care, cases, evaluation, funding, people, tasks, tree
+        from bench import activities, audit, awards, care, cases, evaluation, funding, offline, people, tasks, tree
 
         started = time.perf_counter()
         for name, part in (("tree", tree), ("people", people), ("evaluation", evaluation), ("cases", cases),
                            ("tasks", tasks), ("activities", activities), ("awards", awards),
-                           ("care", care), ("funding", funding), ("audit", audit)):
+                           ("care", care), ("funding", funding), ("audit", audit), ("offline", offline)):
             if name in args.only:
                 t = time.perf_counter()
                 part.run(report, repeat=args.repeat)
