@@ -9,6 +9,7 @@ from fulian.accounts.forms import LoginForm
 from fulian.api.api import api
 from fulian.cases import views as case_views
 from fulian.contacts import views as contact_views
+from fulian.contacts import views_offline as contact_offline_views
 from fulian.core import views as core_views
 from fulian.evaluation import views as evaluation_views
 from fulian.orgs import views as org_views
@@ -88,6 +89,9 @@ urlpatterns = [
     path("imports/<int:job_id>/errors.xlsx", core_views.import_job_errors, name="import_job_errors"),
     path("imports/<int:job_id>/retry/", core_views.import_job_retry, name="import_job_retry"),
     path("today/", contact_views.today, name="today"),
+    path("today/offline/", contact_offline_views.offline_page, name="offline_page"),
+    path("sw.js", contact_offline_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", contact_offline_views.manifest, name="manifest"),
     path("tasks/", work_views.task_list, name="task_list"),
     path("tasks/new/", work_views.task_new, name="task_new"),
     path("tasks/<int:task_id>/", work_views.task_detail, name="task_detail"),

@@ -82,7 +82,7 @@ _OPEN = {
     "password": ("password_change", "password_change_done"),
     "enrol": ("twofactor_enrol", "twofactor_totp", "twofactor_sms", "twofactor_codes"),
 }
-_EVERYWHERE = ("logout", "set_language")
+_EVERYWHERE = ("logout", "set_language", "service_worker", "manifest", "offline_page")
 _API_REFUSALS = {
     "verify": ("second_factor_verify", "verify your second factor first (sign in on the web)"),
     "enrol": ("second_factor_enrol", "enrol a second factor first (sign in on the web)"),

@@ -48,6 +48,7 @@ from .models import (
     Partner,
     Referral,
     RiskLevel,
+    Source,
     TimelineEntry,
     Urgency,
 )

@@ -122,15 +122,18 @@ def _dates(item: dict, now) -> tuple[dt.date, dt.datetime]:
     over 30 days ago is refused (the phone's date is wrong, or the record is too old to be trusted)."""
     today = timezone.localdate(now)
     on = _date(item.get("on"), label=_("日期"))
-    made_at = parse_datetime(str(item.get("made_at") or "")[:40]) if item.get("made_at") else None
+    try:
+        made_at = parse_datetime(str(item.get("made_at") or "")[:40]) if item.get("made_at") else None
+    except ValueError:
+        made_at = None
     if made_at is not None and timezone.is_naive(made_at):
         made_at = timezone.make_aware(made_at)
     if on > today or (made_at is not None and made_at > now + CLOCK_SLACK):
         raise Refused(_("日期在今天之后：请检查手机的日期和时间，改正这条记录的日期后再同步。"), "device_future")
     oldest = today - dt.timedelta(days=MAX_AGE_DAYS)
     if on < oldest or (made_at is not None and made_at < now - dt.timedelta(days=MAX_AGE_DAYS)):
-        raise Refused(_("这条记录的日期早于%(days)d天前：请核对手机的日期；确实是%(days)d天前的走访，请在妇女档案中补录。")
-                      % {"days": MAX_AGE_DAYS}, "device_old")
+        raise Refused(_("这条记录的日期早于%(days)d天前：请核对手机的日期；确实是%(days)d天前的走访，"
+                        "请在妇女档案中补录。") % {"days": MAX_AGE_DAYS}, "device_old")
     if made_at is None or timezone.localdate(made_at) != on:
         made_at = timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
     return on, made_at
@@ -220,7 +223,8 @@ def _apply_need_met(actor, item: dict, *, on, made_at, token) -> tuple[str, str,
 def _apply_help(actor, item: dict, *, on, made_at, token) -> tuple[str, str, str]:
     woman, notes = _woman(actor, item, on=on)
     if not allows(actor, Action.EDIT, woman.unit_path):
-        raise Refused(_("她已不在您的管辖范围：求助请转告她所在地妇联，或请她拨打12338妇女维权热线。"), "help_out_of_scope")
+        raise Refused(_("她已不在您的管辖范围：求助请转告她所在地妇联，或请她拨打12338妇女维权热线。"),
+                      "help_out_of_scope")
     answers = hook_call("visit.help_request", actor=actor, woman=woman, kind=str(item.get("case_kind") or ""),
                         urgency=str(item.get("urgency") or ""), made_at=made_at, client_token=token)
     if not answers:

@@ -199,3 +199,31 @@ def units_without_field_week(user, *, under: Unit, level: int, start: dt.date, e
     return (units_missing_field_week(units, start=start, end=end)
             .annotate(reminded=Exists(reminded), last_week_on=Subquery(latest))
             .select_related("parent").order_by("path"))
+
+
+OFFLINE_WOMEN = 300  # more than any level's quota (a village cadre keeps in touch with 100)
+
+
+def cadre_offline_women(cadre, *, today: dt.date, first=()) -> list:
+    """Her women for 今日工作 on a phone that may lose its signal: name, village, phone, last contact, follow-up
+    and the categories of her open needs (never an ID number, never a need's text or a case). `first`: women shown
+    in the sections above, left out here."""
+    shown = {w.pk for w in first}
+    women = [w for w in my_women(cadre).select_related("home_unit").order_by("home_unit__name", "name", "id")
+             [:OFFLINE_WOMEN] if w.pk not in shown]
+    offline_needs_attach(women, cadre)
+    return women
+
+
+def offline_needs_attach(women, cadre) -> None:
+    """Each woman's open needs (category and the day raised) as `open_needs`, and whether the cadre may mark them
+    met and register a help request for her (`can_edit`): one query for all of them."""
+    by_woman: dict[int, list] = {}
+    needs = (Need.objects.filter(woman_id__in=[w.pk for w in women], status=NeedStatus.OPEN)
+             .select_related("contact_log").only("id", "woman_id", "category", "contact_log__contacted_on")
+             .order_by("id"))
+    for need in needs:
+        by_woman.setdefault(need.woman_id, []).append(need)
+    for woman in women:
+        woman.open_needs = by_woman.get(woman.pk, [])
+        woman.can_edit = allows(cadre, Action.EDIT, woman.unit_path)

@@ -14,26 +14,45 @@ from fulian.accounts.selectors import access_cadre_by_id
 from fulian.core.burden import entry_accept
 from fulian.core.excel import export_download
 from fulian.core.hooks import hook_call
+from fulian.core.middleware import session_ends_at
 from fulian.core.panels import panels_for
 from fulian.core.params import param_int
 from fulian.core.policy import Action, allows, may_issue_work
 from fulian.orgs.selectors import access_unit_by_id
 from fulian.people.selectors import access_woman_by_id, women_of_unit
 
-from . import selectors, services
+from . import offline, selectors, services
 from .forms import ContactForm, FieldWeekForm, SpreadForm, SummaryForm
+from .models import Channel, NeedCategory
 from .services import window_of
 
 
 @login_required
 def today(request):
+    """今日工作: her follow-ups, the women to contact and all her other women, each with what a visit records —
+    usable offline on a phone (static/fulian/offline.js keeps a queue in the page; the service worker keeps this
+    page): nothing on it is an ID number, a need's text or a case."""
     day = timezone.localdate()
-    return render(request, "contacts/today.html", {
-        "work": selectors.cadre_worklist(request.user, today=day),
+    work = selectors.cadre_worklist(request.user, today=day)
+    first = [*work["follow_ups"], *work["overdue_contacts"]]
+    selectors.offline_needs_attach(first, request.user)
+    others = selectors.cadre_offline_women(request.user, today=day, first=first)
+    help_choices = next(iter(hook_call("visit.help_choices")), {"kinds": [], "urgencies": []})
+    owner = offline.owner_key(request.user)
+    ends = session_ends_at(request)
+    response = render(request, "contacts/today.html", {
+        "work": work, "others": others,
         "coverage": selectors.cadre_coverage(request.user, today=day),
-        "form": ContactForm(),
         "sections": panels_for("today", request, None),
+        "channels": [c for c in Channel.choices if c[0] != Channel.FIELD_WEEK],
+        "categories": NeedCategory.choices, "help": help_choices,
+        "owner": owner, "ends": int(ends) if ends else "", "max_age_days": offline.MAX_AGE_DAYS,
     })
+    # the service worker files its copy of this page under her key and drops it after the session's absolute limit
+    response["X-Fulian-Owner"] = owner
+    response["X-Fulian-Ends"] = str(int(ends)) if ends else ""
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def _contact_from_form(request, woman, form):

@@ -36,6 +36,7 @@ use are listed here, so a reader finds every listener with one search:
   path (funding's care-weighted allocations).
 - "visit.help_request" (actor, woman, kind, urgency, made_at, client_token) → {"id", "tracking"}: a help request
   a cadre registered on a visit offline becomes a case (cases); kind and urgency only, the story is added online.
+- "visit.help_choices" () → {"kinds": [(value, label)], "urgencies": [...]}: what the offline help request offers.
 - "funding.link" (user, kind, link_id) → title or None: the activity or project (activities) or help plan (care)
   she may see that an expense is linked to.
 """

@@ -76,8 +76,9 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
+                hours = settings.SESSION_COOKIE_AGE // 3600
                 messages.info(request, _("您已长时间未操作，请重新登录。") if idle else
-                              _("登录已超过%(hours)d小时，请重新登录。") % {"hours": settings.SESSION_COOKIE_AGE // 3600})
+                              _("登录已超过%(hours)d小时，请重新登录。") % {"hours": hours})
                 return redirect_to_login(request.get_full_path())
             if now - last_seen > 60:
                 request.session[LAST_SEEN_KEY] = now

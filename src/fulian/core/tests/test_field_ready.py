@@ -114,11 +114,6 @@ def test_a_village_cadre_lands_on_todays_work_after_signing_in(client, village_c
     assert landed["Location"] == reverse("home")
 
 
-def test_tapping_record_contact_twice_opens_one_form():
-    rows = (ROOT / "contacts" / "templates" / "contacts" / "_work_rows.html").read_text(encoding="utf-8")
-    assert 'hx-swap="innerHTML"' in rows and "beforeend" not in rows and "hx-disabled-elt" in rows
-
-
 def test_static_files_are_served_compressed_and_cache_busted(tmp_path, settings):
     """collectstatic with the production storage, then WhiteNoise answers a gzip-accepting phone with the
     compressed, content-hashed ECharts (a slow village connection loads it once, at a third of its size)."""
