@@ -166,10 +166,8 @@
     li.querySelector("[data-f=message]").textContent = item.message || "";
     var link = li.querySelector("[data-f=link]");
     if (item.link && item.link.charAt(0) === "/" && item.link.charAt(1) !== "/") { link.href = item.link; link.hidden = false; }
-    if (item.state === "refused") {
-      li.querySelector("[data-act=edit]").hidden = false;
-      li.querySelector("[data-act=discard]").hidden = false;
-    }
+    if (item.state === "refused") { li.querySelector("[data-act=edit]").hidden = false; }
+    if (item.state === "refused" || item.state === "pending") { li.querySelector("[data-act=discard]").hidden = false; }
     return li;
   }
   function render() {
@@ -280,6 +278,11 @@
         if (result.state === "refused") { item.state = "refused"; return put(item); }
         item.state = result.state;
         recent.unshift(item);
+        if (item.kind === "need_met" && item.need) {  // met: no second tap on a need already done
+          document.querySelectorAll("[data-need='" + Number(item.need) + "']").forEach(function (need) {
+            need.dataset.done = "1";
+          });
+        }
         return drop(item.token);
       });
     }, Promise.resolve());
