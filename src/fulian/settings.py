@@ -353,7 +353,9 @@ AXES_VERBOSE = False
 # Idle timeout: a session unused for this many minutes is ended (checked by IdleTimeoutMiddleware).
 SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", "30")
 WOMAN_ACCOUNT_DORMANT_DAYS = envint("WOMAN_ACCOUNT_DORMANT_DAYS", "60")  # a number unused this long may be recycled
-SESSION_COOKIE_AGE = envint("SESSION_MAX_HOURS", "12") * 3600
+# the absolute limit of a signed-in session, however active (IdleTimeoutMiddleware); SESSION_MAX_SECONDS, when set,
+# replaces the hours (a browser test watches a phone's kept page go when the limit passes)
+SESSION_COOKIE_AGE = envint("SESSION_MAX_SECONDS", str(envint("SESSION_MAX_HOURS", "12") * 3600), low=10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"

@@ -290,28 +290,30 @@ class StaffKindQuotaIn(Schema):
 
 
 class SyncItemIn(Schema):
-    """One item a phone queued offline. Dates are the phone's; a malformed or refused item is answered in its
-    result, never by failing the others."""
+    """One item a phone queued offline. Loose on purpose past its kind, channel and urgency (the page offers only
+    those): a date, a text, a need category, a woman or need the server will not take is answered in the item's own
+    result (`refused` with the reason), never by failing the request — the phone sends its queue in order, and one
+    item must not hold back those after it."""
 
-    token: str = Field(..., max_length=40, description="made on the phone; the same item sent again changes nothing")
+    token: str = Field(..., description="made on the phone (8–40 of A–Z a–z 0–9 _ -); the same item sent again "
+                                        "changes nothing")
     kind: Literal["contact", "need_met", "help"]
-    owner: str = Field("", max_length=40, description="the key the page filed it under (GET /me/offline): "
-                                                      "an item of another account is refused")
-    on: str = Field(..., max_length=10, description="the day it happened (YYYY-MM-DD): not after today, "
-                                                    "at most 30 days ago")
-    made_at: str = Field("", max_length=40, description="when the phone recorded it (ISO 8601)")
+    owner: str = Field("", description="the key the page filed it under (GET /me/offline): an item of another "
+                                       "account is refused")
+    on: str = Field(..., description="the day it happened (YYYY-MM-DD): not after today, at most 30 days ago")
+    made_at: str = Field("", description="when the phone recorded it (ISO 8601)")
     woman: int | None = Field(None, description="contact and help: her id")
     unit: int | None = Field(None, description="her village when the phone cached her: a move is noted")
-    channel: str = Field("", max_length=12, description="contact: how (home_visit, phone, wechat, meeting)")
-    views: str = Field("", max_length=2000)
-    help_given: str = Field("", max_length=2000)
-    needs: list[enum_of(NeedCategory)] = Field(default_factory=list, max_length=10)
-    need_description: str = Field("", max_length=300)
-    follow_up_on: str = Field("", max_length=10)
+    channel: enum_of(Channel, blank=True) = Field("", description="contact: how she was reached")
+    views: str = Field("", description="contact: 思想动态, at most 2,000 characters")
+    help_given: str = Field("", description="contact: at most 2,000 characters")
+    needs: list[str] = Field(default_factory=list, description="contact: need categories (employment, legal, …)")
+    need_description: str = Field("", description="contact: at most 300 characters")
+    follow_up_on: str = Field("", description="contact: YYYY-MM-DD")
     need: int | None = Field(None, description="need_met: the need's id")
-    resolution: str = Field("", max_length=300)
-    case_kind: str = Field("", max_length=12, description="help: the kind of help (no story: it is added online)")
-    urgency: str = Field("", max_length=8)
+    resolution: str = Field("", description="need_met: at most 300 characters")
+    case_kind: str = Field("", description="help: the kind of help (no story: it is added online, on the case)")
+    urgency: Literal["", "urgent", "high", "normal"] = Field("", description="help: how urgent (cases' urgency)")
 
 
 class SyncIn(Schema):

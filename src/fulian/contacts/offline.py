@@ -34,6 +34,7 @@ MAX_ITEMS = 100  # one request; the phone sends a longer queue in turns, in orde
 MAX_AGE_DAYS = 30
 CLOCK_SLACK = dt.timedelta(minutes=10)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{8,40}")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 REFUSED = "refused"
 
 
@@ -60,9 +61,10 @@ def sync_apply(*, actor, items: list[dict], now=None) -> list[dict]:
 
 
 def _apply_one(actor, item: dict, *, receipts: dict, now) -> dict:
-    token = str(item.get("token") or "")[:40]
+    token = str(item.get("token") or "")
     try:
         if not TOKEN.fullmatch(token):
+            token = token[:100]  # echoed so that the phone can tell which item it was
             raise Refused(_("这条记录缺少有效的提交编号，请放弃后重新记录。"), "token")
         receipt = receipts.get(token)
         if receipt is not None:
@@ -112,7 +114,10 @@ def _date(value, *, label: str, required: bool = True) -> dt.date | None:
     if value in (None, "") and not required:
         return None
     try:
-        return dt.date.fromisoformat(str(value or "")[:10])
+        text = str(value or "")
+        if not DAY.fullmatch(text):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
     except ValueError:
         raise Refused(_("%(label)s不是有效的日期。") % {"label": label}, "date") from None
 
@@ -134,8 +139,8 @@ def _dates(item: dict, now) -> tuple[dt.date, dt.datetime]:
     if on < oldest or (made_at is not None and made_at < now - dt.timedelta(days=MAX_AGE_DAYS)):
         raise Refused(_("这条记录的日期早于%(days)d天前：请核对手机的日期；确实是%(days)d天前的走访，"
                         "请在妇女档案中补录。") % {"days": MAX_AGE_DAYS}, "device_old")
-    if made_at is None or timezone.localdate(made_at) != on:
-        made_at = timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
+    if made_at is None or timezone.localdate(made_at) != on:  # no time from the phone: midday, never after now
+        made_at = min(timezone.make_aware(dt.datetime.combine(on, dt.time(12))), now)
     return on, made_at
 
 
@@ -147,9 +152,13 @@ def _int(value) -> int | None:
     return number if 0 < number < 2**31 else None
 
 
-def _text(item: dict, key: str, limit: int) -> str:
+def _text(item: dict, key: str, limit: int, label: str) -> str:
+    """A text as she typed it; one longer than the form allows is refused (never cut short without her knowing)."""
     value = item.get(key)
-    return str(value).strip()[:limit] if value not in (None, "") else ""
+    text = str(value).strip() if value not in (None, "") else ""
+    if len(text) > limit:
+        raise Refused(_("%(label)s太长（最多%(n)d字），请改短后再同步。") % {"label": label, "n": limit}, "too_long")
+    return text
 
 
 def _woman(actor, item: dict, *, on: dt.date) -> tuple[Woman, list[str]]:
@@ -188,12 +197,14 @@ def _apply_contact(actor, item: dict, *, on, made_at, token) -> tuple[str, str, 
     categories = item.get("needs") or []
     if not isinstance(categories, list):
         raise Refused(_("需求类别不正确。"), "need_category")
-    description = _text(item, "need_description", 300)
+    categories = list(dict.fromkeys(str(c) for c in categories))  # a category ticked twice is one need
+    description = _text(item, "need_description", 300, _("需求说明"))
     follow_up = _date(item.get("follow_up_on"), label=_("回访日期"), required=False)
     contact_log_create(
         actor=actor, woman=woman, contacted_on=on, channel=channel, today=timezone.localdate(),
-        views=_text(item, "views", 2000), help_given=_text(item, "help_given", 2000), follow_up_on=follow_up,
-        needs=[(str(c), description) for c in categories[:10]], client_token=token,
+        views=_text(item, "views", 2000, _("思想动态")), help_given=_text(item, "help_given", 2000, _("提供的帮助")),
+        follow_up_on=follow_up,
+        needs=[(c, description) for c in categories], client_token=token,
     )
     state, message = _state(_("已记录与%(name)s的联系（%(on)s）。") % {"name": woman.name, "on": on}, notes)
     return state, message, reverse("woman_detail", kwargs={"woman_id": woman.pk}) if allows(
@@ -211,7 +222,7 @@ def _apply_need_met(actor, item: dict, *, on, made_at, token) -> tuple[str, str,
     if need.status == NeedStatus.CASE:
         return SyncState.NOTED, _("这项需求已转为服务个案，由个案承办人跟进。"), link
     try:
-        need_resolve(actor=actor, need=need, resolution=_text(item, "resolution", 300), today=on)
+        need_resolve(actor=actor, need=need, resolution=_text(item, "resolution", 300, _("解决情况")), today=on)
     except ValidationError as exc:
         if exc.code != "need_closed":
             raise

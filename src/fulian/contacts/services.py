@@ -243,8 +243,12 @@ def contact_log_create(
                 hook_call("training.outcome", actor=actor, woman=woman, recorded_on=contacted_on,
                           contact_log_id=log.pk, **training_outcome)
     except IntegrityError:
-        if client_token:  # the same token won a race in another request: that save is the one
-            return ContactLog.objects.get(client_token=client_token)
+        if client_token:  # the same token won a race in another request: that save is the one — if it is hers
+            done = ContactLog.objects.get(client_token=client_token)
+            if done.cadre_id != actor.pk:
+                raise ValidationError(_("这个提交编号已被另一条记录使用，请放弃后重新记录。"),
+                                      code="token_reused") from None
+            return done
         raise
     return log
 

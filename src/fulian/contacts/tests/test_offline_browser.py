@@ -257,3 +257,31 @@ def test_signing_out_deletes_the_kept_page(server, browser):
     page.goto(f"{url}/today/")  # no kept page: the worker's notice, not her women
     assert "没有网络" in page.content() and "王秀兰" not in page.content()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def short_sessions(tmp_path_factory):
+    """A server whose sessions end 15 s after sign-in (SESSION_MAX_SECONDS), however active."""
+    manage, env = site_prepare(tmp_path_factory.mktemp("offline-short"), env_extra={"SESSION_MAX_SECONDS": "15"})
+    account_create(manage, env, "village-chair", "130123100001", "chair", "赵淑珍")
+    account_create(manage, env, "village", "130123100001", "staff", "杨春燕")
+    subprocess.run([*manage, "shell", "-c", SETUP.replace(', "village-two"', ', "village"')], env=env, check=True,
+                   capture_output=True)
+    with served(manage, env) as url:
+        yield url
+
+
+def test_the_kept_page_goes_after_the_sessions_absolute_limit(short_sessions, browser):
+    url = short_sessions
+    context, page = _phone(browser)
+    _sign_in(page, url, "village")
+    page.locator("#offline[data-kept]").wait_for(state="attached")
+    context.set_offline(True)
+    page.reload()  # within the limit: her page, offline
+    assert "王秀兰" in page.locator("main").inner_text()
+    ends = float(page.locator("#offline").get_attribute("data-ends"))
+    page.wait_for_timeout(max(0, ends + 1 - page.evaluate("Date.now() / 1000")) * 1000)
+    page.reload()  # past it: the copy is deleted, the notice instead
+    assert "没有网络" in page.content() and "王秀兰" not in page.content()
+    assert page.evaluate("caches.keys().then(k => !k.some(n => n.startsWith('fulian-pages-')))")
+    context.close()

@@ -159,7 +159,7 @@
     var li = document.getElementById("tpl-queue-item").content.firstElementChild.cloneNode(true);
     li.dataset.token = item.token;
     li.dataset.state = item.state;
-    var title = item.name + " · " + msg(KIND_LABEL[item.kind] || "contact") + (item.label ? "：" + item.label : "");
+    var title = item.name + " · " + msg(KIND_LABEL[item.kind] || "contact") + (item.label ? " · " + item.label : "");
     li.querySelector("[data-f=title]").textContent = title;
     li.querySelector("[data-f=when]").textContent = item.on || "";
     li.querySelector("[data-f=state]").textContent = msg(item.state);
