@@ -19,16 +19,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from fulian.core.hooks import hook_call
+from fulian.core.outbox import outbox_put
 from fulian.core.policy import Action, OutOfScope, allows
 from fulian.people.models import Woman
 
 from .models import Channel, Need, NeedStatus, SyncReceipt, SyncState
-from .services import contact_log_create, need_resolve, was_linked
+from .services import contact_log_create, current_cadres, need_resolve, was_linked
 
 MAX_ITEMS = 100  # one request; the phone sends a longer queue in turns, in order
 MAX_AGE_DAYS = 30
@@ -46,8 +46,9 @@ class Refused(Exception):
 
 def owner_key(user) -> str:
     """The key her phone files her queued items under: another account signed in on the same phone sees and sends
-    none of them (and the server refuses them from anyone else)."""
-    return salted_hmac("fulian.contacts.offline-owner", str(user.pk)).hexdigest()[:20]
+    none of them (and the server refuses them from anyone else). Made of her account's id alone, so that nothing an
+    operator rotates (a secret key) can strand a queue on the phones."""
+    return f"u{user.pk}"
 
 
 def sync_apply(*, actor, items: list[dict], now=None) -> list[dict]:
@@ -178,6 +179,7 @@ def _woman(actor, item: dict, *, on: dt.date) -> tuple[Woman, list[str]]:
         raise OutOfScope("not hers")
     if not was_linked(actor, woman) and was_linked(actor, woman, on=on):
         notes.append(_("她已不在您的联系名单（已改由其他干部联系或已迁出），这条记录仍按当天记入。"))
+        woman.told_current_cadres = True
     unit = _int(item.get("unit"))
     if unit and unit != woman.home_unit_id:
         notes.append(_("她已迁至%(village)s。") % {"village": woman.home_unit.name} if allows(
@@ -201,20 +203,34 @@ def _apply_contact(actor, item: dict, *, on, made_at, token) -> tuple[str, str, 
     description = _text(item, "need_description", 300, _("需求说明"))
     follow_up = _date(item.get("follow_up_on"), label=_("回访日期"), required=False)
     contact_log_create(
-        actor=actor, woman=woman, contacted_on=on, channel=channel, today=timezone.localdate(),
+        actor=actor, woman=woman, contacted_on=on, channel=channel, today=timezone.localdate(), linked_that_day=True,
         views=_text(item, "views", 2000, _("思想动态")), help_given=_text(item, "help_given", 2000, _("提供的帮助")),
         follow_up_on=follow_up,
         needs=[(c, description) for c in categories], client_token=token,
     )
+    if getattr(woman, "told_current_cadres", False):
+        _tell_current_cadres(actor, woman, on)
     state, message = _state(_("已记录与%(name)s的联系（%(on)s）。") % {"name": woman.name, "on": on}, notes)
     return state, message, reverse("woman_detail", kwargs={"woman_id": woman.pk}) if allows(
         actor, Action.VIEW, woman.unit_path) else ""
+
+
+def _tell_current_cadres(actor, woman: Woman, on: dt.date) -> None:
+    """A visit her former cadre recorded offline, synced after the link ended: the cadres linked to her now learn of
+    it (it may move her follow-up date)."""
+    for cadre in current_cadres(woman):
+        if cadre.pk != actor.pk:
+            outbox_put(channel="in_app", user=cadre, link=reverse("woman_detail", kwargs={"woman_id": woman.pk}),
+                       subject=_("原联系干部%(cadre)s补录了%(on)s与%(name)s的一次联系。") % {
+                           "cadre": actor.get_full_name() or actor.username, "on": on, "name": woman.name})
 
 
 def _apply_need_met(actor, item: dict, *, on, made_at, token) -> tuple[str, str, str]:
     need = Need.objects.select_related("woman").filter(pk=_int(item.get("need")) or 0).first()
     if need is None or not allows(actor, Action.VIEW, need.unit_path):
         raise Refused(_("找不到这项需求，或它不在您的管辖范围内。"), "need_not_found")
+    if not allows(actor, Action.EDIT, need.unit_path):
+        raise Refused(_("您不能标记这项需求已解决：请告诉本村(社区)妇联的干部。"), "need_not_yours")
     link = reverse("woman_detail", kwargs={"woman_id": need.woman_id})
     if need.status == NeedStatus.MET:
         when = need.resolved_on.isoformat() if need.resolved_on else ""
@@ -236,8 +252,14 @@ def _apply_help(actor, item: dict, *, on, made_at, token) -> tuple[str, str, str
     if not allows(actor, Action.EDIT, woman.unit_path):
         raise Refused(_("她已不在您的管辖范围：求助请转告她所在地妇联，或请她拨打12338妇女维权热线。"),
                       "help_out_of_scope")
-    answers = hook_call("visit.help_request", actor=actor, woman=woman, kind=str(item.get("case_kind") or ""),
-                        urgency=str(item.get("urgency") or ""), made_at=made_at, client_token=token)
+    try:
+        answers = hook_call("visit.help_request", actor=actor, woman=woman, kind=str(item.get("case_kind") or ""),
+                            urgency=str(item.get("urgency") or ""), made_at=made_at, client_token=token)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "case_unit":  # the public form's words make no sense to a cadre
+            raise Refused(_("她登记的所在地不是村(社区)或乡镇(街道)：请在有网络时从她的档案登记求助。"),
+                          "help_unit") from None
+        raise
     if not answers:
         raise Refused(_("现在无法登记求助，请稍后再试。"), "help_unavailable")
     case = answers[0]

@@ -192,6 +192,11 @@ def may_log_contact(actor, woman: Woman, *, on: dt.date | None = None) -> bool:
     return was_linked(actor, woman, on=on)
 
 
+def current_cadres(woman: Woman) -> list:
+    """The cadres linked to her now."""
+    return [a.cadre for a in Assignment.objects.filter(woman=woman, ended_on__isnull=True).select_related("cadre")]
+
+
 def was_linked(actor, woman: Woman, *, on: dt.date | None = None) -> bool:
     """Whether she was linked to the cadre now (on=None), or on the day `on`."""
     links = Assignment.objects.filter(woman=woman, cadre=actor)
@@ -204,6 +209,7 @@ def contact_log_create(
     *, actor, woman: Woman, contacted_on: dt.date, channel: str, today: dt.date, views: str = "",
     help_given: str = "", follow_up_on: dt.date | None = None, needs: list[tuple[str, str]] = (),
     field_week: FieldWeek | None = None, client_token: str | None = None, training_outcome: dict | None = None,
+    linked_that_day: bool = False,
 ) -> ContactLog:
     """Record a contact. The same client token twice (a double tap on "save") records it once. `training_outcome`
     ({completion_id, kind, amount, note}): what a training of hers led to, recorded with the contact through the
@@ -212,7 +218,9 @@ def contact_log_create(
         done = ContactLog.objects.filter(client_token=client_token, cadre=actor).first()
         if done is not None:
             return done
-    if not may_log_contact(actor, woman, on=contacted_on):
+    # a link that has ended counts only for a visit made while it lasted and recorded offline (linked_that_day: the
+    # sync, at most 30 days back); the form and the API need her in reach or linked now
+    if not may_log_contact(actor, woman, on=contacted_on if linked_that_day else None):
         raise OutOfScope("may not log a contact with her")
     if contacted_on > today:
         raise ValidationError(_("联系日期不能在今天之后。"), code="contact_future")

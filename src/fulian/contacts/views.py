@@ -51,7 +51,7 @@ def today(request):
     # the service worker files its copy of this page under her key and drops it after the session's absolute limit
     response["X-Fulian-Owner"] = owner
     response["X-Fulian-Ends"] = str(int(ends)) if ends else ""
-    response["Cache-Control"] = "private, no-cache"
+    response["Cache-Control"] = "no-store"  # the worker keeps the one copy (deleted at sign-out), not the HTTP cache
     return response
 
 

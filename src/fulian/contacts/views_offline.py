@@ -11,11 +11,9 @@ from django.views.decorators.cache import cache_control
 
 @cache_control(no_cache=True)
 def service_worker(request):
-    """/sw.js, served from the root so that it may keep 今日工作 (a worker controls only the paths under its own)."""
-    response = render(request, "contacts/sw.js", {"today": reverse("today"), "fallback": reverse("offline_page")},
-                      content_type="text/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = "/"
-    return response
+    """/sw.js, registered with the scope of 今日工作 (/today/): the pages under it, and the files they load."""
+    return render(request, "contacts/sw.js", {"today": reverse("today"), "fallback": reverse("offline_page")},
+                  content_type="text/javascript; charset=utf-8")
 
 
 @cache_control(max_age=3600)

@@ -1,3 +1,4 @@
+import re
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -123,7 +124,7 @@ class HostileInputMiddleware:
             if content_type.startswith("application/json"):
                 if length > settings.MAX_JSON_BYTES:
                     return _too_long()
-                if b"\\u0000" in request.body or b"\x00" in request.body:
+                if b"\x00" in request.body or _JSON_NUL.search(request.body):
                     return _("提交的内容中有非法字符。")
             elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
                 if request.path.startswith("/api/"):
@@ -137,6 +138,11 @@ class HostileInputMiddleware:
                     if any(len(v) > limit for v in values):
                         return _too_long()
         return ""
+
+
+# a NUL written as JSON's escape \u0000 — not a text that only looks like one (a backslash typed before "u0000",
+# which JSON writes as \\u0000): an odd number of backslashes before "u0000"
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 def _too_long() -> str:

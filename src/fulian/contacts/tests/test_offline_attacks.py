@@ -1,7 +1,7 @@
 """Offline sync (issue 22) under attack — the review's tests. A cadre crafts items for women and needs outside her
 reach, backdates `on` to a day she was linked, sends junk dates and fields, sends one token from two requests at once.
 Most of it must keep holding (refused per item, never a 500, nothing disclosed, nothing written twice); the tests
-marked HOLE in their docstring fail until the hole they describe is closed (see /tmp/off/review.md)."""
+marked "found in review" pin holes the review found and that are now closed."""
 
 import datetime as dt
 import threading
@@ -71,10 +71,10 @@ def open_need(actor, woman_, category="employment"):
 
 @pytest.mark.django_db
 def test_a_volunteer_whose_link_ended_long_ago_cannot_backdate_a_contact_online(clock, unit, county_chair, volunteer):
-    """HOLE (M1): may_log_contact(on=contacted_on), added for the offline sync, also opens the online form and
-    POST /women/{id}/contacts to a volunteer (VIEW only) for any woman she was EVER linked to — with a contacted_on
-    inside that old link, however long ago (the sync itself stops at 30 days), moving a past month's figures.
-    Before commit 508d258 both answered 404."""
+    """Found in review (M1, now closed): may_log_contact(on=contacted_on), added for the offline sync, also opens the
+    online form and POST /women/{id}/contacts to a volunteer (VIEW only) for any woman she was EVER linked to — with a
+    contacted_on inside that old link, however long ago (the sync itself stops at 30 days), moving a past month's
+    figures. Before commit 508d258 both answered 404."""
     her = woman(unit, "甲")
     link(county_chair, her, volunteer, since=400, ended=300)
     long_ago = str(TODAY - dt.timedelta(days=350))  # a day she was linked, eleven months ago
@@ -156,13 +156,14 @@ def test_a_record_merged_into_one_out_of_reach_is_refused_as_if_she_did_not_exis
 
 @pytest.mark.django_db
 def test_a_need_the_volunteer_may_not_edit_is_refused_as_a_need_not_found(clock, unit, county_chair, volunteer):
-    """HOLE (L4, wording): a volunteer linked to her (VIEW, no EDIT) sending a need met gets the refusal of a WOMAN
-    not found ("找不到这名妇女…", code out_of_scope): need_resolve's OutOfScope falls into the woman's message."""
+    """A volunteer linked to her (VIEW, no EDIT) sending a need met is told that marking it is not hers to do — not
+    the refusal of a woman not found ("找不到这名妇女…", as need_resolve's OutOfScope read before)."""
     her = woman(unit, "辛")
     link(county_chair, her, volunteer, since=20)
     need = open_need(county_chair, her)
     (result,) = sync(volunteer, {"token": "tok-vol-need", "kind": "need_met", "on": str(TODAY), "need": need.pk})
-    assert (result["state"], result["code"]) == ("refused", "need_not_found")
+    assert (result["state"], result["code"]) == ("refused", "need_not_yours")
+    assert "找不到这名妇女" not in result["message"]
     assert Need.objects.get(pk=need.pk).status == NeedStatus.OPEN
 
 
@@ -233,9 +234,9 @@ def test_junk_through_the_api_is_a_4xx_or_a_refusal_never_a_500(clock, unit, cou
 @pytest.mark.django_db
 def test_text_that_only_looks_like_an_escaped_nul_does_not_hold_the_queue_back(clock, unit, county_chair,
                                                                                village_cadre, api_for):
-    """HOLE (M2): HostileInputMiddleware refuses any JSON body holding the six characters \\u0000 — also the
-    escaped backslash of a note that merely mentions them — so the whole chunk is a 400, which offline.js reads as
-    "网络中断或服务器忙": the queue never goes (every later item waits behind it)."""
+    """Found in review (M2, now closed): HostileInputMiddleware refuses any JSON body holding the six characters \\u0000
+    — also the escaped backslash of a note that merely mentions them — so the whole chunk is a 400, which offline.js
+    reads as "网络中断或服务器忙": the queue never goes (every later item waits behind it)."""
     her = woman(unit, "子")
     link(county_chair, her, village_cadre, since=20)
     answer = api_for(village_cadre).post(URL, {"items": [

@@ -1,8 +1,7 @@
-"""今日工作 offline (issue 22) in Chromium on a 390-px phone — the review's browser tests. What must keep holding: a
-woman's name is only ever text in the queue, whatever it holds. The tests marked HOLE fail until fixed (see
-/tmp/off/review.md): the installed app opened after her session ended must reach the sign-in page (today it is
-Chromium's ERR_FAILED: the service worker answers a navigation with a followed redirect), and a reload of 今日工作
-must not fetch the page twice."""
+"""今日工作 offline (issue 22) in Chromium on a 390-px phone — the review's browser tests. What must keep holding:
+a woman's name is only ever text in the queue, whatever it holds. Also two holes the review found, now closed:
+the installed app opened after her session ended reaches the sign-in page (it was Chromium's ERR_FAILED: the
+service worker answered a navigation with a followed redirect), and a reload of 今日工作 fetches the page once."""
 
 import subprocess
 
@@ -43,9 +42,10 @@ def browser():
 
 
 def test_the_app_opened_after_her_session_ended_shows_the_sign_in_page(server, browser):
-    """HOLE (H1): sw.js answers the navigation to /today/ with fetch(TODAY) — redirects followed — so a session that
-    ended (idle 30 min, 12 h, signed out elsewhere) gives a redirected response to a navigation, which Chromium
-    turns into net::ERR_FAILED: the installed app (start_url /today/, no address bar) never reaches the sign-in."""
+    """Found in review (H1, now closed): sw.js answers the navigation to /today/ with fetch(TODAY) — redirects followed
+    — so a session that ended (idle 30 min, 12 h, signed out elsewhere) gives a redirected response to a navigation,
+    which Chromium turns into net::ERR_FAILED: the installed app (start_url /today/, no address bar) never reaches the
+    sign-in."""
     url = server
     context, page = _phone(browser)
     _sign_in(page, url, "village")
@@ -59,8 +59,9 @@ def test_the_app_opened_after_her_session_ended_shows_the_sign_in_page(server, b
 
 
 def test_a_reload_of_today_fetches_the_page_once(server, browser):
-    """HOLE (M5): each visit with a signal costs two GET /today/ — the worker's answer to the navigation, then the
-    page's "keep" message fetching it again — twice the data on a 2G line and twice the server's work."""
+    """Found in review (M5, now closed): each visit with a signal costs two GET /today/ — the worker's answer to the
+    navigation, then the page's "keep" message fetching it again — twice the data on a 2G line and twice the server's
+    work."""
     url = server
     context, page = _phone(browser)
     _sign_in(page, url, "village")

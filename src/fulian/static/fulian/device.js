@@ -1,10 +1,23 @@
-/* On every page: a phone signed out (this page was served to nobody) keeps no copy of anyone's 今日工作 — the
-   service worker's copies are deleted here, as soon as the page after signing out (or the sign-in page) loads. The
-   queue of unsent records is left alone: it leaves the phone only by a sync or her discarding it. */
+/* On every page: a phone signed out keeps no copy of anyone's 今日工作. The service worker's copies are deleted when
+   she taps 退出 (first, so that it also happens without a signal, when the sign-out itself cannot reach the
+   server), and again on any page served to nobody (the page after signing out, the sign-in page). The queue of
+   unsent records is left alone: it leaves the phone only by a sync or her discarding it. */
 (function () {
   "use strict";
-  if (document.body.dataset.signedIn || !window.caches) { return; }
-  caches.keys().then(function (names) {
-    names.filter(function (n) { return n.indexOf("fulian-pages-") === 0; }).forEach(function (n) { caches.delete(n); });
-  }).catch(function () {});
+  function forget() {
+    if (!window.caches) { return Promise.resolve(); }
+    return caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (n) { return n.indexOf("fulian-pages-") === 0; })
+        .map(function (n) { return caches.delete(n); }));
+    }).catch(function () {});
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form.logout");
+    if (!form || form.dataset.forgotten || !window.caches) { return; }
+    event.preventDefault();
+    form.dataset.forgotten = "1";
+    var go = function () { form.submit(); };
+    Promise.race([forget(), new Promise(function (resolve) { setTimeout(resolve, 1500); })]).then(go, go);
+  });
+  if (!document.body.dataset.signedIn) { forget(); }
 }());

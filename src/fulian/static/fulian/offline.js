@@ -13,7 +13,7 @@
   var msg = function (key) { return panel.dataset["msg" + key.charAt(0).toUpperCase() + key.slice(1)] || key; };
   var DB = "fulian-offline", STORE = "queue", CHUNK = 50;
   var recent = [];  // what this page applied (shown until the page is left)
-  var syncing = false, again = false;
+  var syncing = false, again = false, synced = 0;
 
   /* ---- the queue (IndexedDB) ---- */
   var dbPromise = null;
@@ -48,6 +48,12 @@
       request.onsuccess = function () {
         done(request.result.sort(function (a, b) { return a.seq - b.seq; }));
       };
+    });
+  }
+  function everyone() {
+    return tx("readonly", function (store, done) {
+      var request = store.getAll();
+      request.onsuccess = function () { done(request.result); };
     });
   }
   function put(item) { return tx("readwrite", function (store) { store.put(item); }); }
@@ -139,8 +145,10 @@
     form.dataset.saving = "1";
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     var item = itemOf(form);
+    var slot = form.parentNode;
     put(item).then(function () {
       form.remove();
+      rowState(slot, item.token, msg("rowSaved"));
       status(msg("saved") + (navigator.onLine ? "" : " " + msg("offline")));
       return render();
     }).then(function () {
@@ -152,7 +160,25 @@
     });
   });
 
-  /* ---- what the panel shows ---- */
+  /* ---- what the panel shows, and a line where she saved ---- */
+  function rowState(slot, token, text) {
+    if (!slot || slot.closest("#offline")) { return; }
+    var line = slot.querySelector("[data-row-token='" + token + "']");
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "row-state";
+      line.setAttribute("role", "status");
+      line.dataset.rowToken = token;
+      slot.appendChild(line);
+    }
+    line.textContent = text;
+  }
+  function rowStateUpdate(item) {
+    document.querySelectorAll("[data-row-token='" + item.token + "']").forEach(function (line) {
+      line.textContent = msg(item.state) + (item.message ? "：" + item.message : "");
+      line.dataset.state = item.state;
+    });
+  }
   function status(text) { panel.querySelector("[data-status]").textContent = text; }
   var KIND_LABEL = {contact: "contact", need_met: "need", help: "help"};
   function row(item) {
@@ -168,14 +194,23 @@
     if (item.link && item.link.charAt(0) === "/" && item.link.charAt(1) !== "/") { link.href = item.link; link.hidden = false; }
     if (item.state === "refused") { li.querySelector("[data-act=edit]").hidden = false; }
     if (item.state === "refused" || item.state === "pending") { li.querySelector("[data-act=discard]").hidden = false; }
+    if (item.kept) { li.querySelector("[data-act=dismiss]").hidden = false; }
     return li;
   }
   function render() {
     return mine().then(function (items) {
       var list = panel.querySelector("[data-queue]");
-      var waiting = items.filter(function (i) { return i.state !== "applied" && i.state !== "noted"; });
+      var waiting = items.filter(function (i) { return i.state === "pending"; });
+      var refused = items.filter(function (i) { return i.state === "refused"; });
       panel.querySelector("[data-count]").textContent = String(waiting.length);
+      panel.querySelector("[data-fix-count]").textContent = String(refused.length);
+      panel.querySelector("[data-fix-line]").hidden = !refused.length;
       list.replaceChildren.apply(list, items.map(row).concat(recent.map(row)));
+      everyone().then(function (all) {
+        var others = all.filter(function (i) { return i.owner !== owner; }).length;
+        panel.querySelector("[data-others]").textContent = String(others);
+        panel.querySelector("[data-others-line]").hidden = !others;
+      });
       panel.hidden = false;
       showStorage();
       return items;
@@ -194,13 +229,21 @@
   }
 
   panel.addEventListener("click", function (event) {
+    var opened = event.target.closest("[data-f=link]");
+    if (opened) {  // a help request's case opened to add the story: the reminder has done its work
+      var kept = opened.closest("[data-token]");
+      if (kept) { drop(kept.dataset.token); }
+      return;
+    }
     var button = event.target.closest("[data-act]");
     if (!button || button.dataset.act === "close") { return; }
     var li = button.closest("[data-token]");
     mine().then(function (items) {
       var item = items.filter(function (i) { return i.token === li.dataset.token; })[0];
       if (!item) { return; }
-      if (button.dataset.act === "discard") {
+      if (button.dataset.act === "dismiss") {
+        drop(item.token).then(render);
+      } else if (button.dataset.act === "discard") {
         if (window.confirm(msg("discard"))) { drop(item.token).then(render); }
       } else if (button.dataset.act === "edit") {
         formFor(item.kind, li.querySelector("[data-slot]"),
@@ -234,6 +277,11 @@
     }).then(function (response) {
       clearTimeout(timer);
       if (response.status === 401 || response.status === 403) { throw {signedOut: true}; }
+      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          throw {rejected: true, detail: (body && typeof body.detail === "string") ? body.detail : ""};
+        });
+      }
       if (!response.ok) { throw {failed: true}; }
       return response.json();
     }, function () { clearTimeout(timer); throw {failed: true}; });
@@ -244,16 +292,32 @@
     again = false;
     panel.dataset.syncing = "1";
     return mine().then(function (items) {
-      var todo = items.filter(function (i) { return i.state !== "refused"; });
+      var todo = items.filter(function (i) { return i.state === "pending"; });
       var chunks = [];
       for (var i = 0; i < todo.length; i += CHUNK) { chunks.push(todo.slice(i, i + CHUNK)); }
       if (!chunks.length) { return null; }
       status(msg("sending") + "…");
-      return chunks.reduce(function (previous, chunk) {
-        return previous.then(function () {
-          return send(chunk).then(function (answer) { return settle(chunk, answer.results || []); });
+      synced = 0;
+      var go = function (chunk) {
+        return send(chunk).then(function (answer) {
+          return settle(chunk, answer.results || []);
+        }, function (problem) {
+          if (!problem || !problem.rejected) { throw problem; }
+          if (chunk.length > 1) {  // the server took none of them: find the one it will not take, send the rest
+            return chunk.reduce(function (p, one) { return p.then(function () { return go([one]); }); },
+                                Promise.resolve());
+          }
+          chunk[0].state = "refused";
+          chunk[0].message = problem.detail || msg("failed");
+          rowStateUpdate(chunk[0]);
+          return put(chunk[0]);
         });
-      }, Promise.resolve()).then(function () { status(""); });
+      };
+      return chunks.reduce(function (previous, chunk) {
+        return previous.then(function () { return go(chunk); });
+      }, Promise.resolve()).then(function () {
+        status(synced ? msg("done").replace("%(n)s", String(synced)) : "");
+      });
     }).catch(function (problem) {
       if (problem && problem.signedOut) { signedOut(); }
       else { status(navigator.onLine ? msg("failed") : msg("offline")); }
@@ -275,8 +339,14 @@
         if (!result) { return null; }
         item.message = result.message || "";
         item.link = result.link || "";
-        if (result.state === "refused") { item.state = "refused"; return put(item); }
+        if (result.state === "refused") { item.state = "refused"; rowStateUpdate(item); return put(item); }
         item.state = result.state;
+        synced += 1;
+        rowStateUpdate(item);
+        if (item.kind === "help" && item.link) {  // kept until she opens the case to add the story
+          item.kept = true;
+          return put(item);
+        }
         recent.unshift(item);
         if (item.kind === "need_met" && item.need) {  // met: no second tap on a need already done
           document.querySelectorAll("[data-need='" + Number(item.need) + "']").forEach(function (need) {
@@ -292,7 +362,8 @@
     status_.textContent = msg("signedOut") + " ";
     var link = document.createElement("a");
     link.href = panel.dataset.loginUrl;
-    link.textContent = "→";
+    link.textContent = msg("signin");
+    link.className = "button";
     status_.appendChild(link);
   }
 
@@ -302,7 +373,7 @@
   /* ---- the page kept for a reload without a signal (when the browser has service workers) ---- */
   function keepPage() {
     if (!("serviceWorker" in navigator) || !navigator.onLine) { return; }
-    navigator.serviceWorker.register("/sw.js", {scope: "/"}).then(function () {
+    navigator.serviceWorker.register("/sw.js", {scope: "/today/"}).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
       var assets = [];

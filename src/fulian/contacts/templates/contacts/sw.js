@@ -2,7 +2,8 @@
    page reloads without a signal; it refreshes the page whenever there is a line. The page is kept under her key
    (the X-Fulian-Owner header of the page), with the end of her session (X-Fulian-Ends): past it, or once she has
    signed out (the next page is a signed-out one, or the page answers with the sign-in page), the copy is deleted.
-   It keeps nothing else: no other page, no API answer. The queue of what she records is the page's (IndexedDB). */
+   It keeps nothing else: no other page, no API answer. The queue of what she records is the page's (IndexedDB).
+   Registered with the scope of 今日工作 (/today/): the rest of the site never passes through it. */
 "use strict";
 var SHELL = "fulian-shell-v1";
 var PAGES = "fulian-pages-";
@@ -39,9 +40,19 @@ function keepToday(response) {
   }).then(function (cache) { return cache.put(TODAY, response); });
 }
 
+var keptAt = 0;  // when this worker last kept a fresh copy (the page asks right after loading: no second fetch)
+
 function fetchToday() {
   return fetch(TODAY, {credentials: "same-origin", cache: "no-store"}).then(function (response) {
-    return keepToday(response.clone()).then(function () { return response; });
+    return keepToday(response.clone()).then(function () {
+      if (response.redirected) {
+        /* signed out (idle, the absolute limit, ended elsewhere): a navigation may not take a followed redirect —
+           hand the browser a redirect of its own to where the server sent her (the sign-in page) */
+        return Response.redirect(response.url, 303);
+      }
+      if (response.ok && response.headers.get("X-Fulian-Owner")) { keptAt = Date.now(); }
+      return response;
+    });
   });
 }
 
@@ -74,19 +85,26 @@ self.addEventListener("fetch", function (event) {
       event.respondWith(fetchToday().catch(function () {
         return keptToday().then(function (page) { return page || fallback(); });
       }));
-    } else {
-      event.respondWith(fetch(request).catch(fallback));
     }
-    return;
+    return;  // any other page as the browser would fetch it (the worker's scope is 今日工作's)
   }
   if (url.pathname.indexOf("/static/") === 0) {
+    /* a file whose name carries its content's hash never changes: the kept copy first; any other (a server without
+       the hashing storage) from the network first, the kept copy only without a signal */
+    var hashed = /\.[0-9a-f]{12}\.[a-z0-9]+$/.test(url.pathname);
     event.respondWith(caches.open(SHELL).then(function (cache) {
-      return cache.match(request).then(function (hit) {
-        return hit || fetch(request).then(function (response) {
+      var network = function () {
+        return fetch(request).then(function (response) {
           if (response.ok) { cache.put(request, response.clone()); }
           return response;
         });
-      });
+      };
+      if (!hashed) {
+        return network().catch(function () {
+          return cache.match(request).then(function (hit) { return hit || Response.error(); });
+        });
+      }
+      return cache.match(request).then(function (hit) { return hit || network(); });
     }));
   }
 });
@@ -101,8 +119,11 @@ self.addEventListener("message", function (event) {
     });
     event.waitUntil(caches.open(SHELL).then(function (cache) {
       return Promise.all(assets.map(function (u) { return cache.match(u).then(function (hit) { return hit || cache.add(u); }); }));
-    }).then(fetchToday).then(function (response) {
-      reply({kept: response.ok && !response.redirected});
+    }).then(function () {
+      if (Date.now() - keptAt < 60000) { return {ok: true, status: 200}; }  // kept while answering her visit
+      return fetchToday();
+    }).then(function (response) {
+      reply({kept: response.ok && response.status === 200});
     }).catch(function () { reply({kept: false}); }));
   } else if (data.type === "forget") {
     event.waitUntil(dropPages(null).then(function () { reply({forgotten: true}); }));
