@@ -165,6 +165,7 @@ def test_three_contacts_recorded_offline_survive_a_reload_and_sync_once_each(ser
     _record(page, "李桂芝", "上门走访", double=True)  # a double tap saves it once
     _record(page, "张玉梅", "微信", on=yesterday, views="想参加电商培训")
     assert _count(page) == "3"
+    assert "已保存在本机" in _row(page, "张玉梅").locator(".row-state").inner_text()  # said where she tapped
     assert page.locator("#offline [data-queue] li[data-state=pending]").count() == 3
     _fits(page)
     _shot(page, "queued")
@@ -215,6 +216,36 @@ def test_without_a_service_worker_the_open_page_queues_a_need_met_and_a_help_req
     assert "需求已解决" in text and "查询码" in text
     assert page.locator("#offline [data-queue] a", has_text="查看").count() >= 1
     _shot(page, "need-help")
+    page.reload()  # the help request stays listed with its case until she opens it to add the story
+    kept = page.locator("#offline [data-queue] li", has_text="登记求助")
+    assert kept.get_by_role("link", name="查看").get_attribute("href").startswith("/cases/")
+    kept.get_by_role("button", name="知道了").click()
+    kept.wait_for(state="detached")
+    context.close()
+
+
+def test_an_item_the_server_refuses_is_marked_and_the_rest_of_the_queue_goes(server, browser):
+    url, _ids, manage, env = server
+    context, page = _phone(browser, workers="block")
+    _sign_in(page, url, "village")
+    context.set_offline(True)
+    _record(page, "王秀兰", "电话")
+    _record(page, "李桂芝", "电话", views="备注\u0000里有个空字符")  # JSON then carries a NUL: the server refuses it
+    _record(page, "张玉梅", "电话", views="见面谈了就业")
+    context.set_offline(False)
+    page.get_by_role("button", name="同步").click()
+    refused = page.locator("#offline [data-queue] li[data-state=refused]")
+    refused.wait_for()
+    assert "李桂芝" in refused.inner_text() and "非法字符" in refused.inner_text()
+    _count_is(page, "0")
+    assert page.locator("#offline [data-fix-count]").inner_text() == "1"
+    refused.get_by_role("button", name="修改").click()  # her text, back in the form, to correct
+    form = refused.locator("form[data-offline=contact]")
+    form.locator("summary").click()
+    form.locator("textarea[name=views]").fill("备注改好了")
+    form.get_by_role("button", name="保存").click()
+    page.locator("#offline [data-queue] li[data-state=refused]").wait_for(state="detached")
+    assert page.locator("#offline [data-fix-line]").is_hidden()
     context.close()
 
 
@@ -241,6 +272,19 @@ def test_a_session_that_ended_keeps_the_queue_and_another_account_never_sees_it(
     _sign_in(page, url, "village")  # signed in again: her queue is still there, and goes
     _count_is(page, "0")
     assert ["王秀兰", dt.date.today().isoformat(), "meeting"] in _logs(manage, env, "village")
+    context.close()
+
+
+def test_signing_out_without_a_signal_still_deletes_the_kept_page(server, browser):
+    url, _ids, _manage, _env = server
+    context, page = _phone(browser)
+    _sign_in(page, url, "village")
+    page.locator("#offline[data-kept]").wait_for(state="attached")
+    context.set_offline(True)
+    page.locator("form.logout button").click()  # the sign-out cannot reach the server: the kept page goes anyway
+    other = context.new_page()
+    other.goto(f"{url}/today/")
+    assert "没有网络" in other.content() and "王秀兰" not in other.content()
     context.close()
 
 

@@ -22,7 +22,7 @@ from fulian.contacts.models import Assignment, ContactLog, Need, NeedStatus, Syn
 from fulian.contacts.offline import owner_key, sync_apply
 from fulian.core.figures import figure_values, period_of
 from fulian.core.idnumber import parse_id_number
-from fulian.core.models import AuditEvent
+from fulian.core.models import AuditEvent, Outbox
 from fulian.core.policy import Role
 from fulian.people.models import Woman
 from fulian.people.services import WomanData, woman_create, woman_merge, woman_update
@@ -209,6 +209,9 @@ def test_a_woman_reassigned_while_the_cadre_was_offline_gets_the_contact_with_a_
     log = ContactLog.objects.get()
     assert (log.woman_id, log.cadre_id, log.contacted_on) == (linked[0].pk, village_cadre.pk,
                                                               TODAY - dt.timedelta(days=3))
+    told = Outbox.objects.filter(user=other_cadre, channel="in_app", subject__contains="补录")  # her cadre now knows
+    assert told.count() == 1 and linked[0].name in told.get().subject
+    assert not Outbox.objects.filter(user=village_cadre, subject__contains="补录").exists()
 
 
 @pytest.mark.django_db
