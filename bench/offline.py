@@ -26,11 +26,9 @@ import statistics
 import time
 import urllib.parse
 import uuid
-from io import StringIO
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -45,7 +43,7 @@ from fulian.people.demo import GIVEN, MOBILE_PREFIXES, SURNAMES
 from fulian.people.models import Woman
 
 from .cases import _free_port, _serve
-from .run import ROUNDS
+from .run import ROUNDS, recount_says
 
 PROVINCE = "130000000000"
 WOMEN = 100
@@ -235,14 +233,9 @@ def run(report, *, repeat: int) -> None:
 
     contacts = ContactLog.objects.count() - contacts_before
     receipts = SyncReceipt.objects.count() - receipts_before
-    out = StringIO()
-    try:
-        call_command("indicators_recount", stdout=out)
-        recount = "recount equal"
-    except SystemExit:
-        recount = "RECOUNT DIFFERS"
+    recount, said = recount_says()
     line = (f"sent {sent} = contacts {contacts} (receipts {receipts} = {sent // 2} synced); {recount} "
-            f"({out.getvalue().strip()})")
+            f"({said})")
     print(f"  integrity: {line}", flush=True)
     report.add("offline: integrity", "ok" if sent == contacts and receipts == sent // 2 and recount ==
                "recount equal" else "FAILED", line, "", None)

@@ -50,6 +50,20 @@ def drop_database(url: str) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def recount_says() -> tuple[str, str]:
+    """`indicators_recount` run after a part wrote: ("recount equal" or "RECOUNT DIFFERS", what it printed)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    try:
+        call_command("indicators_recount", stdout=out)
+        return "recount equal", out.getvalue().strip()
+    except SystemExit:
+        return "RECOUNT DIFFERS", out.getvalue().strip()
+
+
 def timed(fn, repeat: int) -> list[float]:
     fn()  # warm caches and connections once, as a server would be
     samples = []

@@ -7,8 +7,15 @@ import subprocess
 
 import pytest
 
-from fulian.contacts.tests.test_offline_browser import SETUP, _count_is, _phone, _row, _sign_in, _until
-from fulian.core.tests.browser import CHROMIUM, MARKS, account_create, served, site_prepare
+from fulian.contacts.tests.test_offline_browser import (
+    SETUP,
+    _count_is,
+    _phone,
+    _row,
+    _sign_in,
+    _until,
+)
+from fulian.core.tests.browser import MARKS, account_create, served, site_prepare
 
 pytestmark = MARKS
 ODD = "<img src=x onerror=window.pwned=1>"
@@ -25,20 +32,6 @@ def server(tmp_path_factory):
     subprocess.run([*manage, "shell", "-c", setup], env=env, check=True, capture_output=True)
     with served(manage, env) as url:
         yield url
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_the_app_opened_after_her_session_ended_shows_the_sign_in_page(server, browser):

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from fulian.core.tests.browser import CHROMIUM, MARKS, PASSWORD, account_create, served, site_prepare
+from fulian.core.tests.browser import (
+    MARKS,
+    PASSWORD,
+    account_create,
+    phone_context,
+    served,
+    site_prepare,
+)
 
 SHOTS = Path("/tmp/shots")  # noqa: S108  (screenshots to look at, overwritten on each run)
 pytestmark = MARKS
@@ -65,25 +72,8 @@ def _logs(manage, env, user: str) -> list:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 def _phone(browser, *, workers: str = "allow"):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", service_workers=workers)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
+    return phone_context(browser, workers=workers)
 
 
 def _sign_in(page, url: str, username: str) -> None:

@@ -128,20 +128,36 @@ def served(manage, env):
 
 
 @contextlib.contextmanager
-def phone_page():
-    """A Chromium page the size of a phone (390 × 844), in Chinese."""
+def chromium():
+    """Debian's Chromium, headless, for as long as the block lasts."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page.set_default_timeout(10_000)
         try:
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+def phone_context(browser, *, workers: str = "allow", timeout_ms: int = 15_000):
+    """A browser context the size of a phone (390 × 844), in Chinese, and its page; `workers="block"` as in a
+    browser without service workers (WeChat's on an iPhone)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", service_workers=workers)
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    return context, page
+
+
+@contextlib.contextmanager
+def phone_page():
+    """A Chromium page the size of a phone (390 × 844), in Chinese."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        page.set_default_timeout(10_000)
+        yield page
 
 
 def sign_in(page, server: str, username: str) -> None:

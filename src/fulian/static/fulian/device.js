@@ -1,7 +1,7 @@
 /* On every page: a phone signed out keeps no copy of anyone's 今日工作. The service worker's copies are deleted when
-   she taps 退出 (first, so that it also happens without a signal, when the sign-out itself cannot reach the
-   server), and again on any page served to nobody (the page after signing out, the sign-in page). The queue of
-   unsent records is left alone: it leaves the phone only by a sync or her discarding it. */
+   she taps 退出 (so also without a signal, when the sign-out itself cannot reach the server), and again on any page
+   served to nobody (the page after signing out, the sign-in page). The queue of unsent records is left alone: it
+   leaves the phone only by a sync or her discarding it. */
 (function () {
   "use strict";
   function forget() {
@@ -12,12 +12,9 @@
     }).catch(function () {});
   }
   document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form.logout");
-    if (!form || form.dataset.forgotten || !window.caches) { return; }
-    event.preventDefault();
-    form.dataset.forgotten = "1";
-    var go = function () { form.submit(); };
-    Promise.race([forget(), new Promise(function (resolve) { setTimeout(resolve, 1500); })]).then(go, go);
+    /* started before the sign-out goes (the browser's storage finishes it as the page unloads); the signed-out
+       page deletes again — the sign-out itself is never held back */
+    if (event.target.closest("form.logout")) { forget(); }
   });
   if (!document.body.dataset.signedIn) { forget(); }
 }());
