@@ -707,10 +707,10 @@ def case_from_visit(*, actor, woman, kind: str, urgency: str, made_at, client_to
     the queue of the village where the woman lives, with the deadlines running from when it was made."""
     if kind not in CaseKind.values:
         raise ValidationError(_("请选择求助类别。"), code="case_kind")
-    if urgency not in Urgency.values:
+    if urgency and urgency not in Urgency.values:
         raise ValidationError(_("请选择紧急程度。"), code="case_urgency")
-    case = case_intake(
-        kind=kind, home_unit=woman.home_unit, urgency=urgency, source=Source.CONTACT, now=made_at, actor=actor,
+    case = case_intake(  # no urgency chosen: the kind's (domestic violence is urgent)
+        kind=kind, home_unit=woman.home_unit, urgency=urgency or None, source=Source.CONTACT, now=made_at, actor=actor,
         woman=woman, client_token=client_token,
         description=_("走访中登记的求助（%(on)s，在手机上离线记录），详细情况待联系干部补充。") % {
             "on": timezone.localtime(made_at).strftime("%Y-%m-%d %H:%M")},

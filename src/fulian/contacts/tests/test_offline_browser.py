@@ -164,6 +164,7 @@ def test_three_contacts_recorded_offline_survive_a_reload_and_sync_once_each(ser
     page.locator("#offline[data-ready]").wait_for(state="attached")
     assert _count(page) == "3"
     assert "没有网络" in page.locator("#offline [data-status]").inner_text()
+    assert "已保存在本机" in _row(page, "王秀兰").locator(".row-state").inner_text()  # her row says so after a reload
     assert _logs(manage, env, "village") == []
 
     context.set_offline(False)  # the line is back: the queue goes by itself

@@ -319,10 +319,20 @@ def test_a_help_request_from_a_visit_becomes_a_case_without_the_story(village_ca
 
 
 @pytest.mark.django_db
-def test_a_help_request_needs_a_kind_and_an_urgency(village_cadre, linked):
+def test_a_help_request_needs_a_kind_and_a_real_urgency(village_cadre, linked):
     results = sync(village_cadre, help_request("tok-help-nokind", linked[0], case_kind=""),
                    help_request("tok-help-nourg", linked[0], urgency="whenever"))
     assert [r["state"] for r in results] == ["refused", "refused"] and not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_help_request_left_at_the_kinds_urgency_is_urgent_for_domestic_violence(village_cadre, linked):
+    """The form's first choice is 按类别默认: a cadre who picks 家庭暴力 and taps 登记求助 files an urgent case
+    (found in the demo walk-through: the form had 一般 chosen, and a violence case went in as normal)."""
+    results = sync(village_cadre, help_request("tok-help-dv", linked[0], case_kind="dv", urgency=""),
+                   help_request("tok-help-aid", linked[1], case_kind="legal_aid", urgency=""))
+    assert [r["state"] for r in results] == ["applied", "applied"]
+    assert dict(Case.objects.values_list("kind", "urgency")) == {"dv": "urgent", "legal_aid": "normal"}
 
 
 @pytest.mark.django_db

@@ -14,7 +14,13 @@
   document.addEventListener("submit", function (event) {
     /* started before the sign-out goes (the browser's storage finishes it as the page unloads); the signed-out
        page deletes again — the sign-out itself is never held back */
-    if (event.target.closest("form.logout")) { forget(); }
+    var form = event.target.closest("form.logout");
+    if (!form) { return; }
+    forget();
+    if (navigator.onLine === false) {  // the sign-out cannot reach the server: say so, rather than a browser error
+      event.preventDefault();
+      window.alert(form.dataset.offlineMsg || "");
+    }
   });
   if (!document.body.dataset.signedIn) { forget(); }
 }());

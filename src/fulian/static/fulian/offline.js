@@ -13,7 +13,13 @@
   var msg = function (key) { return panel.dataset["msg" + key.charAt(0).toUpperCase() + key.slice(1)] || key; };
   var DB = "fulian-offline", STORE = "queue", CHUNK = 50;
   var recent = [];  // what this page applied (shown until the page is left)
-  var syncing = false, again = false, synced = 0;
+  var syncing = false, again = false, synced = 0, refusedNow = 0;
+  var RETRY_FIRST = 30000, RETRY_MOST = 300000, retryIn = RETRY_FIRST, retryTimer = null;
+  function retryLater() {  // the line came back but did not carry: try again, less and less often
+    if (retryTimer) { return; }
+    retryTimer = setTimeout(function () { retryTimer = null; if (navigator.onLine) { sync(); } }, retryIn);
+    retryIn = Math.min(retryIn * 2, RETRY_MOST);
+  }
 
   /* ---- the queue (IndexedDB) ---- */
   var dbPromise = null;
@@ -173,6 +179,16 @@
     }
     line.textContent = text;
   }
+  function markRow(item) {
+    /* the woman's row (or the need's line) says what waits for it, also after a reload */
+    if (item.state !== "pending" && item.state !== "refused") { return; }
+    var selector = item.kind === "need_met" && item.need ? "[data-need='" + Number(item.need) + "']"
+      : "[data-woman='" + Number(item.woman) + "']";
+    document.querySelectorAll(selector).forEach(function (holder) {
+      var slot = holder.querySelector(":scope > [data-slot]");
+      rowState(slot, item.token, item.state === "pending" ? msg("rowSaved") : msg("refused") + "：" + item.message);
+    });
+  }
   function rowStateUpdate(item) {
     document.querySelectorAll("[data-row-token='" + item.token + "']").forEach(function (line) {
       line.textContent = msg(item.state) + (item.message ? "：" + item.message : "");
@@ -206,8 +222,11 @@
       panel.querySelector("[data-fix-count]").textContent = String(refused.length);
       panel.querySelector("[data-fix-line]").hidden = !refused.length;
       list.replaceChildren.apply(list, items.map(row).concat(recent.map(row)));
+      items.forEach(markRow);
       everyone().then(function (all) {
-        var others = all.filter(function (i) { return i.owner !== owner; }).length;
+        var others = all.filter(function (i) {
+          return i.owner !== owner && (i.state === "pending" || i.state === "refused");
+        }).length;
         panel.querySelector("[data-others]").textContent = String(others);
         panel.querySelector("[data-others-line]").hidden = !others;
       });
@@ -298,6 +317,7 @@
       if (!chunks.length) { return null; }
       status(msg("sending") + "…");
       synced = 0;
+      refusedNow = 0;
       var go = function (chunk) {
         return send(chunk).then(function (answer) {
           return settle(chunk, answer.results || []);
@@ -308,6 +328,7 @@
                                 Promise.resolve());
           }
           chunk[0].state = "refused";
+          refusedNow += 1;
           chunk[0].message = problem.detail || msg("failed");
           rowStateUpdate(chunk[0]);
           return put(chunk[0]);
@@ -316,11 +337,17 @@
       return chunks.reduce(function (previous, chunk) {
         return previous.then(function () { return go(chunk); });
       }, Promise.resolve()).then(function () {
-        status(synced ? msg("done").replace("%(n)s", String(synced)) : "");
+        retryIn = RETRY_FIRST;
+        var said = synced ? msg("done").replace("%(n)s", String(synced)) : "";
+        if (refusedNow) { said += (said ? " " : "") + msg("refusedSome").replace("%(n)s", String(refusedNow)); }
+        status(said);
       });
     }).catch(function (problem) {
       if (problem && problem.signedOut) { signedOut(); }
-      else { status(navigator.onLine ? msg("failed") : msg("offline")); }
+      else {
+        status(navigator.onLine ? msg("failed") : msg("offline"));
+        if (navigator.onLine) { retryLater(); }
+      }
     }).then(function () {
       syncing = false;
       delete panel.dataset.syncing;
@@ -339,7 +366,12 @@
         if (!result) { return null; }
         item.message = result.message || "";
         item.link = result.link || "";
-        if (result.state === "refused") { item.state = "refused"; rowStateUpdate(item); return put(item); }
+        if (result.state === "refused") {
+          item.state = "refused";
+          refusedNow += 1;
+          rowStateUpdate(item);
+          return put(item);
+        }
         item.state = result.state;
         synced += 1;
         rowStateUpdate(item);
