@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fulian.core.hooks import hook_call
 from fulian.core.outbox import outbox_put
@@ -36,6 +37,8 @@ CLOCK_SLACK = dt.timedelta(minutes=10)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{8,40}")
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 REFUSED = "refused"
+# one answer for a woman who does not exist and one out of reach: a refusal discloses nothing
+NOT_YOURS = gettext_lazy("找不到这名妇女，或她不在您的联系名单和管辖范围内。")
 
 
 class Refused(Exception):
@@ -91,7 +94,7 @@ def _apply_one(actor, item: dict, *, receipts: dict, now) -> dict:
     except Refused as exc:
         return _refused(token, exc.message, exc.code)
     except OutOfScope:
-        return _refused(token, _NOT_YOURS(), "out_of_scope")
+        return _refused(token, str(NOT_YOURS), "out_of_scope")
     except ValidationError as exc:
         return _refused(token, " ".join(exc.messages), getattr(exc, "code", None) or "invalid")
 
@@ -105,10 +108,6 @@ def _answer_again(actor, receipt: SyncReceipt) -> dict:
         return _refused(receipt.token, _("提交编号与另一条记录重复，请放弃后重新记录。"), "token_reused")
     return {"token": receipt.token, "state": receipt.state, "message": receipt.message, "link": receipt.link,
             "code": ""}
-
-
-def _NOT_YOURS() -> str:  # noqa: N802  (a message, read in the language of the request)
-    return _("找不到这名妇女，或她不在您的联系名单和管辖范围内。")
 
 
 def _date(value, *, label: str, required: bool = True) -> dt.date | None:
@@ -162,10 +161,10 @@ def _text(item: dict, key: str, limit: int, label: str) -> str:
     return text
 
 
-def _woman(actor, item: dict, *, on: dt.date) -> tuple[Woman, list[str]]:
+def _woman(actor, item: dict, *, on: dt.date) -> tuple[Woman, list[str], bool]:
     """The woman an item is about, following a merge of her record; notes on what changed since the phone
-    cached her. Refused — with one message, so a refusal discloses nothing — when she does not exist or the cadre
-    has no reach to her now nor had a link to her on that day."""
+    cached her; and whether she was the cadre's that day but is no longer. Refused — with one message, so a refusal
+    discloses nothing — when she does not exist or the cadre has no reach to her now nor had a link that day."""
     woman = Woman.objects.select_related("home_unit").filter(pk=_int(item.get("woman")) or 0).first()
     notes = []
     hops = 0
@@ -177,14 +176,14 @@ def _woman(actor, item: dict, *, on: dt.date) -> tuple[Woman, list[str]]:
     in_reach = allows(actor, Action.EDIT, woman.unit_path)
     if not in_reach and not was_linked(actor, woman, on=on):
         raise OutOfScope("not hers")
-    if not was_linked(actor, woman) and was_linked(actor, woman, on=on):
+    left = not was_linked(actor, woman) and was_linked(actor, woman, on=on)
+    if left:
         notes.append(_("她已不在您的联系名单（已改由其他干部联系或已迁出），这条记录仍按当天记入。"))
-        woman.told_current_cadres = True
     unit = _int(item.get("unit"))
     if unit and unit != woman.home_unit_id:
         notes.append(_("她已迁至%(village)s。") % {"village": woman.home_unit.name} if allows(
             actor, Action.VIEW, woman.unit_path) else _("她已迁出您的管辖范围。"))
-    return woman, notes
+    return woman, notes, left
 
 
 def _state(message: str, notes: list[str]) -> tuple[str, str]:
@@ -192,7 +191,7 @@ def _state(message: str, notes: list[str]) -> tuple[str, str]:
 
 
 def _apply_contact(actor, item: dict, *, on, made_at, token) -> tuple[str, str, str]:
-    woman, notes = _woman(actor, item, on=on)
+    woman, notes, left = _woman(actor, item, on=on)
     channel = item.get("channel")
     if channel not in Channel.values:
         raise Refused(_("请选择联系方式。"), "channel")
@@ -208,7 +207,7 @@ def _apply_contact(actor, item: dict, *, on, made_at, token) -> tuple[str, str, 
         follow_up_on=follow_up,
         needs=[(c, description) for c in categories], client_token=token,
     )
-    if getattr(woman, "told_current_cadres", False):
+    if left:
         _tell_current_cadres(actor, woman, on)
     state, message = _state(_("已记录与%(name)s的联系（%(on)s）。") % {"name": woman.name, "on": on}, notes)
     return state, message, reverse("woman_detail", kwargs={"woman_id": woman.pk}) if allows(
@@ -248,7 +247,7 @@ def _apply_need_met(actor, item: dict, *, on, made_at, token) -> tuple[str, str,
 
 
 def _apply_help(actor, item: dict, *, on, made_at, token) -> tuple[str, str, str]:
-    woman, notes = _woman(actor, item, on=on)
+    woman, notes, _left = _woman(actor, item, on=on)
     if not allows(actor, Action.EDIT, woman.unit_path):
         raise Refused(_("她已不在您的管辖范围：求助请转告她所在地妇联，或请她拨打12338妇女维权热线。"),
                       "help_out_of_scope")
